@@ -1,0 +1,11 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import { loadEnvironment } from '../runtime/environment.ts';
+import { storesFrom } from '../runtime/stores.ts';
+import { awaitAnswer, type AwaitDeps, type AwaitInput } from './await-answer.ts';
+import { awaitAnswerEnv } from './env.ts';
+
+const stores = storesFrom(loadEnvironment(awaitAnswerEnv));
+const deps: AwaitDeps = { cases: stores.cases(), audit: stores.audit(), sfn: new SFNClient({}) };
+
+export const handler = middy<AwaitInput, { waiting: boolean }>().handler((event) => awaitAnswer(event, deps));

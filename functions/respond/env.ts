@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { tableName } from '../runtime/env-fields.ts';
+
+export const respondEnv = z.object({
+  RECALLS_TABLE: tableName,
+  MARKETPLACES_TABLE: tableName,
+  CASES_TABLE: tableName,
+  AUDIT_TABLE: tableName,
+  LINK_KEY_SECRET_ARN: z.string().min(1),
+});

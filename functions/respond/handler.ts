@@ -1,0 +1,33 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { loadEnvironment } from '../runtime/environment.ts';
+import { linkKeysFrom } from '../runtime/link-keys.ts';
+import { storesFrom } from '../runtime/stores.ts';
+import { respondEnv } from './env.ts';
+import { respond, type RespondDeps } from './respond.ts';
+
+const env = loadEnvironment(respondEnv);
+const stores = storesFrom(env);
+const deps: RespondDeps = {
+  cases: stores.cases(),
+  recalls: stores.recalls(),
+  marketplaces: stores.marketplaces(),
+  audit: stores.audit(),
+  sfn: new SFNClient({}),
+  linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
+};
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler((event) => {
+  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  return respond(
+    {
+      method: event.requestContext.http.method,
+      caseId: decodeURIComponent(event.pathParameters?.caseId ?? ''),
+      query: event.queryStringParameters ?? {},
+      url: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+      body,
+    },
+    deps,
+  );
+});

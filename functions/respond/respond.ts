@@ -1,0 +1,103 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { answerSchema, CASE_ID_PATTERN } from '#shared/case.ts';
+import { now } from '#shared/clock.ts';
+import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
+import { checkLink } from '#shared/signed-link.ts';
+import type { AuditLog } from '#shared/store/audit-log.ts';
+import type { CaseStore } from '#shared/store/case-store.ts';
+import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
+import type { RecallStore } from '#shared/store/recall-store.ts';
+import { deliverAnswer } from '../runtime/deliver-answer.ts';
+import type { LinkKeys } from '../runtime/link-keys.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpRequest {
+  method: string;
+  caseId: string;
+  query: Record<string, string | undefined>;
+  /** The link as the marketplace opened it, to post the form back to. */
+  url: string;
+  body: string;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RespondDeps {
+  cases: CaseStore;
+  recalls: RecallStore;
+  marketplaces: MarketplaceStore;
+  audit: AuditLog;
+  sfn: SFNClient;
+  linkKeys: () => Promise<LinkKeys>;
+}
+
+const html = (statusCode: number, body: string): HttpResponse => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; img-src https:; style-src 'unsafe-inline'; form-action 'self'",
+  },
+  body,
+});
+
+const LINK_PROBLEMS = {
+  malformed: 'This link is incomplete. Open the link exactly as it appears in the notice email.',
+  'bad-signature': 'This link is not valid. Open the link exactly as it appears in the notice email; if it still fails, reply to the notice email.',
+  expired: 'This link has expired. Reply to the notice email to receive a new link.',
+} as const;
+
+/**
+ * The response endpoint. GET shows the case and changes nothing (mail scanners open links);
+ * POST records the first answer and resumes the workflow; a repeat shows what is on record.
+ */
+export async function respond(request: HttpRequest, deps: RespondDeps): Promise<HttpResponse> {
+  const at = now();
+  if (!CASE_ID_PATTERN.test(request.caseId)) return html(404, errorPage(404, 'There is no notice at this address.'));
+  const link = checkLink(request.caseId, request.query.exp, request.query.sig, (await deps.linkKeys()).verifying, at);
+  if (!link.ok) {
+    if (request.method === 'POST') {
+      await deps.audit.append({ caseId: request.caseId, at: at.toISOString(), actor: 'system', action: 'LINK_REJECTED', detail: { reason: link.reason } });
+    }
+    return html(403, errorPage(403, LINK_PROBLEMS[link.reason]));
+  }
+  const record = await deps.cases.get(request.caseId);
+  const [recall, marketplace] = record
+    ? await Promise.all([deps.recalls.get(record.recallNumber), deps.marketplaces.get(record.marketplaceId)])
+    : [undefined, undefined];
+  if (!record || !recall || !marketplace) return html(404, errorPage(404, 'There is no notice for this case. Reply to the notice email.'));
+  const view: CaseView = { record, recall, marketplace, action: request.url };
+
+  if (request.method === 'GET' || request.method === 'HEAD') return html(200, casePage(view));
+  if (request.method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, POST' }, body: '' };
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) return html(413, errorPage(413, 'The answer is larger than 64 KB. Send fewer listings at a time.'));
+
+  const form = Object.fromEntries(new URLSearchParams(request.body)) as FormValues & { answer?: string };
+  const parsed = answerSchema.safeParse(form);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const kind = answerSchema.def.options.some((o) => o.shape.answer.value === form.answer) ? (form.answer as never) : undefined;
+    const message = kind ? `${issue?.path.join('.') || 'answer'}: ${issue?.message}` : 'Choose one of the answers below.';
+    return html(400, casePage(view, { answer: kind, error: message, values: form }));
+  }
+  const outcome = await deps.cases.recordAnswer(request.caseId, parsed.data, at);
+  if (outcome.recorded) {
+    await deps.audit.append({
+      caseId: request.caseId,
+      at: at.toISOString(),
+      actor: `marketplace:${record.marketplaceId}`,
+      action: 'ANSWER_RECEIVED',
+      detail: { answer: parsed.data, onTime: outcome.record.answerOnTime, status: outcome.record.status },
+    });
+  }
+  // A repeat also retries a delivery that failed the first time.
+  await deliverAnswer(outcome.record, deps.sfn, deps.cases, at);
+  return html(200, answeredPage({ ...view, record: outcome.record }, outcome.recorded));
+}

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Token } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface HandlerFunctionProps<S extends z.ZodObject> {
+  /** The folder under functions/ whose handler.ts this function runs. */
+  name: string;
+  /** The schema the function checks at cold start; the construct checks the same variables. */
+  environmentSchema: S;
+  environment: { [K in keyof z.input<S>]: string };
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/** A Lambda function with the project's defaults: Node 22 on arm64, ESM bundle, tracing, log retention. */
+export class HandlerFunction<S extends z.ZodObject> extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps<S>) {
+    checkEnvironment(id, props.environmentSchema, props.environment);
+    super(scope, id, {
+      entry: `${PROJECT_ROOT}functions/${props.name}/handler.ts`,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(20),
+      tracing: Tracing.ACTIVE,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.SIX_MONTHS }),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
+        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+      },
+    });
+  }
+}
+
+/** Values known at synth must pass the function's own schema; every variable must be set. */
+function checkEnvironment(id: string, schema: z.ZodObject, environment: Record<string, string>): void {
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const value = environment[key];
+    if (value === undefined) throw new Error(`${id}: environment variable ${key} is not set`);
+    if (Token.isUnresolved(value)) continue;
+    const result = (field as z.ZodType).safeParse(value);
+    if (!result.success) throw new Error(`${id}: environment variable ${key}=${JSON.stringify(value)}: ${result.error.issues[0]?.message}`);
+  }
+}

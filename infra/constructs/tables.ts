@@ -1,0 +1,41 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+const durable: Partial<TableProps> = {
+  billingMode: BillingMode.PAY_PER_REQUEST,
+  encryption: TableEncryption.AWS_MANAGED,
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  deletionProtection: true,
+  removalPolicy: RemovalPolicy.RETAIN,
+};
+
+/** The product's DynamoDB tables: recalls, marketplaces, cases and the per-case audit log. */
+export class Tables extends Construct {
+  readonly recalls: Table;
+  readonly marketplaces: Table;
+  readonly cases: Table;
+  readonly audit: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.recalls = new Table(this, 'Recalls', { ...durable, partitionKey: { name: 'recallNumber', type: AttributeType.STRING } });
+    this.marketplaces = new Table(this, 'Marketplaces', { ...durable, partitionKey: { name: 'id', type: AttributeType.STRING } });
+    this.cases = new Table(this, 'Cases', { ...durable, partitionKey: { name: 'caseId', type: AttributeType.STRING } });
+    this.cases.addGlobalSecondaryIndex({
+      indexName: 'byStatus',
+      partitionKey: { name: 'status', type: AttributeType.STRING },
+      sortKey: { name: 'deadline', type: AttributeType.STRING },
+    });
+    this.cases.addGlobalSecondaryIndex({
+      indexName: 'byMarketplace',
+      partitionKey: { name: 'marketplaceId', type: AttributeType.STRING },
+      sortKey: { name: 'openedAt', type: AttributeType.STRING },
+    });
+    this.audit = new Table(this, 'AuditLog', {
+      ...durable,
+      partitionKey: { name: 'caseId', type: AttributeType.STRING },
+      sortKey: { name: 'entryKey', type: AttributeType.STRING },
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './http.ts';
+import { StepFunctionsError, type StepFunctionsService } from './step-functions/service.ts';
+import type { VirtualClock } from './virtual-clock.ts';
+
+/** Secrets the local cloud holds, by ARN and by name. */
+export class LocalSecrets {
+  private readonly values = new Map<string, { arn: string; name: string; value: string }>();
+
+  put(arn: string, name: string, value: string): void {
+    const secret = { arn, name, value };
+    this.values.set(arn, secret);
+    this.values.set(name, secret);
+  }
+
+  get(id: string): { arn: string; name: string; value: string } | undefined {
+    return this.values.get(id);
+  }
+}
+
+type Operation = (body: Record<string, unknown>) => unknown;
+
+/**
+ * The AWS JSON protocol (`X-Amz-Target`) for the services the handlers call that have no
+ * emulator of their own: Step Functions and Secrets Manager. Unchanged SDK clients reach it
+ * through AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SECRETS_MANAGER.
+ */
+export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clock: VirtualClock) {
+  const s = (value: unknown) => String(value ?? '');
+  const operations: Record<string, Operation> = {
+    'AWSStepFunctions.StartExecution': (b) => {
+      const { executionArn, startDate } = sfn.startExecution({ stateMachineArn: s(b.stateMachineArn), name: b.name as string | undefined, input: b.input as string | undefined });
+      return { executionArn, startDate: startDate / 1000 };
+    },
+    'AWSStepFunctions.DescribeExecution': (b) => sfn.describeExecution(s(b.executionArn)),
+    'AWSStepFunctions.StopExecution': (b) => {
+      const { stopDate } = sfn.stopExecution(s(b.executionArn), b.error as string | undefined, b.cause as string | undefined);
+      return { stopDate: stopDate / 1000 };
+    },
+    'AWSStepFunctions.ListExecutions': (b) => {
+      const all = sfn.listExecutions(s(b.stateMachineArn), b.statusFilter as string | undefined);
+      return page(all, 'executions', b);
+    },
+    'AWSStepFunctions.ListStateMachines': (b) =>
+      page(
+        sfn.listStateMachines().map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.createdAt / 1000 })),
+        'stateMachines',
+        b,
+      ),
+    'AWSStepFunctions.DescribeStateMachine': (b) => {
+      const m = sfn.stateMachine(s(b.stateMachineArn));
+      return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', type: 'STANDARD', definition: JSON.stringify(m.definition) };
+    },
+    'AWSStepFunctions.GetExecutionHistory': (b) => {
+      const events = sfn.history(s(b.executionArn)).map((e) => ({ ...e, timestamp: e.timestamp / 1000 }));
+      return page(b.reverseOrder ? [...events].reverse() : events, 'events', b);
+    },
+    'AWSStepFunctions.SendTaskSuccess': (b) => (sfn.sendTaskSuccess(s(b.taskToken), s(b.output)), {}),
+    'AWSStepFunctions.SendTaskFailure': (b) => (sfn.sendTaskFailure(s(b.taskToken), b.error as string | undefined, b.cause as string | undefined), {}),
+    'AWSStepFunctions.SendTaskHeartbeat': (b) => (sfn.sendTaskHeartbeat(s(b.taskToken)), {}),
+    'secretsmanager.GetSecretValue': (b) => {
+      const secret = secrets.get(s(b.SecretId));
+      if (!secret) throw new StepFunctionsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+      return { ARN: secret.arn, Name: secret.name, SecretString: secret.value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: clock.now() / 1000 };
+    },
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const contentType = target.startsWith('secretsmanager.') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    const reply = (status: number, body: unknown, errorType?: string) => {
+      response.writeHead(status, { 'content-type': contentType, ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+      response.end(JSON.stringify(body));
+    };
+    const operation = operations[target];
+    if (!operation) return reply(400, { __type: 'UnknownOperationException', message: `the local cloud does not implement ${target || 'this request'}` }, 'UnknownOperationException');
+    try {
+      const body = JSON.parse((await readBody(request, 1024 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
+      reply(200, await clock.track(async () => operation(body)));
+    } catch (error) {
+      if (error instanceof StepFunctionsError) return reply(400, { __type: error.code, message: error.message }, error.code);
+      throw error;
+    }
+  };
+}
+
+/** Pages a list the way the AWS list APIs do (maxResults and an opaque nextToken). */
+function page<T>(items: T[], key: string, body: Record<string, unknown>): Record<string, unknown> {
+  const start = body.nextToken ? Number(Buffer.from(String(body.nextToken), 'base64url').toString()) : 0;
+  const size = Math.min(Number(body.maxResults) || 1000, 1000);
+  const slice = items.slice(start, start + size);
+  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+  return { [key]: slice, nextToken: next };
+}

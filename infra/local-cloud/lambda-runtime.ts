@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import type { VirtualClock } from './virtual-clock.ts';
+
+export interface FunctionConfig {
+  /** The function's name; its ARN is built from it. */
+  name: string;
+  bundleFile: string;
+  handlerExport: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+/** The error a Lambda invocation ends with, as Step Functions and API Gateway see it. */
+export class LambdaFunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+    readonly trace: string[] = [],
+  ) {
+    super(`${errorType}: ${errorMessage}`);
+    this.name = errorType;
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Runs each function in its own worker thread, with its own environment, like a Lambda sandbox. */
+export class LambdaRuntime {
+  private readonly functions = new Map<string, FunctionConfig>();
+  private readonly workers = new Map<string, { worker: Worker; pending: Map<number, Pending> }>();
+  private nextId = 0;
+
+  constructor(private readonly clock: VirtualClock) {}
+
+  register(config: FunctionConfig): void {
+    this.functions.set(config.name, config);
+  }
+
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
+  names(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  private environment(name: string): { worker: Worker; pending: Map<number, Pending> } {
+    const existing = this.workers.get(name);
+    if (existing) return existing;
+    const config = this.functions.get(name);
+    if (!config) throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${name}`);
+    const pending = new Map<number, Pending>();
+    const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
+      env: { ...config.environment, AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb) },
+      workerData: {
+        bundleFile: config.bundleFile,
+        handlerExport: config.handlerExport,
+        functionName: name,
+        timeoutMs: config.timeoutSeconds * 1000,
+        memoryMb: config.memoryMb,
+        clockBuffer: this.clock.buffer,
+      },
+      stdout: false,
+      stderr: false,
+    });
+    worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; trace: string[] } }) => {
+      const call = pending.get(message.id);
+      if (!call) return;
+      pending.delete(message.id);
+      clearTimeout(call.timer);
+      if (message.ok) call.resolve(message.result);
+      else call.reject(new LambdaFunctionError(message.error!.errorType, message.error!.errorMessage, message.error!.trace));
+    });
+    worker.on('error', (error) => {
+      for (const call of pending.values()) call.reject(new LambdaFunctionError('Runtime.ExitError', error.message));
+      pending.clear();
+      this.workers.delete(name);
+    });
+    const entry = { worker, pending };
+    this.workers.set(name, entry);
+    return entry;
+  }
+
+  /** Invokes a function synchronously (RequestResponse); rejects with LambdaFunctionError. */
+  invoke(name: string, event: unknown): Promise<unknown> {
+    return this.clock.track(
+      () =>
+        new Promise((resolve, reject) => {
+          const { worker, pending } = this.environment(name);
+          const id = this.nextId++;
+          const timeoutMs = this.functions.get(name)!.timeoutSeconds * 1000;
+          // Lambda's own timeout is real time, as in AWS.
+          const timer = setTimeout(() => {
+            pending.delete(id);
+            reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${timeoutMs / 1000} seconds`));
+          }, timeoutMs);
+          pending.set(id, { resolve, reject, timer });
+          worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)) });
+        }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map(({ worker }) => worker.terminate()));
+    this.workers.clear();
+  }
+}

@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { Stack } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import dynalite from 'dynalite';
+import sesModule from 'aws-ses-v2-local';
+import { buildApp, STACK_NAME } from '../app.ts';
+import type { FunctionRole } from '../stack.ts';
+import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
+import { close, listen } from './http.ts';
+import { httpApi, routesOf } from './http-api.ts';
+import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
+import { loadEngine } from './step-functions/engine.ts';
+import { stateError, StepFunctionsService } from './step-functions/service.ts';
+import { TemplateResolver, type Template } from './template.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface LocalCloudOptions {
+  /** Where virtual time starts. */
+  start?: Date;
+  /** `manual`: time jumps when asked (tests, simulate); `scaled`: time runs `rate` times faster (start). */
+  clock?: { kind: 'manual' } | { kind: 'scaled'; rate: number };
+  ports?: { inbox?: number; respond?: number };
+}
+
+export interface Email {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+/**
+ * The whole system on this machine: the CDK app synthesized in-process, its tables in
+ * dynalite, its mail in aws-ses-v2-local, its state machines on the local Step Functions
+ * service, its functions (the deployed bundles) in worker threads, and its HTTP API.
+ */
+export class LocalCloud {
+  private constructor(
+    readonly clock: VirtualClock,
+    readonly template: Template,
+    readonly resolver: TemplateResolver,
+    readonly stepFunctions: StepFunctionsService,
+    readonly lambda: LambdaRuntime,
+    /** Function name by role (`ingest`, `notify`...). */
+    readonly functionNames: Record<FunctionRole, string>,
+    readonly caseStateMachineArn: string,
+    readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit', string>,
+    readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
+    private readonly servers: Server[],
+    private readonly assemblyDir: string,
+  ) {}
+
+  static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+    const clock = new VirtualClock(options.start ?? new Date(), options.clock);
+    const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
+    await mkdir(assemblyDir, { recursive: true });
+    const cdkJson = JSON.parse(await readFile(`${PROJECT_ROOT}cdk.json`, 'utf8')) as { context?: Record<string, unknown> };
+    const { app, stack } = buildApp({ outdir: assemblyDir, context: cdkJson.context ?? {} });
+    const template = app.synth().getStackByName(STACK_NAME).template as Template;
+    const resolver = new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME });
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
+
+    const servers: Server[] = [];
+    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
+    servers.push(dynamo);
+    const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as { port: number }).port}`;
+    // The package is CommonJS with a default export: under ESM it arrives as `.default`.
+    const sesLocal = (sesModule as unknown as { default: typeof sesModule.default }).default;
+    const ses = await sesLocal({ host: '127.0.0.1', port: options.ports?.inbox ?? 0 });
+    servers.push(ses);
+    const inboxUrl = `http://127.0.0.1:${(ses.address() as { port: number }).port}`;
+
+    const lambda = new LambdaRuntime(clock);
+    const engine = await loadEngine(clock);
+    const stepFunctions = new StepFunctionsService(engine, clock, (resource, parameters) => invokeTask(lambda, resource, parameters), REGION, ACCOUNT);
+    const secrets = new LocalSecrets();
+    const aws = await listen(awsJsonApi(stepFunctions, secrets, clock));
+    servers.push(aws.server);
+
+    const [apiId] = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => id);
+    if (!apiId) throw new Error('the template has no HTTP API');
+    const respond = await listen(httpApi(routesOf(resolver, apiId), resolver.ref(apiId), lambda, clock), options.ports?.respond ?? 0);
+    servers.push(respond.server);
+    const apiEndpoint = `https://${resolver.ref(apiId)}.execute-api.${REGION}.amazonaws.com`;
+
+    await createTables(resolver, dynamoUrl);
+    for (const [id, secret] of resolver.ofType('AWS::SecretsManager::Secret')) {
+      secrets.put(resolver.arn(id), id, generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined));
+    }
+    const endpoints = {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_SESV2: inboxUrl,
+      AWS_ENDPOINT_URL_SES: inboxUrl,
+      AWS_ENDPOINT_URL_SFN: aws.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+    };
+    for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
+      const props = fn.Properties!;
+      const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
+      const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v).split(apiEndpoint).join(respond.url)]));
+      const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
+      lambda.register({
+        name: resolver.ref(id),
+        bundleFile: `${assemblyDir}/asset.${key}/${file}.mjs`,
+        handlerExport,
+        environment: { ...environment, ...endpoints },
+        timeoutSeconds: Number(props.Timeout ?? 3),
+        memoryMb: Number(props.MemorySize ?? 128),
+      });
+    }
+    for (const [id, machine] of resolver.ofType('AWS::StepFunctions::StateMachine')) {
+      const definition = JSON.parse(String(resolver.resolve(machine.Properties!.DefinitionString)));
+      const name = String(machine.Properties!.StateMachineName ?? id);
+      stepFunctions.createStateMachine(resolver.arn(id), name, String(resolver.resolve(machine.Properties!.RoleArn)), definition);
+    }
+
+    const functionNames = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(logicalId(fn))])) as Record<FunctionRole, string>;
+    const tables = stack.tables;
+    const tableNames = {
+      recalls: resolver.ref(logicalId(tables.recalls)),
+      marketplaces: resolver.ref(logicalId(tables.marketplaces)),
+      cases: resolver.ref(logicalId(tables.cases)),
+      audit: resolver.ref(logicalId(tables.audit)),
+    };
+    const caseStateMachineArn = resolver.arn(logicalId(stack.workflow.stateMachine));
+    return new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, tableNames, {
+      inbox: inboxUrl,
+      respond: `${respond.url}/`,
+      aws: aws.url,
+      dynamodb: dynamoUrl,
+    }, servers, assemblyDir);
+  }
+
+  /** The plain ASL the local Step Functions service runs for a state machine. */
+  definition(stateMachineArn: string): unknown {
+    return this.stepFunctions.stateMachine(stateMachineArn).definition;
+  }
+
+  /** Settings for SDK clients in tests and tools: the same endpoints the handlers use. */
+  clientConfig(service: 'dynamodb' | 'sfn') {
+    return {
+      region: REGION,
+      endpoint: service === 'dynamodb' ? this.urls.dynamodb : this.urls.aws,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+  }
+
+  /** Invokes a function by role, as the scheduler or a test would. */
+  invoke(role: FunctionRole, event: unknown): Promise<unknown> {
+    return this.lambda.invoke(this.functionNames[role], event);
+  }
+
+  /** Every email the local SES has accepted, oldest first. */
+  async emails(): Promise<Email[]> {
+    const response = await fetch(`${this.urls.inbox}/store`);
+    const { emails } = (await response.json()) as { emails: Email[] };
+    return emails;
+  }
+
+  async stop(): Promise<void> {
+    this.clock.stop();
+    await this.lambda.stop();
+    await Promise.all(this.servers.map(close));
+    await rm(this.assemblyDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a Task resource the way Step Functions' Lambda integrations do. */
+async function invokeTask(lambda: LambdaRuntime, resource: string, parameters: unknown): Promise<unknown> {
+  const functionOf = (nameOrArn: string) => (nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn);
+  try {
+    if (resource.startsWith('arn:aws:lambda:')) return await lambda.invoke(functionOf(resource), parameters);
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      const { FunctionName, Payload } = parameters as { FunctionName: string; Payload?: unknown };
+      const result = await lambda.invoke(functionOf(FunctionName), Payload ?? {});
+      return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+    }
+  } catch (error) {
+    if (!(error instanceof LambdaFunctionError)) throw error;
+    throw stateError(error.errorType, JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, trace: error.trace }));
+  }
+  throw stateError('States.Runtime', `the local cloud cannot run the Task resource ${resource}`);
+}
+
+interface GenerateSecretString {
+  SecretStringTemplate?: string;
+  GenerateStringKey?: string;
+  PasswordLength?: number;
+}
+
+function generateSecret(spec: GenerateSecretString | undefined): string {
+  const value = randomBytes(64).toString('base64url').slice(0, spec?.PasswordLength ?? 32);
+  if (!spec?.GenerateStringKey) return value;
+  return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
+}
+
+async function createTables(resolver: TemplateResolver, endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  for (const [id, table] of resolver.ofType('AWS::DynamoDB::Table')) {
+    const p = table.Properties!;
+    const input: CreateTableCommandInput = {
+      TableName: resolver.ref(id),
+      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
+    };
+    await client.send(new CreateTableCommand(input));
+  }
+  client.destroy();
+}

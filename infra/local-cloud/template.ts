@@ -1,0 +1,135 @@
+/** A synthesized CloudFormation template, and the intrinsic functions the local cloud resolves. */
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+export interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export interface LocalNames {
+  region: string;
+  account: string;
+  stackName: string;
+}
+
+/** The physical name and ARN each resource gets in the local cloud. */
+export class TemplateResolver {
+  constructor(
+    readonly template: Template,
+    readonly names: LocalNames,
+  ) {}
+
+  resource(logicalId: string): Resource {
+    const resource = this.template.Resources[logicalId];
+    if (!resource) throw new Error(`the template has no resource ${logicalId}`);
+    return resource;
+  }
+
+  ofType(type: string): [string, Resource][] {
+    return Object.entries(this.template.Resources).filter(([, r]) => r.Type === type);
+  }
+
+  /** What `Ref` returns for a resource. */
+  ref(logicalId: string): string {
+    const { Type, Properties = {} } = this.resource(logicalId);
+    const explicit = (key: string) => (typeof Properties[key] === 'string' ? (Properties[key] as string) : undefined);
+    switch (Type) {
+      case 'AWS::DynamoDB::Table':
+        return explicit('TableName') ?? logicalId;
+      case 'AWS::Lambda::Function':
+        return explicit('FunctionName') ?? logicalId;
+      case 'AWS::StepFunctions::StateMachine':
+      case 'AWS::SecretsManager::Secret':
+        return this.arn(logicalId);
+      case 'AWS::SES::ConfigurationSet':
+        return explicit('Name') ?? logicalId;
+      case 'AWS::ApiGatewayV2::Api':
+        return logicalId.toLowerCase();
+      default:
+        return logicalId;
+    }
+  }
+
+  arn(logicalId: string): string {
+    const { region, account } = this.names;
+    const { Type, Properties = {} } = this.resource(logicalId);
+    const name = () => this.ref(logicalId);
+    switch (Type) {
+      case 'AWS::DynamoDB::Table':
+        return `arn:aws:dynamodb:${region}:${account}:table/${name()}`;
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${region}:${account}:function:${name()}`;
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:aws:states:${region}:${account}:stateMachine:${(Properties.StateMachineName as string | undefined) ?? logicalId}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${region}:${account}:secret:${(Properties.Name as string | undefined) ?? logicalId}-local`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${account}:role/${logicalId}`;
+      case 'AWS::Logs::LogGroup':
+        return `arn:aws:logs:${region}:${account}:log-group:${logicalId}:*`;
+      default:
+        return `arn:aws:local:${region}:${account}:${logicalId}`;
+    }
+  }
+
+  /** What `Fn::GetAtt` returns. */
+  attribute(logicalId: string, attribute: string): string {
+    if (attribute === 'Arn') return this.arn(logicalId);
+    if (attribute === 'ApiEndpoint') return `https://${this.ref(logicalId)}.execute-api.${this.names.region}.amazonaws.com`;
+    return this.ref(logicalId);
+  }
+
+  /** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split and Fn::Sub to plain values. */
+  resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (!value || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [fn, arg] = entries[0]!;
+      switch (fn) {
+        case 'Ref':
+          return this.pseudo(arg as string) ?? this.ref(arg as string);
+        case 'Fn::GetAtt': {
+          const [id, attribute] = Array.isArray(arg) ? (arg as string[]) : (arg as string).split('.');
+          return this.attribute(id!, attribute!);
+        }
+        case 'Fn::Join': {
+          const [separator, parts] = arg as [string, unknown[]];
+          return (this.resolve(parts) as unknown[]).join(separator);
+        }
+        case 'Fn::Select': {
+          const [index, list] = arg as [number, unknown];
+          return (this.resolve(list) as unknown[])[Number(this.resolve(index))];
+        }
+        case 'Fn::Split': {
+          const [separator, source] = arg as [string, unknown];
+          return String(this.resolve(source)).split(separator);
+        }
+        case 'Fn::Sub': {
+          const [text, vars = {}] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [arg as string];
+          return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+            if (name in vars) return String(this.resolve(vars[name]));
+            const [id, attribute] = name.split('.');
+            return String(attribute ? this.resolve({ 'Fn::GetAtt': [id, attribute] }) : this.resolve({ Ref: id }));
+          });
+        }
+      }
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
+  }
+
+  private pseudo(name: string): string | undefined {
+    const { region, account, stackName } = this.names;
+    const values: Record<string, string> = {
+      'AWS::Region': region,
+      'AWS::AccountId': account,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stackName,
+      'AWS::NoValue': '',
+    };
+    return values[name];
+  }
+}

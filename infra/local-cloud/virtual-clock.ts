@@ -1,0 +1,137 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+
+interface Timer {
+  due: number;
+  seq: number;
+  fire: () => void;
+  cleared: boolean;
+}
+
+export type TimerHandle = { readonly id: number };
+
+/**
+ * The local cloud's clock. In `manual` mode time stands still while anything is pending and
+ * jumps to the next timer when asked (`run`); in `scaled` mode it runs `rate` times faster
+ * than real time. Lambda workers read it from `buffer`: [rate, virtual anchor, real anchor].
+ */
+export class VirtualClock {
+  readonly buffer = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
+  private readonly shared = new Float64Array(this.buffer);
+  private readonly timers: Timer[] = [];
+  private seq = 0;
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
+  private realTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(start: Date, readonly mode: { kind: 'manual' } | { kind: 'scaled'; rate: number } = { kind: 'manual' }) {
+    this.shared[0] = mode.kind === 'scaled' ? mode.rate : 0;
+    this.shared[1] = start.getTime();
+    this.shared[2] = Date.now();
+  }
+
+  now(): number {
+    return this.shared[1]! + (Date.now() - this.shared[2]!) * this.shared[0]!;
+  }
+
+  date(): Date {
+    return new Date(this.now());
+  }
+
+  setTimeout(fire: () => void, ms: number): TimerHandle {
+    const timer: Timer = { due: this.now() + Math.max(0, Number(ms) || 0), seq: this.seq++, fire, cleared: false };
+    this.timers.push(timer);
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    if (this.mode.kind === 'scaled') this.arm();
+    return { id: timer.seq };
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (!handle) return;
+    const index = this.timers.findIndex((t) => t.seq === handle.id);
+    if (index >= 0) this.timers.splice(index, 1);
+  }
+
+  /** The virtual time of the next timer, if any. */
+  nextTimer(): number | undefined {
+    return this.timers[0]?.due;
+  }
+
+  /** Counts work in progress: time does not jump while any is pending. */
+  async track<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    this.active++;
+    try {
+      return await (typeof work === 'function' ? work() : work);
+    } finally {
+      this.active--;
+      if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async quiet(): Promise<void> {
+    for (;;) {
+      while (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      // Promise chains between states settle within a few turns of the event loop.
+      for (let i = 0; i < 3; i++) await nextMacrotask();
+      if (this.active === 0) return;
+    }
+  }
+
+  private fireDue(): boolean {
+    let fired = false;
+    while (this.timers[0] && this.timers[0].due <= this.now()) {
+      const timer = this.timers.shift()!;
+      fired = true;
+      timer.fire();
+    }
+    return fired;
+  }
+
+  /** Waits until nothing is pending and every timer due by now has fired; time does not move. */
+  async settle(): Promise<void> {
+    do await this.quiet();
+    while (this.fireDue());
+  }
+
+  /**
+   * Manual mode: lets time jump from timer to timer, settling in between, until no timer is
+   * left, the next one lies beyond `until`, or `stop` says so. Returns the virtual time reached.
+   */
+  async run(options: { until?: Date; stop?: () => boolean | Promise<boolean> } = {}): Promise<Date> {
+    if (this.mode.kind !== 'manual') throw new Error('run() drives a manual clock; a scaled clock runs by itself');
+    const limit = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      await this.settle();
+      if (options.stop && (await options.stop())) break;
+      const next = this.nextTimer();
+      if (next === undefined || next > limit) {
+        if (Number.isFinite(limit) && limit > this.now()) this.shared[1] = limit;
+        break;
+      }
+      this.shared[1] = Math.max(next, this.now());
+    }
+    await this.settle();
+    return this.date();
+  }
+
+  /** Scaled mode: one real timer, always for the earliest virtual one (re-armed in chunks). */
+  private arm(): void {
+    if (this.stopped) return;
+    clearTimeout(this.realTimer);
+    const next = this.nextTimer();
+    if (next === undefined) return;
+    const rate = this.shared[0]!;
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil((next - this.now()) / rate)));
+    this.realTimer = setTimeout(() => {
+      this.fireDue();
+      this.arm();
+    }, wait);
+    this.realTimer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.realTimer);
+    this.timers.length = 0;
+  }
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { agencyInstant } from './working-days.ts';
+
+export const CASE_STATUSES = [
+  'NOTIFIED',
+  'REMINDED',
+  'OVERDUE',
+  'FINAL_NOTICE',
+  'BLOCKED',
+  'NOT_LISTED',
+  'DISPUTED',
+  'EXTENSION_REQUESTED',
+  'CLOSED',
+  'EXPIRED',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which the case still waits for the marketplace's answer. */
+export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
+
+export interface CaseRecord {
+  caseId: string;
+  recallNumber: string;
+  marketplaceId: string;
+  status: CaseStatus;
+  executionId: string;
+  openedAt: string;
+  noticeSentAt?: string;
+  noticeMessageId?: string;
+  deadline?: string;
+  /** The current Step Functions task token. Never sent, logged or shown. */
+  taskToken?: string;
+  answer?: Answer;
+  answeredAt?: string;
+  answerOnTime?: boolean;
+  /** Set once the workflow has been resumed with the recorded answer. */
+  answerDelivered?: boolean;
+  closedAt?: string;
+  updatedAt: string;
+}
+
+/** Case ids double as execution names: letters, digits, dots and dashes only. */
+export function caseIdOf(recallNumber: string, marketplaceId: string): string {
+  return `${recallNumber}.${marketplaceId}`;
+}
+
+export const CASE_ID_PATTERN = /^\d{5,6}\.[a-z0-9][a-z0-9-]{1,39}$/;
+
+const listings = z
+  .string()
+  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(2000)).max(10_000));
+
+const isoDate = z.iso.date();
+
+/** An instant with an offset, or a wall-clock time (as a datetime-local field sends it) in the agency's zone. */
+const instant = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))), 'give the date and time, like 2026-11-30T14:05')
+  .transform((s) => {
+    if (/(Z|[+-]\d{2}:\d{2})$/.test(s)) return new Date(s).toISOString();
+    const [date, time] = s.split('T') as [string, string];
+    const [hh, mm, ss] = time.split(':').map(Number) as [number, number, number | undefined];
+    return agencyInstant(date, hh, mm, Math.floor(ss ?? 0)).toISOString();
+  });
+
+/** The marketplace's answer, as the response form posts it. */
+export const answerSchema = z.discriminatedUnion('answer', [
+  z.object({
+    answer: z.literal('blocked'),
+    listings: listings.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line'),
+    count: z.coerce.number().int().min(1, 'count must be at least 1'),
+    blockedAt: instant,
+  }),
+  z.object({ answer: z.literal('not_listed'), reason: z.string().max(5000).optional() }),
+  z.object({ answer: z.literal('dispute'), reason: z.string().trim().min(1, 'give the reason for the dispute').max(5000) }),
+  z.object({
+    answer: z.literal('extension'),
+    reason: z.string().trim().min(1, 'give the reason for the extension').max(5000),
+    requestedDate: isoDate,
+  }),
+]);
+export type Answer = z.infer<typeof answerSchema>;
+
+export const STATUS_OF_ANSWER: Record<Answer['answer'], CaseStatus> = {
+  blocked: 'BLOCKED',
+  not_listed: 'NOT_LISTED',
+  dispute: 'DISPUTED',
+  extension: 'EXTENSION_REQUESTED',
+};
+
+/** Answers that end the case; the others go to staff. */
+export const FINAL_ANSWERS: ReadonlySet<Answer['answer']> = new Set(['blocked', 'not_listed']);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const DEFAULT_POLICY = {
+  reminderAfterWorkingDays: 1,
+  deadlineWorkingDays: 2,
+  finalNoticeAfterWorkingDays: 5,
+  expireAfterWorkingDays: 60,
+} as const;
+
+const workingDays = z.number().int().min(1).max(250);
+
+export const marketplaceSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters'),
+  name: z.string().min(1).max(200),
+  noticeEmails: z.array(z.email()).min(1),
+  escalationEmails: z.array(z.email()).default([]),
+  aliases: z.array(z.string().min(1)).default([]),
+  active: z.boolean().default(true),
+  policy: z
+    .object({
+      reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
+      deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
+      finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
+      expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
+    })
+    .prefault({}),
+});
+
+export type Marketplace = z.infer<typeof marketplaceSchema>;
+
+/** Parses a marketplaces file; the error names the entry, the field and the reason. */
+export function parseMarketplaces(input: unknown): Marketplace[] {
+  const result = z.array(marketplaceSchema).safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'file';
+    throw new Error(`invalid marketplaces: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  const ids = new Set<string>();
+  for (const m of result.data) {
+    if (ids.has(m.id)) throw new Error(`invalid marketplaces: id ${m.id} appears twice`);
+    ids.add(m.id);
+  }
+  return result.data;
+}

@@ -1,0 +1,127 @@
+import type { Answer, CaseRecord } from '../case.ts';
+import { formatDeadline } from '../emails/notice.ts';
+import { escapeHtml as e } from '../html.ts';
+import type { Marketplace } from '../marketplace.ts';
+import type { Recall } from '../recall.ts';
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:46em;margin:1em auto;padding:0 1em;line-height:1.45}
+fieldset{margin:1em 0;padding:1em;border:1px solid #999}legend{font-weight:bold}label{display:block;margin-top:.6em}
+input,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.3em}button{margin-top:.8em;font:inherit;padding:.4em 1em}
+.error{color:#a00;font-weight:bold}.receipt{border:2px solid #070;padding:1em}.notice{border:2px solid #a60;padding:1em}
+img{max-width:12em;margin-right:.5em}`;
+
+export function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}
+
+export interface CaseView {
+  record: CaseRecord;
+  recall: Recall;
+  marketplace: Marketplace;
+  /** The form's action: the link itself, signature included. */
+  action: string;
+}
+
+const ANSWER_LABELS: Record<Answer['answer'], string> = {
+  blocked: 'Blocked: the listings are removed and the product can no longer be bought',
+  not_listed: 'Not listed: the product is not sold on the platform',
+  dispute: 'Dispute: the notice should not apply',
+  extension: 'Extension: more time is needed',
+};
+
+function recallSummary(view: CaseView): string {
+  const { recall, record, marketplace } = view;
+  return `<h1>Recall ${e(recall.recallNumber)}: ${e(recall.title)}</h1>
+<p>Notice to <strong>${e(marketplace.name)}</strong>. Case <code>${e(record.caseId)}</code>, status <strong>${e(record.status)}</strong>${
+    record.deadline ? `, answer due by <strong>${e(formatDeadline(new Date(record.deadline)))}</strong>` : ''
+  }.</p>
+${recall.hazards.map((h) => `<p><strong>Hazard:</strong> ${e(h)}</p>`).join('\n')}
+<ul>${recall.products.map((p) => `<li>${e(p.name)}${p.units ? ` (${e(p.units)})` : ''}</li>`).join('')}</ul>
+${recall.upcs.length ? `<p><strong>UPCs:</strong> ${e(recall.upcs.join(', '))}</p>` : ''}
+${recall.images.map((i) => `<img src="${e(i.url)}" alt="${e(i.caption || 'Recalled product')}">`).join('')}
+<p><a href="${e(recall.url)}">The recall notice on cpsc.gov</a></p>`;
+}
+
+export function describeAnswer(answer: Answer): string {
+  switch (answer.answer) {
+    case 'blocked':
+      return `Blocked ${answer.count} listing(s) at ${answer.blockedAt}: ${answer.listings.join(', ')}`;
+    case 'not_listed':
+      return `Not listed${answer.reason ? `: ${answer.reason}` : ''}`;
+    case 'dispute':
+      return `Dispute: ${answer.reason}`;
+    case 'extension':
+      return `Extension requested to ${answer.requestedDate}: ${answer.reason}`;
+  }
+}
+
+export function referenceOf(record: CaseRecord): string {
+  return `${record.caseId}-${(record.answeredAt ?? '').replace(/[^0-9]/g, '').slice(0, 14)}`;
+}
+
+export type FormValues = Partial<Record<'listings' | 'count' | 'blockedAt' | 'reason' | 'requestedDate', string>>;
+
+function field(kind: Answer['answer'], name: keyof FormValues, label: string, values: FormValues, attrs = '', multiline = false): string {
+  const id = `${kind}-${name}`;
+  const value = values[name] ?? '';
+  return multiline
+    ? `<label for="${id}">${e(label)}</label><textarea id="${id}" name="${name}" rows="4" ${attrs}>${e(value)}</textarea>`
+    : `<label for="${id}">${e(label)}</label><input id="${id}" name="${name}" value="${e(value)}" ${attrs}>`;
+}
+
+function answerForm(kind: Answer['answer'], action: string, inner: string, error?: string): string {
+  return `<form method="post" action="${e(action)}"><fieldset><legend>${e(ANSWER_LABELS[kind])}</legend>
+${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<input type="hidden" name="answer" value="${kind}">${inner}
+<button type="submit">Send: ${e(kind.replace('_', ' '))}</button></fieldset></form>`;
+}
+
+/** The page a link opens: the recall, the deadline, the status, and a form for each answer. */
+export function casePage(view: CaseView, form: { answer?: Answer['answer']; error?: string; values?: FormValues } = {}): string {
+  const { record } = view;
+  if (record.answer) return answeredPage(view, false);
+  const errorFor = (kind: Answer['answer']) => (form.answer === kind ? form.error : undefined);
+  const valuesFor = (kind: Answer['answer']): FormValues => (form.answer === kind ? (form.values ?? {}) : {});
+  const forms = [
+    answerForm(
+      'blocked',
+      view.action,
+      field('blocked', 'listings', 'Listings blocked (ids or URLs, one per line)', valuesFor('blocked'), 'required', true) +
+        field('blocked', 'count', 'Number of listings blocked', valuesFor('blocked'), 'type="number" min="1" required') +
+        field('blocked', 'blockedAt', 'Blocked at (date and time, Eastern)', valuesFor('blocked'), 'type="datetime-local" required'),
+      errorFor('blocked'),
+    ),
+    answerForm('not_listed', view.action, field('not_listed', 'reason', 'Notes (optional)', valuesFor('not_listed'), '', true), errorFor('not_listed')),
+    answerForm('dispute', view.action, field('dispute', 'reason', 'Why the notice should not apply', valuesFor('dispute'), 'required', true), errorFor('dispute')),
+    answerForm(
+      'extension',
+      view.action,
+      field('extension', 'reason', 'Why more time is needed', valuesFor('extension'), 'required', true) +
+        field('extension', 'requestedDate', 'Date you need', valuesFor('extension'), 'type="date" required'),
+      errorFor('extension'),
+    ),
+  ];
+  return page(`Recall ${view.recall.recallNumber}: answer the notice`, `${recallSummary(view)}<h2>Your answer</h2>${forms.join('\n')}`);
+}
+
+/** The receipt after an answer, or the answer already on record for a second visit. */
+export function answeredPage(view: CaseView, justRecorded: boolean): string {
+  const { record } = view;
+  if (!record.answer) throw new Error('answeredPage needs an answered case');
+  const late = record.answerOnTime === false;
+  const heading = justRecorded ? 'Thank you: your answer is recorded' : 'An answer is already recorded for this notice';
+  return page(
+    heading,
+    `<div class="${justRecorded ? 'receipt' : 'notice'}" role="status"><h1>${e(heading)}</h1>
+<p>Reference: <strong>${e(referenceOf(record))}</strong></p>
+<p>${e(describeAnswer(record.answer))}</p>
+<p>Received ${e(record.answeredAt ?? '')}${late ? ', after the deadline: it is recorded as late' : ''}.</p>
+${justRecorded ? '' : '<p>Nothing was changed. To correct the answer, reply to the notice email.</p>'}</div>${recallSummary(view)}`,
+  );
+}
+
+export function errorPage(status: 403 | 404 | 413 | 400, message: string): string {
+  const titles = { 400: 'This request cannot be read', 403: 'This link cannot be used', 404: 'No such notice', 413: 'The answer is too large' };
+  return page(titles[status], `<h1>${e(titles[status])}</h1><p class="error">${e(message)}</p>`);
+}

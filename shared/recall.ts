@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { decodeEntities } from './html.ts';
+
+/** One record as the CPSC Recalls REST API answers it. Unknown extra fields are kept in `raw`. */
+const named = z.object({ Name: z.string().nullish() }).loose();
+const cpscRecordSchema = z
+  .object({
+    RecallID: z.number().int(),
+    RecallNumber: z.string().nullish(),
+    RecallDate: z.string().nullish(),
+    LastPublishDate: z.string().nullish(),
+    Title: z.string().nullish(),
+    Description: z.string().nullish(),
+    URL: z.string().nullish(),
+    ConsumerContact: z.string().nullish(),
+    Products: z
+      .array(
+        z
+          .object({
+            Name: z.string().nullish(),
+            Description: z.string().nullish(),
+            Model: z.string().nullish(),
+            Type: z.string().nullish(),
+            NumberOfUnits: z.string().nullish(),
+          })
+          .loose(),
+      )
+      .nullish(),
+    Images: z.array(z.object({ URL: z.string().nullish(), Caption: z.string().nullish() }).loose()).nullish(),
+    Hazards: z.array(named).nullish(),
+    Remedies: z.array(named).nullish(),
+    RemedyOptions: z.array(z.object({ Option: z.string().nullish() }).loose()).nullish(),
+    Retailers: z.array(named).nullish(),
+    Manufacturers: z.array(named).nullish(),
+    Importers: z.array(named).nullish(),
+    Distributors: z.array(named).nullish(),
+    Injuries: z.array(named).nullish(),
+    ManufacturerCountries: z.array(z.object({ Country: z.string().nullish() }).loose()).nullish(),
+    ProductUPCs: z.array(z.object({ UPC: z.string().nullish() }).loose()).nullish(),
+  })
+  .loose();
+
+export interface RecallProduct {
+  name: string;
+  description: string;
+  model: string;
+  type: string;
+  units: string;
+}
+
+export interface Recall {
+  recallNumber: string;
+  recallId: number;
+  title: string;
+  description: string;
+  /** Calendar dates as published, `YYYY-MM-DD`. */
+  recallDate: string;
+  lastPublishDate: string;
+  url: string;
+  consumerContact: string;
+  hazards: string[];
+  remedies: string[];
+  remedyOptions: string[];
+  products: RecallProduct[];
+  upcs: string[];
+  images: { url: string; caption: string }[];
+  retailers: string[];
+  manufacturers: string[];
+  importers: string[];
+  distributors: string[];
+  injuries: string[];
+  manufacturerCountries: string[];
+  source: 'cpsc-api';
+  /** SHA-256 of the normalized content: an unchanged record costs no write. */
+  contentHash: string;
+}
+
+export class InvalidRecallError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InvalidRecallError';
+  }
+}
+
+const text = (value: string | null | undefined): string => decodeEntities(value ?? '').replace(/\s+/g, ' ').trim();
+const names = (items: { Name?: string | null }[] | null | undefined): string[] =>
+  (items ?? []).map((item) => text(item.Name)).filter((name) => name.length > 0);
+
+/** `2026-06-25T00:00:00` and `2026-06-25` both mean the calendar day 2026-06-25. */
+function calendarDate(value: string | null | undefined, field: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(T00:00:00(\.0+)?)?$/.exec((value ?? '').trim());
+  if (!match) throw new InvalidRecallError(`${field} must be YYYY-MM-DD or YYYY-MM-DDT00:00:00, got ${JSON.stringify(value)}`);
+  const [, y, m, d] = match;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (date.getUTCMonth() !== Number(m) - 1) throw new InvalidRecallError(`${field} is not a real date: ${value}`);
+  return `${y}-${m}-${d}`;
+}
+
+/** Validates and normalizes one CPSC API record; throws InvalidRecallError with the reason. */
+export function normalizeCpscRecord(raw: unknown): Recall {
+  const parsed = cpscRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidRecallError(`${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const r = parsed.data;
+  const title = text(r.Title);
+  if (r.RecallID === 0 && title.startsWith('Error retrieving Recalls')) {
+    throw new InvalidRecallError('the API answered with its error record ("Error retrieving Recalls")');
+  }
+  const recallNumber = text(r.RecallNumber).replace(/-/g, '');
+  if (!/^\d{5,6}$/.test(recallNumber)) throw new InvalidRecallError(`RecallNumber must be 5 or 6 digits, got ${JSON.stringify(r.RecallNumber)}`);
+  if (!title) throw new InvalidRecallError('Title is empty');
+  const recallDate = calendarDate(r.RecallDate, 'RecallDate');
+  const body: Omit<Recall, 'contentHash'> = {
+    recallNumber,
+    recallId: r.RecallID,
+    title,
+    description: text(r.Description),
+    recallDate,
+    lastPublishDate: r.LastPublishDate ? calendarDate(r.LastPublishDate, 'LastPublishDate') : recallDate,
+    url: text(r.URL),
+    consumerContact: text(r.ConsumerContact),
+    hazards: names(r.Hazards),
+    remedies: names(r.Remedies),
+    remedyOptions: (r.RemedyOptions ?? []).map((o) => text(o.Option)).filter(Boolean),
+    products: (r.Products ?? []).map((p) => ({
+      name: text(p.Name),
+      description: text(p.Description),
+      model: text(p.Model),
+      type: text(p.Type),
+      units: text(p.NumberOfUnits),
+    })),
+    upcs: (r.ProductUPCs ?? []).map((u) => text(u.UPC)).filter(Boolean),
+    images: (r.Images ?? []).map((i) => ({ url: text(i.URL), caption: text(i.Caption) })).filter((i) => i.url),
+    retailers: names(r.Retailers),
+    manufacturers: names(r.Manufacturers),
+    importers: names(r.Importers),
+    distributors: names(r.Distributors),
+    injuries: names(r.Injuries),
+    manufacturerCountries: (r.ManufacturerCountries ?? []).map((c) => text(c.Country)).filter(Boolean),
+    source: 'cpsc-api',
+  };
+  return { ...body, contentHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Who caused a transition: the system, a marketplace (by id) or a staff member (by address). */
+export type Actor = 'system' | `marketplace:${string}` | `staff:${string}`;
+
+export interface AuditEntry {
+  caseId: string;
+  at: string;
+  actor: Actor;
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The case's own append-only record; it outlives the 90 days of execution history. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  list(caseId: string): Promise<AuditEntry[]>;
+}
+
+export class DynamoAuditLog implements AuditLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    // The sort key orders entries by time; the random tail keeps same-millisecond entries apart.
+    const entryKey = `${entry.at}#${randomBytes(6).toString('hex')}`;
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...entry, entryKey }, ConditionExpression: 'attribute_not_exists(entryKey)' }),
+    );
+  }
+
+  async list(caseId: string): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'caseId = :c',
+          ExpressionAttributeValues: { ':c': caseId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { entryKey: _key, ...entry } = item;
+        entries.push(entry as AuditEntry);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+}
