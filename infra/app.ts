@@ -1,12 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { parseAppConfig } from './config.ts';
 import { RecallGuardStack } from './stack.ts';
 
 export const STACK_NAME = 'RecallGuard';
+const CDK_JSON = fileURLToPath(new URL('../cdk.json', import.meta.url));
+
+/** cdk.json's context: the CDK CLI passes it itself; in-process synths (local cloud, CLI) read it here. */
+function projectContext(): Record<string, unknown> {
+  if (process.env.CDK_CONTEXT_JSON) return {};
+  return (JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
 
 /** Builds the CDK app; the local cloud synthesizes the same app in-process. */
 export function buildApp(props: AppProps = {}): { app: App; stack: RecallGuardStack } {
-  const app = new App(props);
+  const app = new App({ ...props, context: { ...projectContext(), ...props.context } });
   const config = parseAppConfig(app.node.tryGetContext('recallguard'));
   const stack = new RecallGuardStack(app, STACK_NAME, {
     config,
@@ -15,6 +24,6 @@ export function buildApp(props: AppProps = {}): { app: App; stack: RecallGuardSt
   return { app, stack };
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildApp().app.synth();
 }

@@ -29,7 +29,9 @@ export async function listen(
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: choose another port`) : error),
+    );
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;

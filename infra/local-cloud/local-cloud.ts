@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -7,6 +7,11 @@ import { Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import dynalite from 'dynalite';
 import sesModule from 'aws-ses-v2-local';
+import type { CaseRecord } from '#shared/case.ts';
+import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
+import { DynamoCaseStore } from '#shared/store/case-store.ts';
+import { documentClient } from '#shared/store/document-client.ts';
+import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
 import { buildApp, STACK_NAME } from '../app.ts';
 import type { FunctionRole } from '../stack.ts';
 import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
@@ -64,8 +69,7 @@ export class LocalCloud {
     const clock = new VirtualClock(options.start ?? new Date(), options.clock);
     const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
     await mkdir(assemblyDir, { recursive: true });
-    const cdkJson = JSON.parse(await readFile(`${PROJECT_ROOT}cdk.json`, 'utf8')) as { context?: Record<string, unknown> };
-    const { app, stack } = buildApp({ outdir: assemblyDir, context: cdkJson.context ?? {} });
+    const { app, stack } = buildApp({ outdir: assemblyDir });
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const resolver = new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME });
     const logicalId = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
@@ -79,7 +83,9 @@ export class LocalCloud {
     const sesLocal = (sesModule as unknown as { default: typeof sesModule.default }).default;
     const ses = await sesLocal({ host: '127.0.0.1', port: options.ports?.inbox ?? 0 });
     servers.push(ses);
-    const inboxUrl = `http://127.0.0.1:${(ses.address() as { port: number }).port}`;
+    const sesAddress = ses.address() as { port: number } | null;
+    if (!sesAddress) throw new Error(`the inbox cannot listen on port ${options.ports?.inbox}: it is in use (choose another with --inbox-port)`);
+    const inboxUrl = `http://127.0.0.1:${sesAddress.port}`;
 
     const lambda = new LambdaRuntime(clock);
     const engine = await loadEngine(clock);
@@ -108,6 +114,8 @@ export class LocalCloud {
       AWS_ENDPOINT_URL_SES: inboxUrl,
       AWS_ENDPOINT_URL_SFN: aws.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      // Functions deploy on Node 22, where the SDK has nothing to warn about.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
       const props = fn.Properties!;
@@ -164,6 +172,19 @@ export class LocalCloud {
   /** Invokes a function by role, as the scheduler or a test would. */
   invoke(role: FunctionRole, event: unknown): Promise<unknown> {
     return this.lambda.invoke(this.functionNames[role], event);
+  }
+
+  /** Stores marketplaces as the deployment would (validated first). */
+  async importMarketplaces(input: unknown): Promise<Marketplace[]> {
+    const marketplaces = parseMarketplaces(input);
+    const store = new DynamoMarketplaceStore(documentClient(new DynamoDBClient(this.clientConfig('dynamodb'))), this.tableNames.marketplaces);
+    for (const marketplace of marketplaces) await store.put(marketplace);
+    return marketplaces;
+  }
+
+  /** Reads a case record, as staff tools do. */
+  async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
+    return new DynamoCaseStore(documentClient(new DynamoDBClient(this.clientConfig('dynamodb'))), this.tableNames.cases).get(caseId);
   }
 
   /** Every email the local SES has accepted, oldest first. */

@@ -57,15 +57,29 @@ export class VirtualClock {
     return this.timers[0]?.due;
   }
 
-  /** Counts work in progress: time does not jump while any is pending. */
+  /**
+   * Counts work in progress. Time does not jump while any is pending; a scaled clock pauses
+   * too, so that a Lambda's real run time never eats a task's virtual timeout.
+   */
   async track<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
-    this.active++;
+    if (this.active++ === 0 && this.mode.kind === 'scaled') this.reanchor(0);
     try {
       return await (typeof work === 'function' ? work() : work);
     } finally {
-      this.active--;
-      if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      if (--this.active === 0) {
+        if (this.mode.kind === 'scaled') {
+          this.reanchor(this.mode.rate);
+          this.arm();
+        }
+        for (const wake of this.idleWaiters.splice(0)) wake();
+      }
     }
+  }
+
+  private reanchor(rate: number): void {
+    this.shared[1] = this.now();
+    this.shared[2] = Date.now();
+    this.shared[0] = rate;
   }
 
   private async quiet(): Promise<void> {
@@ -121,6 +135,7 @@ export class VirtualClock {
     const next = this.nextTimer();
     if (next === undefined) return;
     const rate = this.shared[0]!;
+    if (rate === 0) return;
     const wait = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil((next - this.now()) / rate)));
     this.realTimer = setTimeout(() => {
       this.fireDue();

@@ -94,6 +94,7 @@ export class StepFunctionsService {
   private readonly tokens = new Map<string, TaskToken>();
   /** Every execution's completion, so callers can wait for the system to finish. */
   private readonly running = new Set<Promise<void>>();
+  private readonly endListeners: ((execution: ReturnType<StepFunctionsService['describeExecution']>) => void)[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -194,6 +195,7 @@ export class StepFunctionsService {
       execution.stopDate ??= this.clock.now();
       this.closeTokens(execution);
       this.running.delete(done);
+      for (const listener of this.endListeners) listener(this.describeExecution(execution.arn));
     });
     this.running.add(done);
   }
@@ -405,6 +407,11 @@ export class StepFunctionsService {
 
   history(arn: string): HistoryEvent[] {
     return this.execution(arn).history.events;
+  }
+
+  /** Calls `listener` each time an execution ends, whatever its status. */
+  onExecutionEnd(listener: (execution: ReturnType<StepFunctionsService['describeExecution']>) => void): void {
+    this.endListeners.push(listener);
   }
 
   /** Resolves once every execution started so far has ended (manual clocks: drive time meanwhile). */

@@ -1,0 +1,52 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { buildApp, STACK_NAME } from '../app.ts';
+import { start } from './start.ts';
+
+// The CLI runs on the developer's Node; the deployed functions run on Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a number above 0');
+  return n;
+};
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port from 0 to 65535');
+  return n;
+};
+
+const program = new Command('recallguard').description('Keeps recalled products off online marketplaces.').showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the whole system locally with sample marketplaces and real recalls; stays up')
+  .option('--recalls <file>', 'CPSC Recalls API records to ingest (JSON array) instead of the samples')
+  .option('--marketplaces <file>', 'marketplaces to seed (JSON array) instead of the samples')
+  .option('--speed <factor>', 'how much faster than real time virtual time runs', positive, 600)
+  .option('--inbox-port <port>', 'port of the local SES and its inbox', port, 8005)
+  .option('--respond-port <port>', 'port of the response pages', port, 8010)
+  .option('--json', 'print one line of JSON with the URLs once everything is up')
+  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean }) => {
+    const cloud = await start({ ...options, json: Boolean(options.json) });
+    const stop = () => void cloud.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('synth')
+  .description('write the CloudFormation template (the same as npx cdk synth)')
+  .option('-o, --output <file>', 'write the template to this file instead of stdout')
+  .action(async (options: { output?: string }) => {
+    const { app } = buildApp({ outdir: 'cdk.out' });
+    const template = JSON.stringify(app.synth().getStackByName(STACK_NAME).template, null, 1);
+    if (options.output) await writeFile(options.output, `${template}\n`);
+    else process.stdout.write(`${template}\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`recallguard: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

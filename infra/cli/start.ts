@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { IngestResult } from '#functions/ingest/ingest-recalls.ts';
+import { LocalCloud } from '../local-cloud/local-cloud.ts';
+
+const DEMO = fileURLToPath(new URL('../demo/', import.meta.url));
+
+export interface StartOptions {
+  recalls?: string;
+  marketplaces?: string;
+  speed: number;
+  inboxPort: number;
+  respondPort: number;
+  json: boolean;
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the ${what} file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the ${what} file ${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `start`: the local cloud with sample (or given) marketplaces and recalls, on time that runs fast. */
+export async function start(options: StartOptions): Promise<LocalCloud> {
+  const say = options.json ? () => undefined : (line: string) => console.log(line);
+  const cloud = await LocalCloud.start({
+    clock: { kind: 'scaled', rate: options.speed },
+    ports: { inbox: options.inboxPort, respond: options.respondPort },
+  });
+  const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
+  cloud.stepFunctions.onExecutionEnd((execution) => {
+    void cloud.caseRecord(execution.name).then((record) => {
+      const outcome = record ? `${record.status}${record.answerOnTime === false ? ' (late)' : ''}` : execution.status;
+      say(`[${stamp()} virtual] case ${execution.name}: ${outcome}; workflow ${execution.status.toLowerCase()}`);
+    });
+  });
+
+  const marketplaces = await cloud.importMarketplaces(await readJson(options.marketplaces ?? `${DEMO}marketplaces.json`, 'marketplaces'));
+  const records = await readJson(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
+  if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
+  const result = (await cloud.invoke('ingest', { records })) as IngestResult;
+
+  if (options.json) {
+    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond }));
+    return cloud;
+  }
+  say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);
+  say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
+  say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
+  say(`  virtual now:                   ${stamp()} UTC`);
+  say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
+  say(
+    `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected; ${result.casesStarted} cases started.`,
+  );
+  for (const rejected of result.rejected) say(`  record ${rejected.index} rejected: ${rejected.reason}`);
+  say('Open a notice in the inbox and follow its link to answer. Ctrl+C stops.');
+  return cloud;
+}
