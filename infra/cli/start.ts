@@ -31,6 +31,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
 /** `start`: the local cloud with sample (or given) marketplaces and recalls, on time that runs fast. */
 export async function start(options: StartOptions): Promise<LocalCloud> {
   const say = options.json ? () => undefined : (line: string) => console.log(line);
+  const emit = options.json ? (event: Record<string, unknown>) => console.log(JSON.stringify(event)) : () => undefined;
   const cloud = await LocalCloud.start({
     clock: { kind: 'scaled', rate: options.speed },
     ports: { inbox: options.inboxPort, respond: options.respondPort },
@@ -38,8 +39,10 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
   cloud.stepFunctions.onExecutionEnd((execution) => {
     void cloud.caseRecord(execution.name).then((record) => {
-      const outcome = record ? `${record.status}${record.answerOnTime === false ? ' (late)' : ''}` : execution.status;
-      say(`[${stamp()} virtual] case ${execution.name}: ${outcome}; workflow ${execution.status.toLowerCase()}`);
+      const status = record?.status ?? 'UNKNOWN';
+      const ended = record?.closedAt ? `closed as ${status}` : `now ${status}`;
+      say(`[${stamp()} virtual] case ${execution.name} ${ended}${record?.answerOnTime === false ? ' (answer late)' : ''}; its workflow ${execution.status.toLowerCase()}`);
+      emit({ event: 'workflow-ended', caseId: execution.name, caseStatus: status, closed: Boolean(record?.closedAt), workflowStatus: execution.status });
     });
   });
 
@@ -49,7 +52,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const result = (await cloud.invoke('ingest', { records })) as IngestResult;
 
   if (options.json) {
-    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond }));
+    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, casesStarted: result.casesStarted }));
     return cloud;
   }
   say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);

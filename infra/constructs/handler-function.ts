@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Token } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
@@ -37,6 +37,7 @@ export class HandlerFunction<S extends z.ZodObject> extends NodejsFunction {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        logLevel: LogLevel.ERROR,
         sourceMap: true,
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],

@@ -79,8 +79,10 @@ export class LocalCloud {
     await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
     servers.push(dynamo);
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as { port: number }).port}`;
-    // The package is CommonJS with a default export: under ESM it arrives as `.default`.
-    const sesLocal = (sesModule as unknown as { default: typeof sesModule.default }).default;
+    // A CommonJS package with a default export: loaders disagree on whether it is unwrapped.
+    type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+    const loaded = sesModule as unknown as StartSes | { default: StartSes };
+    const sesLocal = typeof loaded === 'function' ? loaded : loaded.default;
     const ses = await sesLocal({ host: '127.0.0.1', port: options.ports?.inbox ?? 0 });
     servers.push(ses);
     const sesAddress = ses.address() as { port: number } | null;

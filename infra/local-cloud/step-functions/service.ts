@@ -105,7 +105,8 @@ export class StepFunctionsService {
   ) {}
 
   createStateMachine(arn: string, name: string, roleArn: string, definition: StateMachineDefinition): void {
-    const machine = new this.engine.StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    // The engine writes defaults (QueryLanguage) into what it is given: keep the synthesized text intact.
+    const machine = new this.engine.StateMachine(structuredClone(definition), { validationOptions: { checkArn: true, checkPaths: true } });
     this.machines.set(arn, { arn, name, roleArn, definition, taskStates: collectTaskStates(definition), machine, createdAt: this.clock.now() });
   }
 

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The real CPSC data beside the repository (read-only). */
+export const CPSC_DATA = fileURLToPath(new URL('../../../shared/data/cpsc/', import.meta.url));
+
+export function cpscRecords(file = 'recalls-api-sample-9.json'): Record<string, unknown>[] {
+  return JSON.parse(readFileSync(`${CPSC_DATA}${file}`, 'utf8')) as Record<string, unknown>[];
+}
+
+export function linkIn(text: string | undefined): string {
+  const match = /Answer here[^:]*: (\S+)/.exec(text ?? '');
+  if (!match) throw new Error(`no response link in: ${text}`);
+  return match[1]!;
+}
+
+export function form(fields: Record<string, string>): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
+}
