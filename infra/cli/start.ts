@@ -50,6 +50,8 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const records = await readJson(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
   const result = (await cloud.invoke('ingest', { records })) as IngestResult;
+  // Report ready once the new cases' notices are out.
+  await cloud.clock.settle();
 
   if (options.json) {
     console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, casesStarted: result.casesStarted }));

@@ -69,7 +69,11 @@ interface TaskToken {
   heartbeat?: { seconds: number; timer?: unknown };
 }
 
-const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+/** Step Functions' rule for execution names: 1 to 80 characters, none of them special or control. */
+function validName(name: string): boolean {
+  return name.length >= 1 && name.length <= 80 && !NAME_FORBIDDEN.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+}
 
 function collectTaskStates(definition: { States: Record<string, unknown> }, into = new Map<string, TaskStateDefinition>()): Map<string, TaskStateDefinition> {
   for (const [name, state] of Object.entries(definition.States) as [string, Record<string, unknown>][]) {
@@ -124,7 +128,7 @@ export class StepFunctionsService {
     const machine = this.machines.get(request.stateMachineArn);
     if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
     const name = request.name ?? crypto.randomUUID();
-    if (!NAME_PATTERN.test(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    if (!validName(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     const inputText = request.input ?? '{}';
     let input: unknown;
     try {
@@ -155,7 +159,7 @@ export class StepFunctionsService {
   }
 
   private run(execution: Execution, input: unknown): void {
-    const service = this;
+    const issueToken = () => this.issueToken(execution);
     const handlers = Object.fromEntries(
       [...execution.stateMachine.taskStates].map(([stateName, state]) => [stateName, (parameters: unknown) => this.runTask(execution, stateName, state, parameters)]),
     );
@@ -168,7 +172,7 @@ export class StepFunctionsService {
         // Read once per state entry, as `$$.Task.Token` in Parameters: each read issues a new token.
         Task: {
           get Token() {
-            return service.issueToken(execution);
+            return issueToken();
           },
         },
       },

@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Email } from '#infra/local-cloud/local-cloud.ts';
+import { form, linkIn } from '../support/data.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Lines the CLI prints, as they come. */
+function lines(child: ChildProcess): AsyncIterator<string> {
+  return createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+}
+
+async function nextJson(reader: AsyncIterator<string>, predicate: (value: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (;;) {
+    const { value, done } = await reader.next();
+    if (done) throw new Error('the CLI stopped before printing the expected line');
+    if (!value.startsWith('{')) continue;
+    const parsed = JSON.parse(value) as Record<string, unknown>;
+    if (predicate(parsed)) return parsed;
+  }
+}
+
+describe('npm start: the local cloud with the demo, over HTTP', () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const reader = lines(child);
+  afterAll(() => {
+    child.kill('SIGTERM');
+  });
+
+  it('puts the notices in the inbox, and answering one through its link closes that case', async () => {
+    const urls = await nextJson(reader, (v) => 'inbox' in v);
+    expect(urls.respond).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const { emails } = (await (await fetch(`${urls.inbox}/store`)).json()) as { emails: Email[] };
+    expect(emails).toHaveLength(Number(urls.casesStarted));
+    expect(emails.length).toBeGreaterThanOrEqual(2);
+
+    const link = linkIn(emails[0]!.body.text);
+    expect(link.startsWith(String(urls.respond))).toBe(true);
+    const caseId = decodeURIComponent(new URL(link).pathname.split('/').pop()!);
+    const receipt = await fetch(link, form({ answer: 'blocked', listings: 'LISTING-1', count: '1', blockedAt: new Date().toISOString() }));
+    expect(receipt.status).toBe(200);
+
+    const ended = await nextJson(reader, (v) => v.event === 'workflow-ended' && v.caseId === caseId);
+    expect(ended).toMatchObject({ caseStatus: 'BLOCKED', closed: true, workflowStatus: 'SUCCEEDED' });
+  });
+});

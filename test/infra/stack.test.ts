@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/app.ts';
+import { parseAppConfig } from '#infra/config.ts';
+import { HandlerFunction } from '#infra/constructs/handler-function.ts';
+import { RecallGuardStack } from '#infra/stack.ts';
+import { notifyEnv } from '#functions/notify/env.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+describe('the CDK app', () => {
+  const { stack } = buildApp({ context: NO_BUNDLING });
+  const template = Template.fromStack(stack);
+
+  it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(6);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+    }
+  });
+
+  it('drives each case through notify, a callback with a computed timeout, and the timeout path', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machine?.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    const text = JSON.stringify(machine?.Properties?.DefinitionString);
+    for (const fragment of ['NotifyMarketplace', 'AwaitBlock', 'lambda:invoke.waitForTaskToken', 'TimeoutSecondsPath', '$$.Task.Token', 'States.Timeout', 'MarkOverdue', 'RecordAnswer']) {
+      expect(text).toContain(fragment);
+    }
+  });
+
+  it('keeps the tables safe: point-in-time recovery, deletion protection, retained', () => {
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(4);
+    for (const table of Object.values(tables)) {
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true } });
+    }
+  });
+
+  it('serves the response pages through a throttled HTTP API', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /respond/{caseId}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /respond/{caseId}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 } });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'recalls@example.gov' });
+  });
+
+  it('lets only the functions that answer callbacks send task responses', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } } }));
+    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AwaitAnswer', 'Respond']);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses invalid cdk.json context with the field and the reason', () => {
+    expect(() => parseAppConfig({ senderEmail: 'nobody', staffEmails: [] })).toThrow(/recallguard\.senderEmail: senderEmail must be the address/);
+    expect(() => parseAppConfig({ senderEmail: 'a@b.example', staffEmails: [] })).toThrow(/staffEmails needs at least one/);
+  });
+
+  it('checks a function environment against the schema the function checks at cold start', () => {
+    const stack = new RecallGuardStack(new App({ context: NO_BUNDLING }), 'Check', { config: parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'] }) });
+    const environment = { RECALLS_TABLE: 'r-table', MARKETPLACES_TABLE: 'm-table', CASES_TABLE: 'c-table', AUDIT_TABLE: 'a-table', SENDER_EMAIL: 'a@b.example', SES_CONFIGURATION_SET: 'set', RESPOND_BASE_URL: 'https://x.example/', LINK_KEY_SECRET_ARN: 'arn:x', LINK_VALIDITY_DAYS: '120' };
+    expect(() => new HandlerFunction(stack, 'Bad', { name: 'notify', environmentSchema: notifyEnv, environment: { ...environment, SENDER_EMAIL: 'nobody' } })).toThrow(/Bad: environment variable SENDER_EMAIL="nobody"/);
+    const { LINK_VALIDITY_DAYS: _, ...missing } = environment;
+    expect(() => new HandlerFunction(stack, 'Missing', { name: 'notify', environmentSchema: notifyEnv, environment: missing as typeof environment })).toThrow(/LINK_VALIDITY_DAYS is not set/);
+  });
+});
+
+describe('npx cdk synth', () => {
+  it('writes the template with no AWS credentials', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
+    const outdir = `${ROOT}.local/synth-test-${process.pid}`;
+    await promisify(execFile)('npx', ['cdk', 'synth', '-q', '--output', outdir], { cwd: ROOT, env: { ...env, HOME: `${ROOT}.local` } });
+    const written = JSON.parse(await readFile(`${outdir}/RecallGuard.template.json`, 'utf8')) as { Resources: Record<string, { Type: string }> };
+    expect(Object.values(written.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+  }, 120_000);
+});
