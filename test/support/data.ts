@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The real CPSC data beside the repository (read-only). */
-export const CPSC_DATA = fileURLToPath(new URL('../../../shared/data/cpsc/', import.meta.url));
+/** Real CPSC data, copied unchanged into the fixtures. */
+export const CPSC_DATA = fileURLToPath(new URL('../fixtures/cpsc/', import.meta.url));
 
 export function cpscRecords(file = 'recalls-api-sample-9.json'): Record<string, unknown>[] {
   return JSON.parse(readFileSync(`${CPSC_DATA}${file}`, 'utf8')) as Record<string, unknown>[];
