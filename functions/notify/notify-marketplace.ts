@@ -6,7 +6,7 @@ import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { workingDaysAfter } from '#shared/working-days.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
 import type { LinkKeys } from '../runtime/link-keys.ts';
 
 export interface NotifyInput {
@@ -47,7 +47,7 @@ export async function notifyMarketplace(input: NotifyInput, deps: NotifyDeps): P
   if (record.noticeSentAt && record.deadline) {
     return { deadline: record.deadline, timeoutSeconds: secondsUntil(new Date(record.deadline), at) };
   }
-  const deadline = workingDaysAfter(at, marketplace.policy.deadlineWorkingDays);
+  const deadline = new WorkingCalendar().workingDaysAfter(at, marketplace.policy.deadlineWorkingDays);
   const link = caseLink(input.caseId, at, { baseUrl: deps.respondBaseUrl, key: (await deps.linkKeys()).current, validityDays: deps.linkValidityDays });
   const messageId = await deps.mailer.send({ to: marketplace.noticeEmails, ...noticeEmail(recall, marketplace, link, deadline) });
   await deps.cases.recordNotice(input.caseId, { sentAt: at, messageId, deadline });
