@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const appConfigSchema = z.object({
   senderEmail: z.email('senderEmail must be the address notices are sent from'),
   staffEmails: z.array(z.email()).min(1, 'staffEmails needs at least one compliance staff address'),
+  agencyName: z.string().min(1).default('U.S. Consumer Product Safety Commission'),
   linkValidityDays: z.number().int().min(1).max(3650).default(120),
+  /** The agency's own closure days (YYYY-MM-DD), on top of the federal holidays. */
+  closureDays: z.array(z.iso.date()).default([]),
   apiThrottle: z
     .object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) })
     .prefault({}),

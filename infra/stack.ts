@@ -1,17 +1,21 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { applyDecisionEnv } from '#functions/apply-decision/env.ts';
 import { awaitAnswerEnv } from '#functions/await-answer/env.ts';
-import { escalateEnv } from '#functions/escalate/env.ts';
+import { followUpEnv } from '#functions/follow-up/env.ts';
 import { ingestEnv } from '#functions/ingest/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
+import { planCasesEnv } from '#functions/plan-cases/env.ts';
 import { recordAnswerEnv } from '#functions/record-answer/env.ts';
 import { respondEnv } from '#functions/respond/env.ts';
+import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import type { AppConfig } from './config.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { HandlerFunction } from './constructs/handler-function.ts';
 import { Mail } from './constructs/mail.ts';
+import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import { ResponseApi } from './constructs/response-api.ts';
 import { Tables } from './constructs/tables.ts';
 
@@ -20,12 +24,22 @@ export interface RecallGuardStackProps extends StackProps {
 }
 
 /** The functions by role, so tools (the local cloud, tests) find them without guessing ids. */
-export type FunctionRole = 'ingest' | 'notify' | 'awaitAnswer' | 'recordAnswer' | 'escalate' | 'respond';
+export type FunctionRole =
+  | 'ingest'
+  | 'planCases'
+  | 'notify'
+  | 'awaitAnswer'
+  | 'followUp'
+  | 'recordAnswer'
+  | 'applyDecision'
+  | 'staffDecision'
+  | 'respond';
 
 export class RecallGuardStack extends Stack {
   readonly functions: Record<FunctionRole, NodejsFunction>;
   readonly tables: Tables;
-  readonly workflow: CaseWorkflow;
+  readonly caseWorkflow: CaseWorkflow;
+  readonly recallWorkflow: RecallWorkflow;
   readonly responseApi: ResponseApi;
 
   constructor(scope: Construct, id: string, props: RecallGuardStackProps) {
@@ -43,6 +57,7 @@ export class RecallGuardStack extends Stack {
       CASES_TABLE: tables.cases.tableName,
       AUDIT_TABLE: tables.audit.tableName,
     };
+    const caseTables = { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName };
 
     const respond = new HandlerFunction(this, 'Respond', {
       name: 'respond',
@@ -51,67 +66,67 @@ export class RecallGuardStack extends Stack {
     });
     const api = new ResponseApi(this, 'ResponseApi', { handler: respond, ...config.apiThrottle });
 
-    const mailEnv = {
+    const caseMailEnv = {
+      ...tableEnv,
+      AGENCY_NAME: config.agencyName,
       SENDER_EMAIL: config.senderEmail,
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+      STAFF_EMAILS: config.staffEmails.join(','),
       RESPOND_BASE_URL: api.baseUrl,
       LINK_KEY_SECRET_ARN: linkKey.secretArn,
       LINK_VALIDITY_DAYS: String(config.linkValidityDays),
+      CASE_URL_TEMPLATE: `https://${Aws.REGION}.console.aws.amazon.com/states/home?region=${Aws.REGION}#/v2/executions/details/{executionArn}`,
+      CLOSURE_DAYS: config.closureDays.join(','),
     };
-    const notify = new HandlerFunction(this, 'Notify', { name: 'notify', environmentSchema: notifyEnv, environment: { ...tableEnv, ...mailEnv } });
-    const escalate = new HandlerFunction(this, 'Escalate', {
-      name: 'escalate',
-      environmentSchema: escalateEnv,
-      environment: { ...tableEnv, ...mailEnv, STAFF_EMAILS: config.staffEmails.join(',') },
+    const notify = new HandlerFunction(this, 'Notify', { name: 'notify', environmentSchema: notifyEnv, environment: caseMailEnv });
+    const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: caseMailEnv });
+    const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
+    const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
+    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: caseTables });
+    const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
+    const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision });
+
+    const planCases = new HandlerFunction(this, 'PlanCases', {
+      name: 'plan-cases',
+      environmentSchema: planCasesEnv,
+      environment: { RECALLS_TABLE: tables.recalls.tableName, MARKETPLACES_TABLE: tables.marketplaces.tableName },
     });
-    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', {
-      name: 'await-answer',
-      environmentSchema: awaitAnswerEnv,
-      environment: { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName },
-    });
-    const recordAnswer = new HandlerFunction(this, 'RecordAnswer', {
-      name: 'record-answer',
-      environmentSchema: recordAnswerEnv,
-      environment: { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName },
-    });
-    const workflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, recordAnswer, escalate });
+    const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine });
     const ingest = new HandlerFunction(this, 'Ingest', {
       name: 'ingest',
       environmentSchema: ingestEnv,
-      environment: {
-        RECALLS_TABLE: tables.recalls.tableName,
-        MARKETPLACES_TABLE: tables.marketplaces.tableName,
-        CASE_STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
-      },
+      environment: { RECALLS_TABLE: tables.recalls.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
     });
 
     // Each function gets what it uses and nothing more.
     tables.recalls.grantReadWriteData(ingest);
-    tables.marketplaces.grantReadData(ingest);
-    workflow.stateMachine.grantStartExecution(ingest);
-    for (const fn of [notify, escalate]) {
+    recallWorkflow.stateMachine.grantStartExecution(ingest);
+    tables.recalls.grantReadData(planCases);
+    tables.marketplaces.grantReadData(planCases);
+    for (const fn of [notify, followUp, recordAnswer, applyDecision]) {
       tables.recalls.grantReadData(fn);
       tables.marketplaces.grantReadData(fn);
       tables.cases.grantReadWriteData(fn);
-      tables.audit.grantWriteData(fn);
+      tables.audit.grantReadWriteData(fn);
       linkKey.grantRead(fn);
       mail.identity.grantSendEmail(fn);
     }
-    for (const fn of [awaitAnswer, recordAnswer]) {
+    for (const fn of [awaitAnswer, staffDecision]) {
       tables.cases.grantReadWriteData(fn);
       tables.audit.grantWriteData(fn);
+      caseWorkflow.grantTaskResponse(fn);
     }
-    workflow.grantTaskResponse(awaitAnswer);
     tables.recalls.grantReadData(respond);
     tables.marketplaces.grantReadData(respond);
     tables.cases.grantReadWriteData(respond);
     tables.audit.grantWriteData(respond);
     linkKey.grantRead(respond);
-    workflow.grantTaskResponse(respond);
+    caseWorkflow.grantTaskResponse(respond);
 
     this.tables = tables;
-    this.workflow = workflow;
+    this.caseWorkflow = caseWorkflow;
+    this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, notify, awaitAnswer, recordAnswer, escalate, respond };
+    this.functions = { ingest, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Timer } from './ladder.ts';
 import { agencyInstant } from './working-days.ts';
 
 export const CASE_STATUSES = [
@@ -17,6 +18,10 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the case still waits for the marketplace's answer. */
 export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
+/** Statuses in which the case waits for a staff decision. */
+export const STAFF_STATUSES: readonly CaseStatus[] = ['DISPUTED', 'EXTENSION_REQUESTED'];
+/** Statuses a case ends in. EXPIRED is left to staff, who may still close it. */
+export const FINAL_STATUSES: readonly CaseStatus[] = ['BLOCKED', 'NOT_LISTED', 'CLOSED', 'EXPIRED'];
 
 export interface CaseRecord {
   caseId: string;
@@ -27,15 +32,30 @@ export interface CaseRecord {
   openedAt: string;
   noticeSentAt?: string;
   noticeMessageId?: string;
+  /** The current deadline: the notice's, or the one a staff decision set. */
   deadline?: string;
+  /** The ladder steps still to come, earliest first. */
+  timers?: Timer[];
+  remindedAt?: string;
+  escalatedAt?: string;
+  finalNoticeAt?: string;
+  expiredAt?: string;
   /** The current Step Functions task token. Never sent, logged or shown. */
   taskToken?: string;
+  /** Whose answer the current token waits for. */
+  tokenFor?: 'marketplace' | 'staff';
   answer?: Answer;
   answeredAt?: string;
   answerOnTime?: boolean;
   /** Set once the workflow has been resumed with the recorded answer. */
   answerDelivered?: boolean;
+  /** Answers that staff sent back (a rejected dispute, a decided extension), oldest first. */
+  previousAnswers?: { answer: Answer; answeredAt: string; onTime: boolean }[];
+  decision?: Decision & { by: string; decidedAt: string };
+  decisionDelivered?: boolean;
   closedAt?: string;
+  /** Incremented by every update: the guard of read-modify-write changes. */
+  version: number;
   updatedAt: string;
 }
 
@@ -92,3 +112,23 @@ export const STATUS_OF_ANSWER: Record<Answer['answer'], CaseStatus> = {
 
 /** Answers that end the case; the others go to staff. */
 export const FINAL_ANSWERS: ReadonlySet<Answer['answer']> = new Set(['blocked', 'not_listed']);
+
+/** A staff decision on a case waiting for one. */
+export const decisionSchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('grant_extension'), until: isoDate, reason: z.string().trim().max(5000).optional() }),
+  z.object({ decision: z.literal('refuse_extension'), reason: z.string().trim().min(1, 'give the reason for the refusal').max(5000) }),
+  z.object({ decision: z.literal('uphold_dispute'), reason: z.string().trim().min(1, 'give the reason for upholding the dispute').max(5000) }),
+  z.object({ decision: z.literal('reject_dispute'), reason: z.string().trim().min(1, 'give the reason for rejecting the dispute').max(5000) }),
+  z.object({ decision: z.literal('close'), reason: z.string().trim().min(1, 'give the reason for closing the case').max(5000) }),
+]);
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** Which decisions each status admits. */
+export const DECISIONS_FOR: Partial<Record<CaseStatus, readonly Decision['decision'][]>> = {
+  DISPUTED: ['uphold_dispute', 'reject_dispute', 'close'],
+  EXTENSION_REQUESTED: ['grant_extension', 'refuse_extension', 'close'],
+  EXPIRED: ['close'],
+};
+
+/** Decisions that end the case; the others send it back to the marketplace with a new deadline. */
+export const CLOSING_DECISIONS: ReadonlySet<Decision['decision']> = new Set(['uphold_dispute', 'close']);

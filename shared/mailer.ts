@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Email } from './emails/notice.ts';
+import type { Email } from './emails/render.ts';
 
 export interface Outgoing extends Email {
   to: string[];

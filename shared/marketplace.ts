@@ -23,10 +23,14 @@ export const marketplaceSchema = z.object({
       finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
       expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, { message: 'reminderAfterWorkingDays must be less than deadlineWorkingDays' })
+    .refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, { message: 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays' })
+    .refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, { message: 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays' }),
 });
 
 export type Marketplace = z.infer<typeof marketplaceSchema>;
+export type Policy = Marketplace['policy'];
 
 /** Parses a marketplaces file; the error names the entry, the field and the reason. */
 export function parseMarketplaces(input: unknown): Marketplace[] {

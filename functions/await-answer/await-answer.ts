@@ -1,12 +1,15 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { tokenStored } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
-import { deliverAnswer } from '../runtime/deliver-answer.ts';
+import { deliver, type Delivery } from '../runtime/deliver.ts';
 
 export interface AwaitInput {
   caseId: string;
   taskToken: string;
+  /** Whose answer the workflow waits for: the marketplace's, or a staff decision. */
+  waitingFor: 'marketplace' | 'staff';
 }
 
 export interface AwaitDeps {
@@ -16,16 +19,20 @@ export interface AwaitDeps {
 }
 
 /**
- * Stores the workflow's current task token on the case, where the response endpoint finds it.
- * An answer recorded before the token was stored is delivered here.
+ * Stores the workflow's current task token on the case, where the response endpoint and the
+ * staff decision find it. What was recorded before the token was stored is delivered here.
  */
-export async function awaitAnswer(input: AwaitInput, deps: AwaitDeps): Promise<{ waiting: boolean }> {
+export async function awaitAnswer(input: AwaitInput, deps: AwaitDeps): Promise<{ delivery: Delivery }> {
   const at = now();
-  const record = await deps.cases.storeToken(input.caseId, input.taskToken, at);
-  await deps.audit.append({ caseId: input.caseId, at: at.toISOString(), actor: 'system', action: 'AWAITING_ANSWER', detail: { deadline: record.deadline } });
-  if (record.answer && !record.answerDelivered) {
-    await deliverAnswer(record, deps.sfn, deps.cases, at);
-    return { waiting: false };
+  const { record, changed } = await deps.cases.mutate(input.caseId, at, (current) => tokenStored(current, input.taskToken, input.waitingFor));
+  if (changed) {
+    await deps.audit.append({
+      caseId: input.caseId,
+      at: at.toISOString(),
+      actor: 'system',
+      action: input.waitingFor === 'staff' ? 'AWAITING_DECISION' : 'AWAITING_ANSWER',
+      detail: { status: record.status, deadline: record.deadline, next: record.timers?.[0] },
+    });
   }
-  return { waiting: true };
+  return { delivery: await deliver(record, deps.sfn, deps.cases, at) };
 }

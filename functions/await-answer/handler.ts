@@ -8,4 +8,4 @@ import { awaitAnswerEnv } from './env.ts';
 const stores = storesFrom(loadEnvironment(awaitAnswerEnv));
 const deps: AwaitDeps = { cases: stores.cases(), audit: stores.audit(), sfn: new SFNClient({}) };
 
-export const handler = middy<AwaitInput, { waiting: boolean }>().handler((event) => awaitAnswer(event, deps));
+export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>().handler((event) => awaitAnswer(event, deps));

@@ -9,9 +9,8 @@ const env = loadEnvironment(ingestEnv);
 const stores = storesFrom(env);
 const deps: IngestDeps = {
   recalls: stores.recalls(),
-  marketplaces: stores.marketplaces(),
   sfn: new SFNClient({}),
-  caseStateMachineArn: env.CASE_STATE_MACHINE_ARN,
+  recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN,
 };
 
 export const handler = middy<IngestInput, IngestResult>().handler((event) => ingestRecalls(event, deps));

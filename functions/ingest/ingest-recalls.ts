@@ -1,8 +1,6 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { caseIdOf } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
 import { InvalidRecallError, normalizeCpscRecord, type Recall } from '#shared/recall.ts';
-import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 
 export interface IngestInput {
@@ -15,41 +13,41 @@ export interface IngestResult {
   updated: number;
   unchanged: number;
   rejected: { index: number; reason: string }[];
-  casesStarted: number;
+  workflowsStarted: number;
 }
 
 export interface IngestDeps {
   recalls: RecallStore;
-  marketplaces: MarketplaceStore;
   sfn: SFNClient;
-  caseStateMachineArn: string;
+  recallStateMachineArn: string;
 }
 
-/** Starts one case per active marketplace; the execution name is the case id, so a repeat starts nothing. */
-async function startCases(recall: Recall, deps: IngestDeps): Promise<number> {
-  let started = 0;
-  for (const marketplace of await deps.marketplaces.listActive()) {
-    const caseId = caseIdOf(recall.recallNumber, marketplace.id);
-    try {
-      await deps.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: deps.caseStateMachineArn,
-          name: caseId,
-          input: JSON.stringify({ caseId, recallNumber: recall.recallNumber, marketplaceId: marketplace.id }),
-        }),
-      );
-      started++;
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
-    }
+/** The recall's execution name: a repeat of the start finds it already there. */
+export function recallExecutionName(recallNumber: string): string {
+  return `recall-${recallNumber}`;
+}
+
+/** Starts the recall's workflow, which starts one case per active marketplace. */
+async function startRecall(recall: Recall, deps: IngestDeps): Promise<boolean> {
+  try {
+    await deps.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: deps.recallStateMachineArn,
+        name: recallExecutionName(recall.recallNumber),
+        input: JSON.stringify({ recallNumber: recall.recallNumber }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return false;
+    throw error;
   }
-  return started;
 }
 
 export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promise<IngestResult> {
   if (!Array.isArray(input.records)) throw new Error('ingest expects {"records": [...]} with the records of the CPSC Recalls API');
   const at = now();
-  const result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [], casesStarted: 0 };
+  const result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [], workflowsStarted: 0 };
   for (const [index, raw] of input.records.entries()) {
     let recall: Recall;
     try {
@@ -61,7 +59,7 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
     }
     const outcome = await deps.recalls.upsert(recall, raw, at);
     result[outcome]++;
-    if (outcome === 'inserted') result.casesStarted += await startCases(recall, deps);
+    if (outcome === 'inserted' && (await startRecall(recall, deps))) result.workflowsStarted++;
   }
   return result;
 }

@@ -1,23 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
-import { SesMailer } from '#shared/mailer.ts';
+import { caseMailDeps } from '../runtime/case-mail.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { linkKeysFrom } from '../runtime/link-keys.ts';
-import { storesFrom } from '../runtime/stores.ts';
 import { notifyEnv } from './env.ts';
-import { notifyMarketplace, type NotifyDeps, type NotifyInput, type Timer } from './notify-marketplace.ts';
+import type { WorkflowTimer } from '#shared/ladder.ts';
+import { notifyMarketplace, type NotifyInput } from './notify-marketplace.ts';
 
-const env = loadEnvironment(notifyEnv);
-const stores = storesFrom(env);
-const deps: NotifyDeps = {
-  cases: stores.cases(),
-  recalls: stores.recalls(),
-  marketplaces: stores.marketplaces(),
-  audit: stores.audit(),
-  mailer: new SesMailer(new SESv2Client({}), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
-  linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
-  respondBaseUrl: env.RESPOND_BASE_URL,
-  linkValidityDays: env.LINK_VALIDITY_DAYS,
-};
+const deps = caseMailDeps(loadEnvironment(notifyEnv));
 
-export const handler = middy<NotifyInput, Timer>().handler((event) => notifyMarketplace(event, deps));
+export const handler = middy<NotifyInput, WorkflowTimer>().handler((event) => notifyMarketplace(event, deps));

@@ -1,10 +1,9 @@
 import middy from '@middy/core';
+import { caseMailDeps } from '../runtime/case-mail.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { storesFrom } from '../runtime/stores.ts';
 import { recordAnswerEnv } from './env.ts';
-import { recordAnswer, type RecordDeps, type RecordInput } from './record-answer.ts';
+import { recordAnswer, type RecordInput, type RecordResult } from './record-answer.ts';
 
-const stores = storesFrom(loadEnvironment(recordAnswerEnv));
-const deps: RecordDeps = { cases: stores.cases(), audit: stores.audit() };
+const deps = caseMailDeps(loadEnvironment(recordAnswerEnv));
 
-export const handler = middy<RecordInput, Awaited<ReturnType<typeof recordAnswer>>>().handler((event) => recordAnswer(event, deps));
+export const handler = middy<RecordInput, RecordResult>().handler((event) => recordAnswer(event, deps));

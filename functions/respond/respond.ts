@@ -1,5 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { answerSchema, CASE_ID_PATTERN } from '#shared/case.ts';
+import { answerReceived } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
 import { checkLink } from '#shared/signed-link.ts';
@@ -7,7 +8,7 @@ import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { deliverAnswer } from '../runtime/deliver-answer.ts';
+import { deliver } from '../runtime/deliver.ts';
 import type { LinkKeys } from '../runtime/link-keys.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -87,8 +88,8 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     const message = kind ? `${issue?.path.join('.') || 'answer'}: ${issue?.message}` : 'Choose one of the answers below.';
     return html(400, casePage(view, { answer: kind, error: message, values: form }));
   }
-  const outcome = await deps.cases.recordAnswer(request.caseId, parsed.data, at);
-  if (outcome.recorded) {
+  const outcome = await deps.cases.mutate(request.caseId, at, (current) => answerReceived(current, parsed.data, at));
+  if (outcome.changed) {
     await deps.audit.append({
       caseId: request.caseId,
       at: at.toISOString(),
@@ -98,6 +99,6 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     });
   }
   // A repeat also retries a delivery that failed the first time.
-  await deliverAnswer(outcome.record, deps.sfn, deps.cases, at);
-  return html(200, answeredPage({ ...view, record: outcome.record }, outcome.recorded));
+  await deliver(outcome.record, deps.sfn, deps.cases, at);
+  return html(200, answeredPage({ ...view, record: outcome.record }, outcome.changed));
 }

@@ -38,6 +38,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   });
   const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
   cloud.stepFunctions.onExecutionEnd((execution) => {
+    if (execution.stateMachineArn !== cloud.caseStateMachineArn) return;
     void cloud.caseRecord(execution.name).then((record) => {
       const status = record?.status ?? 'UNKNOWN';
       const ended = record?.closedAt ? `closed as ${status}` : `now ${status}`;
@@ -52,9 +53,10 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const result = (await cloud.invoke('ingest', { records })) as IngestResult;
   // Report ready once the new cases' notices are out.
   await cloud.clock.settle();
+  const cases = cloud.stepFunctions.listExecutions(cloud.caseStateMachineArn).length;
 
   if (options.json) {
-    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, casesStarted: result.casesStarted }));
+    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, cases }));
     return cloud;
   }
   say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);
@@ -63,7 +65,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   say(`  virtual now:                   ${stamp()} UTC`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   say(
-    `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected; ${result.casesStarted} cases started.`,
+    `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected; ${cases} cases started.`,
   );
   for (const rejected of result.rejected) say(`  record ${rejected.index} rejected: ${rejected.reason}`);
   say('Open a notice in the inbox and follow its link to answer. Ctrl+C stops.');

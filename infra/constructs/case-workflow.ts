@@ -1,53 +1,27 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  DefinitionBody,
-  Errors,
-  IntegrationPattern,
-  JitterType,
-  JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-  Succeed,
-  TaskInput,
-  Timeout,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { awaitCallback, invoke } from './task-defaults.ts';
 
 export interface CaseWorkflowProps {
   notify: IFunction;
   awaitAnswer: IFunction;
+  followUp: IFunction;
   recordAnswer: IFunction;
-  escalate: IFunction;
-}
-
-/** Names of the states, as staff read them in the execution history. */
-export const CASE_STATES = {
-  notify: 'NotifyMarketplace',
-  await: 'AwaitBlock',
-  record: 'RecordAnswer',
-  overdue: 'MarkOverdue',
-} as const;
-
-function invoke(scope: Construct, id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string): LambdaInvoke {
-  const task = new LambdaInvoke(scope, id, {
-    lambdaFunction: fn,
-    payload: TaskInput.fromObject(payload),
-    payloadResponseOnly: true,
-    resultPath,
-    taskTimeout: Timeout.duration(Duration.seconds(30)),
-  });
-  task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
-  return task;
+  applyDecision: IFunction;
 }
 
 /**
- * One execution per case (recall x marketplace): notify, then wait for the answer with a
- * timeout at the deadline; an answer is recorded, a passed deadline marks the case overdue.
+ * One execution per case (recall x marketplace), so each case's history reads on its own and
+ * stays short whatever the number of marketplaces:
+ *
+ * NotifyMarketplace -> AwaitAnswer, whose timeout is the next ladder timer. A timer sends the
+ * reminder, the escalation (OVERDUE), the final notice, or expires the case, and the workflow
+ * waits again. BLOCKED and NOT_LISTED close the case; a dispute or an extension request goes
+ * to staff (AwaitDecision, a callback too), whose decision closes the case or sends it back.
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -57,34 +31,57 @@ export class CaseWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: CaseWorkflowProps) {
     super(scope, id);
     const caseId = JsonPath.stringAt('$.caseId');
+
     const notify = invoke(
       this,
-      CASE_STATES.notify,
+      'NotifyMarketplace',
       props.notify,
       { caseId, recallNumber: JsonPath.stringAt('$.recallNumber'), marketplaceId: JsonPath.stringAt('$.marketplaceId'), executionId: JsonPath.stringAt('$$.Execution.Id') },
       '$.timer',
     );
-    const awaitBlock = new LambdaInvoke(this, CASE_STATES.await, {
-      lambdaFunction: props.awaitAnswer,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ caseId, taskToken: JsonPath.taskToken }),
-      taskTimeout: Timeout.at('$.timer.timeoutSeconds'),
-      resultPath: '$.result',
-    });
-    awaitBlock.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
-    const record = invoke(this, CASE_STATES.record, props.recordAnswer, { caseId, result: JsonPath.objectAt('$.result') }, '$.outcome');
-    const overdue = invoke(this, CASE_STATES.overdue, props.escalate, { caseId }, '$.escalation');
-    awaitBlock.addCatch(overdue, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
+    const awaitAnswer = awaitCallback(this, 'AwaitAnswer', props.awaitAnswer, { caseId, waitingFor: 'marketplace' }, '$.result');
+    const followUp = (name: string, step: string) => invoke(this, name, props.followUp, { caseId, step }, '$.timer');
+    const remind = followUp('SendReminder', 'REMIND');
+    const escalate = followUp('Escalate', 'ESCALATE');
+    const finalNotice = followUp('SendFinalNotice', 'FINAL_NOTICE');
+    const expire = followUp('Expire', 'EXPIRE');
+    const closeCase = invoke(this, 'CloseCase', props.recordAnswer, { caseId, result: JsonPath.objectAt('$.result') }, '$.outcome');
+    const handToStaff = invoke(this, 'HandToStaff', props.recordAnswer, { caseId, result: JsonPath.objectAt('$.result') }, '$.timer');
+    const awaitDecision = awaitCallback(this, 'AwaitDecision', props.awaitAnswer, { caseId, waitingFor: 'staff' }, '$.decision');
+    const applyDecision = invoke(this, 'ApplyDecision', props.applyDecision, { caseId, decision: JsonPath.objectAt('$.decision') }, '$.timer');
 
-    const definition = notify.next(awaitBlock).next(record).next(new Succeed(this, 'Answered'));
-    overdue.next(new Succeed(this, 'Overdue'));
+    const closed = new Succeed(this, 'Closed');
+    const expired = new Succeed(this, 'Expired');
+    const whichStep = new Choice(this, 'WhichTimer')
+      .when(Condition.stringEquals('$.timer.step', 'REMIND'), remind)
+      .when(Condition.stringEquals('$.timer.step', 'ESCALATE'), escalate)
+      .when(Condition.stringEquals('$.timer.step', 'FINAL_NOTICE'), finalNotice)
+      .when(Condition.stringEquals('$.timer.step', 'EXPIRE'), expire)
+      .otherwise(new Fail(this, 'UnknownTimer', { error: 'UnknownTimer', causePath: '$.timer.step' }));
+    const whichAnswer = new Choice(this, 'WhichAnswer')
+      .when(Condition.or(Condition.stringEquals('$.result.answer.answer', 'blocked'), Condition.stringEquals('$.result.answer.answer', 'not_listed')), closeCase)
+      .otherwise(handToStaff);
+
+    notify.next(awaitAnswer);
+    awaitAnswer.addCatch(whichStep, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
+    awaitAnswer.next(whichAnswer);
+    remind.next(awaitAnswer);
+    escalate.next(awaitAnswer);
+    finalNotice.next(awaitAnswer);
+    // An expiry that no longer applies (an answer came in meanwhile) goes back for the answer.
+    expire.next(new Choice(this, 'IsExpired').when(Condition.booleanEquals('$.timer.expired', true), expired).otherwise(awaitAnswer));
+    closeCase.next(closed);
+    handToStaff.next(awaitDecision);
+    awaitDecision.addCatch(expire, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
+    awaitDecision.next(applyDecision);
+    applyDecision.next(new Choice(this, 'IsClosed').when(Condition.booleanEquals('$.timer.closed', true), closed).otherwise(awaitAnswer));
 
     const stateMachineName = `${Stack.of(this).stackName}-case`;
     this.stateMachineArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
+      definitionBody: DefinitionBody.fromChainable(notify),
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }),

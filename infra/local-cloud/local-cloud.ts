@@ -19,7 +19,7 @@ import { close, listen } from './http.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
-import { stateError, StepFunctionsService } from './step-functions/service.ts';
+import { stateError, StepFunctionsError, StepFunctionsService } from './step-functions/service.ts';
 import { TemplateResolver, type Template } from './template.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -59,6 +59,7 @@ export class LocalCloud {
     /** Function name by role (`ingest`, `notify`...). */
     readonly functionNames: Record<FunctionRole, string>,
     readonly caseStateMachineArn: string,
+    readonly recallStateMachineArn: string,
     readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit', string>,
     readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
@@ -91,7 +92,13 @@ export class LocalCloud {
 
     const lambda = new LambdaRuntime(clock);
     const engine = await loadEngine(clock);
-    const stepFunctions = new StepFunctionsService(engine, clock, (resource, parameters) => invokeTask(lambda, resource, parameters), REGION, ACCOUNT);
+    const stepFunctions: StepFunctionsService = new StepFunctionsService(
+      engine,
+      clock,
+      (resource, parameters) => invokeTask(lambda, stepFunctions, resource, parameters),
+      REGION,
+      ACCOUNT,
+    );
     const secrets = new LocalSecrets();
     const aws = await listen(awsJsonApi(stepFunctions, secrets, clock));
     servers.push(aws.server);
@@ -148,8 +155,9 @@ export class LocalCloud {
       cases: resolver.ref(logicalId(tables.cases)),
       audit: resolver.ref(logicalId(tables.audit)),
     };
-    const caseStateMachineArn = resolver.arn(logicalId(stack.workflow.stateMachine));
-    return new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, tableNames, {
+    const caseStateMachineArn = resolver.arn(logicalId(stack.caseWorkflow.stateMachine));
+    const recallStateMachineArn = resolver.arn(logicalId(stack.recallWorkflow.stateMachine));
+    return new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, recallStateMachineArn, tableNames, {
       inbox: inboxUrl,
       respond: `${respond.url}/`,
       aws: aws.url,
@@ -204,8 +212,18 @@ export class LocalCloud {
   }
 }
 
-/** Runs a Task resource the way Step Functions' Lambda integrations do. */
-async function invokeTask(lambda: LambdaRuntime, resource: string, parameters: unknown): Promise<unknown> {
+/** Runs a Task resource the way Step Functions' Lambda and Step Functions integrations do. */
+async function invokeTask(lambda: LambdaRuntime, stepFunctions: StepFunctionsService, resource: string, parameters: unknown): Promise<unknown> {
+  if (resource === 'arn:aws:states:::states:startExecution') {
+    const { StateMachineArn, Name, Input } = parameters as { StateMachineArn: string; Name?: string; Input?: unknown };
+    try {
+      const started = stepFunctions.startExecution({ stateMachineArn: StateMachineArn, name: Name, input: JSON.stringify(Input ?? {}) });
+      return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate).toISOString() };
+    } catch (error) {
+      if (error instanceof StepFunctionsError) throw stateError(`StepFunctions.${error.code}Exception`, error.message);
+      throw error;
+    }
+  }
   const functionOf = (nameOrArn: string) => (nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn);
   try {
     if (resource.startsWith('arn:aws:lambda:')) return await lambda.invoke(functionOf(resource), parameters);

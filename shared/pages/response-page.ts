@@ -1,5 +1,5 @@
 import type { Answer, CaseRecord } from '../case.ts';
-import { formatDeadline } from '../emails/notice.ts';
+import { formatDeadline } from '../emails/case-emails.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';

@@ -1,21 +1,31 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AWAITING_STATUSES, STATUS_OF_ANSWER, type Answer, type CaseRecord, type CaseStatus } from '../case.ts';
+import type { CaseRecord } from '../case.ts';
 import { isConditionFailure } from './document-client.ts';
 
-export type AnswerOutcome = { recorded: true; record: CaseRecord } | { recorded: false; record: CaseRecord };
+/** A change to a case: fields to set and fields to remove. */
+export interface CasePatch {
+  set?: Partial<CaseRecord>;
+  remove?: (keyof CaseRecord)[];
+}
+
+export interface Mutation {
+  record: CaseRecord;
+  /** False when the change function found nothing to do. */
+  changed: boolean;
+}
 
 export interface CaseStore {
   get(caseId: string): Promise<CaseRecord | undefined>;
   /** Creates the case unless it exists; returns the stored record either way. */
   open(init: Pick<CaseRecord, 'caseId' | 'recallNumber' | 'marketplaceId' | 'executionId'>, at: Date): Promise<CaseRecord>;
-  recordNotice(caseId: string, notice: { sentAt: Date; messageId: string; deadline: Date }): Promise<CaseRecord>;
-  storeToken(caseId: string, taskToken: string, at: Date): Promise<CaseRecord>;
-  /** Records the first answer only; a second one leaves the record as it was. */
-  recordAnswer(caseId: string, answer: Answer, at: Date): Promise<AnswerOutcome>;
-  markAnswerDelivered(caseId: string, at: Date): Promise<void>;
-  /** Moves the case to `to` if it is in one of `from`; returns undefined when it was not. */
-  transition(caseId: string, from: readonly CaseStatus[], to: CaseStatus, at: Date, extra?: Partial<CaseRecord>): Promise<CaseRecord | undefined>;
+  /**
+   * Applies `change` to the current record, guarded by its version: if another writer got
+   * there first, `change` runs again on what they wrote. `change` returns undefined to do nothing.
+   */
+  mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation>;
 }
+
+const MAX_CONFLICTS = 8;
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
@@ -28,87 +38,54 @@ export class DynamoCaseStore implements CaseStore {
     return Item as CaseRecord | undefined;
   }
 
-  private async require(caseId: string): Promise<CaseRecord> {
-    const record = await this.get(caseId);
-    if (!record) throw new Error(`case ${caseId} does not exist`);
-    return record;
-  }
-
   async open(init: Pick<CaseRecord, 'caseId' | 'recallNumber' | 'marketplaceId' | 'executionId'>, at: Date): Promise<CaseRecord> {
-    const record: CaseRecord = { ...init, status: 'NOTIFIED', openedAt: at.toISOString(), updatedAt: at.toISOString() };
+    const record: CaseRecord = { ...init, status: 'NOTIFIED', openedAt: at.toISOString(), updatedAt: at.toISOString(), version: 1 };
     try {
       await this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(caseId)' }));
       return record;
     } catch (error) {
-      if (isConditionFailure(error)) return this.require(init.caseId);
-      throw error;
-    }
-  }
-
-  private async update(caseId: string, sets: Record<string, unknown>, condition?: { expression: string; values: Record<string, unknown> }): Promise<CaseRecord> {
-    const names: Record<string, string> = condition ? { '#status': 'status' } : {};
-    const values: Record<string, unknown> = { ...condition?.values };
-    const assignments = Object.entries(sets).map(([field, value], i) => {
-      names[`#f${i}`] = field;
-      values[`:v${i}`] = value;
-      return `#f${i} = :v${i}`;
-    });
-    const { Attributes } = await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { caseId },
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: condition ? `attribute_exists(caseId) AND (${condition.expression})` : 'attribute_exists(caseId)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes as CaseRecord;
-  }
-
-  recordNotice(caseId: string, notice: { sentAt: Date; messageId: string; deadline: Date }): Promise<CaseRecord> {
-    return this.update(caseId, {
-      noticeSentAt: notice.sentAt.toISOString(),
-      noticeMessageId: notice.messageId,
-      deadline: notice.deadline.toISOString(),
-      updatedAt: notice.sentAt.toISOString(),
-    });
-  }
-
-  storeToken(caseId: string, taskToken: string, at: Date): Promise<CaseRecord> {
-    return this.update(caseId, { taskToken, updatedAt: at.toISOString() });
-  }
-
-  async recordAnswer(caseId: string, answer: Answer, at: Date): Promise<AnswerOutcome> {
-    const current = await this.require(caseId);
-    const awaiting = AWAITING_STATUSES.includes(current.status);
-    const onTime = awaiting && (!current.deadline || at.getTime() <= Date.parse(current.deadline));
-    const sets: Record<string, unknown> = { answer, answeredAt: at.toISOString(), answerOnTime: onTime, updatedAt: at.toISOString() };
-    // An answer to a case that has already ended is kept as late; the status stays as it was.
-    if (awaiting) sets.status = STATUS_OF_ANSWER[answer.answer];
-    try {
-      const record = await this.update(caseId, sets, { expression: 'attribute_not_exists(answer) AND #status = :seen', values: { ':seen': current.status } });
-      return { recorded: true, record };
-    } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const record = await this.require(caseId);
-      if (record.answer) return { recorded: false, record };
-      return this.recordAnswer(caseId, answer, at);
+      const existing = await this.get(init.caseId);
+      if (!existing) throw new Error(`case ${init.caseId} exists and does not: the table is inconsistent`);
+      return existing;
     }
   }
 
-  async markAnswerDelivered(caseId: string, at: Date): Promise<void> {
-    await this.update(caseId, { answerDelivered: true, updatedAt: at.toISOString() });
-  }
-
-  async transition(caseId: string, from: readonly CaseStatus[], to: CaseStatus, at: Date, extra: Partial<CaseRecord> = {}): Promise<CaseRecord | undefined> {
-    const values = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
-    try {
-      return await this.update(caseId, { ...extra, status: to, updatedAt: at.toISOString() }, { expression: `#status IN (${Object.keys(values).join(', ')})`, values });
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+  async mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation> {
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+      const current = await this.get(caseId);
+      if (!current) throw new Error(`case ${caseId} does not exist`);
+      const patch = change(current);
+      if (!patch) return { record: current, changed: false };
+      const sets = { ...patch.set, updatedAt: at.toISOString(), version: current.version + 1 };
+      const names: Record<string, string> = { '#version': 'version' };
+      const values: Record<string, unknown> = { ':seen': current.version };
+      const assignments = Object.entries(sets).map(([field, value], i) => {
+        names[`#s${i}`] = field;
+        values[`:s${i}`] = value;
+        return `#s${i} = :s${i}`;
+      });
+      const removals = (patch.remove ?? []).map((field, i) => {
+        names[`#r${i}`] = field;
+        return `#r${i}`;
+      });
+      try {
+        const { Attributes } = await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { caseId },
+            UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+            ConditionExpression: '#version = :seen',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { record: Attributes as CaseRecord, changed: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
+    throw new Error(`case ${caseId} kept changing under ${MAX_CONFLICTS} attempts to update it; try again`);
   }
 }

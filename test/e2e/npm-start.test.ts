@@ -33,7 +33,7 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
     const urls = await nextJson(reader, (v) => 'inbox' in v);
     expect(urls.respond).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const { emails } = (await (await fetch(`${urls.inbox}/store`)).json()) as { emails: Email[] };
-    expect(emails).toHaveLength(Number(urls.casesStarted));
+    expect(emails).toHaveLength(Number(urls.cases));
     expect(emails.length).toBeGreaterThanOrEqual(2);
 
     const link = linkIn(emails[0]!.body.text);

@@ -20,17 +20,20 @@ describe('the CDK app', () => {
 
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(6);
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }
   });
 
-  it('drives each case through notify, a callback with a computed timeout, and the timeout path', () => {
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(machine?.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
-    const text = JSON.stringify(machine?.Properties?.DefinitionString);
-    for (const fragment of ['NotifyMarketplace', 'AwaitBlock', 'lambda:invoke.waitForTaskToken', 'TimeoutSecondsPath', '$$.Task.Token', 'States.Timeout', 'MarkOverdue', 'RecordAnswer']) {
+  it('runs a recall workflow that starts a case workflow per marketplace', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.values(machines).map((m) => m.Properties.StateMachineName).sort()).toEqual(['RecallGuard-case', 'RecallGuard-recall']);
+    for (const machine of Object.values(machines)) {
+      expect(machine.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    }
+    const text = JSON.stringify(Object.values(machines).map((m) => m.Properties.DefinitionString));
+    for (const fragment of ['PlanCases', 'states:startExecution', 'NotifyMarketplace', 'lambda:invoke.waitForTaskToken', 'TimeoutSecondsPath', '$$.Task.Token', 'States.Timeout', 'SendReminder', 'Escalate', 'SendFinalNotice', 'Expire', 'AwaitDecision']) {
       expect(text).toContain(fragment);
     }
   });
@@ -52,7 +55,7 @@ describe('the CDK app', () => {
 
   it('lets only the functions that answer callbacks send task responses', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } } }));
-    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AwaitAnswer', 'Respond']);
+    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AwaitAnswer', 'Respond', 'StaffDecision']);
   });
 });
 
@@ -64,7 +67,21 @@ describe('configuration', () => {
 
   it('checks a function environment against the schema the function checks at cold start', () => {
     const stack = new RecallGuardStack(new App({ context: NO_BUNDLING }), 'Check', { config: parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'] }) });
-    const environment = { RECALLS_TABLE: 'r-table', MARKETPLACES_TABLE: 'm-table', CASES_TABLE: 'c-table', AUDIT_TABLE: 'a-table', SENDER_EMAIL: 'a@b.example', SES_CONFIGURATION_SET: 'set', RESPOND_BASE_URL: 'https://x.example/', LINK_KEY_SECRET_ARN: 'arn:x', LINK_VALIDITY_DAYS: '120' };
+    const environment = {
+      RECALLS_TABLE: 'r-table',
+      MARKETPLACES_TABLE: 'm-table',
+      CASES_TABLE: 'c-table',
+      AUDIT_TABLE: 'a-table',
+      AGENCY_NAME: 'Agency',
+      SENDER_EMAIL: 'a@b.example',
+      SES_CONFIGURATION_SET: 'set',
+      STAFF_EMAILS: 's@b.example',
+      RESPOND_BASE_URL: 'https://x.example/',
+      LINK_KEY_SECRET_ARN: 'arn:x',
+      LINK_VALIDITY_DAYS: '120',
+      CASE_URL_TEMPLATE: 'https://console.example/{executionArn}',
+      CLOSURE_DAYS: '',
+    };
     expect(() => new HandlerFunction(stack, 'Bad', { name: 'notify', environmentSchema: notifyEnv, environment: { ...environment, SENDER_EMAIL: 'nobody' } })).toThrow(/Bad: environment variable SENDER_EMAIL="nobody"/);
     const { LINK_VALIDITY_DAYS: _, ...missing } = environment;
     expect(() => new HandlerFunction(stack, 'Missing', { name: 'notify', environmentSchema: notifyEnv, environment: missing as typeof environment })).toThrow(/LINK_VALIDITY_DAYS is not set/);
@@ -77,6 +94,6 @@ describe('npx cdk synth', () => {
     const outdir = `${ROOT}.local/synth-test-${process.pid}`;
     await promisify(execFile)('npx', ['cdk', 'synth', '-q', '--output', outdir], { cwd: ROOT, env: { ...env, HOME: `${ROOT}.local` } });
     const written = JSON.parse(await readFile(`${outdir}/RecallGuard.template.json`, 'utf8')) as { Resources: Record<string, { Type: string }> };
-    expect(Object.values(written.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(Object.values(written.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
   }, 120_000);
 });

@@ -9,7 +9,7 @@ export function cpscRecords(file = 'recalls-api-sample-9.json'): Record<string, 
 }
 
 export function linkIn(text: string | undefined): string {
-  const match = /Answer here[^:]*: (\S+)/.exec(text ?? '');
+  const match = /Answer this notice: (\S+)/.exec(text ?? '');
   if (!match) throw new Error(`no response link in: ${text}`);
   return match[1]!;
 }

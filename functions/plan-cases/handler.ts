@@ -1,0 +1,10 @@
+import middy from '@middy/core';
+import { loadEnvironment } from '../runtime/environment.ts';
+import { storesFrom } from '../runtime/stores.ts';
+import { planCasesEnv } from './env.ts';
+import { planCases, type PlanInput, type PlannedCase } from './plan-cases.ts';
+
+const stores = storesFrom(loadEnvironment(planCasesEnv));
+const deps = { recalls: stores.recalls(), marketplaces: stores.marketplaces() };
+
+export const handler = middy<PlanInput, { cases: PlannedCase[] }>().handler((event) => planCases(event, deps));

@@ -1,0 +1,40 @@
+import { Stack } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { invoke, withRetry } from './task-defaults.ts';
+
+/**
+ * One execution per recall, started by ingest under a deterministic name: it plans one case per
+ * active marketplace and starts each case's own execution (named by the case id, so a repeat
+ * starts nothing). Its history grows by a few events per marketplace: with 500 marketplaces it
+ * stays near 4,000 events, far below the 25,000 limit; each case's history is its own.
+ */
+export class RecallWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: { planCases: IFunction; caseWorkflow: IStateMachine }) {
+    super(scope, id);
+    const plan = invoke(this, 'PlanCases', props.planCases, { recallNumber: JsonPath.stringAt('$.recallNumber') }, '$.plan');
+    const startCase = withRetry(
+      new StepFunctionsStartExecution(this, 'StartCase', {
+        stateMachine: props.caseWorkflow,
+        name: JsonPath.stringAt('$.caseId'),
+        input: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), recallNumber: JsonPath.stringAt('$.recallNumber'), marketplaceId: JsonPath.stringAt('$.marketplaceId') }),
+        resultPath: JsonPath.DISCARD,
+      }),
+    );
+    startCase.addCatch(new Pass(this, 'AlreadyStarted'), { errors: ['StepFunctions.ExecutionAlreadyExistsException'], resultPath: JsonPath.DISCARD });
+    const startCases = new MapState(this, 'StartCases', { itemsPath: '$.plan.cases', maxConcurrency: 10, resultPath: JsonPath.DISCARD });
+    startCases.itemProcessor(startCase);
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: `${Stack.of(this).stackName}-recall`,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(plan.next(startCases).next(new Succeed(this, 'CasesStarted'))),
+      tracingEnabled: true,
+      logs: { destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }), level: LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import {
+  AWAITING_STATUSES,
+  DECISIONS_FOR,
+  FINAL_STATUSES,
+  STATUS_OF_ANSWER,
+  STAFF_STATUSES,
+  type Answer,
+  type CaseRecord,
+  type CaseStatus,
+  type Decision,
+} from './case.ts';
+import type { Ladder, Step } from './ladder.ts';
+import type { CasePatch } from './store/case-store.ts';
+
+/**
+ * How a case changes. Each rule takes the current record and returns the patch to apply, or
+ * undefined when there is nothing to do (the change already happened: a retry is harmless).
+ */
+
+export function noticeSent(record: CaseRecord, notice: { sentAt: Date; messageId: string; ladder: Ladder }): CasePatch | undefined {
+  if (record.noticeSentAt) return undefined;
+  return {
+    set: { noticeSentAt: notice.sentAt.toISOString(), noticeMessageId: notice.messageId, deadline: notice.ladder.deadline, timers: notice.ladder.timers },
+  };
+}
+
+export function tokenStored(record: CaseRecord, taskToken: string, tokenFor: 'marketplace' | 'staff'): CasePatch | undefined {
+  if (record.taskToken === taskToken) return undefined;
+  return { set: { taskToken, tokenFor } };
+}
+
+/** The marketplace's answer: the first one counts; one after the case ended is kept as late. */
+export function answerReceived(record: CaseRecord, answer: Answer, at: Date): CasePatch | undefined {
+  if (record.answer) return undefined;
+  const awaiting = AWAITING_STATUSES.includes(record.status);
+  const onTime = awaiting && (!record.deadline || at.getTime() <= Date.parse(record.deadline));
+  return {
+    set: { answer, answeredAt: at.toISOString(), answerOnTime: onTime, ...(awaiting ? { status: STATUS_OF_ANSWER[answer.answer] } : {}) },
+    remove: ['answerDelivered'],
+  };
+}
+
+export function answerDelivered(record: CaseRecord): CasePatch | undefined {
+  return record.answerDelivered ? undefined : { set: { answerDelivered: true } };
+}
+
+const STEP_STATUS: Record<Step, { to: CaseStatus; from: readonly CaseStatus[]; stamp: keyof CaseRecord }> = {
+  REMIND: { to: 'REMINDED', from: ['NOTIFIED'], stamp: 'remindedAt' },
+  ESCALATE: { to: 'OVERDUE', from: ['NOTIFIED', 'REMINDED'], stamp: 'escalatedAt' },
+  FINAL_NOTICE: { to: 'FINAL_NOTICE', from: AWAITING_STATUSES, stamp: 'finalNoticeAt' },
+  EXPIRE: { to: 'EXPIRED', from: [...AWAITING_STATUSES, ...STAFF_STATUSES], stamp: 'expiredAt' },
+};
+
+/** Whether a due step still applies: the case is in a status the step moves on from. */
+export function stepApplies(record: CaseRecord, step: Step): boolean {
+  return STEP_STATUS[step].from.includes(record.status);
+}
+
+/** A ladder step is done: it leaves the timers, and moves the status when it still applies. */
+export function stepDone(record: CaseRecord, step: Step, at: Date): CasePatch | undefined {
+  const timers = record.timers ?? [];
+  if (!timers.some((t) => t.step === step)) return undefined;
+  const rule = STEP_STATUS[step];
+  const applies = stepApplies(record, step);
+  return {
+    set: {
+      timers: timers.filter((t) => t.step !== step),
+      ...(applies ? { status: rule.to, [rule.stamp]: record[rule.stamp] ?? at.toISOString() } : {}),
+      ...(applies && step === 'EXPIRE' ? { closedAt: at.toISOString() } : {}),
+    },
+    remove: applies && step === 'EXPIRE' ? ['taskToken', 'tokenFor'] : [],
+  };
+}
+
+export class DecisionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecisionRefused';
+  }
+}
+
+/** A staff decision, checked against what the case is waiting for. */
+export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date): CasePatch | undefined {
+  const allowed = DECISIONS_FOR[record.status] ?? [];
+  if (record.decision && record.decision.decision === decision.decision && !record.decisionDelivered) return undefined;
+  if (!allowed.includes(decision.decision)) {
+    throw new DecisionRefused(
+      allowed.length
+        ? `case ${record.caseId} is ${record.status}: the decisions it takes are ${allowed.join(', ')}`
+        : `case ${record.caseId} is ${record.status}: it waits for no staff decision`,
+    );
+  }
+  if (decision.decision === 'grant_extension' && Date.parse(`${decision.until}T23:59:59Z`) < at.getTime()) {
+    throw new DecisionRefused(`the extension must end on a future date, not ${decision.until}`);
+  }
+  return { set: { decision: { ...decision, by, decidedAt: at.toISOString() } }, remove: ['decisionDelivered'] };
+}
+
+export function decisionDelivered(record: CaseRecord): CasePatch | undefined {
+  return record.decisionDelivered ? undefined : { set: { decisionDelivered: true } };
+}
+
+/** The case goes back to the marketplace with a new ladder; the answer staff decided on is kept. */
+export function resumed(record: CaseRecord, ladder: Ladder): CasePatch | undefined {
+  if (!record.answer) return undefined;
+  const previous = [...(record.previousAnswers ?? []), { answer: record.answer, answeredAt: record.answeredAt ?? '', onTime: record.answerOnTime ?? false }];
+  return {
+    set: { status: 'NOTIFIED', deadline: ladder.deadline, timers: ladder.timers, previousAnswers: previous },
+    remove: ['answer', 'answeredAt', 'answerOnTime', 'answerDelivered', 'decision', 'decisionDelivered', 'taskToken', 'tokenFor'],
+  };
+}
+
+/** The case ends in `status` (BLOCKED, NOT_LISTED or CLOSED). */
+export function closed(record: CaseRecord, status: CaseStatus, at: Date): CasePatch | undefined {
+  if (record.closedAt && record.status === status) return undefined;
+  return { set: { status, closedAt: at.toISOString(), timers: [] }, remove: ['taskToken', 'tokenFor'] };
+}
+
+export function isFinal(record: CaseRecord): boolean {
+  return FINAL_STATUSES.includes(record.status);
+}

@@ -1,0 +1,150 @@
+import type { Decision } from '../case.ts';
+import type { Marketplace } from '../marketplace.ts';
+import type { Recall } from '../recall.ts';
+import { AGENCY_TIME_ZONE } from '../working-days.ts';
+import { render, type Block, type Email } from './render.ts';
+
+export type { Email } from './render.ts';
+
+export interface CaseEmailContext {
+  /** The issuing authority, e.g. "U.S. Consumer Product Safety Commission". */
+  authority: string;
+  caseId: string;
+  recall: Recall;
+  marketplace: Marketplace;
+  link: string;
+  deadline: Date;
+}
+
+const eastern = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full', timeStyle: 'long' });
+const utc = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' });
+
+/** A deadline in the recipient's terms: Eastern time (the agency's) and UTC. */
+export function formatDeadline(deadline: Date): string {
+  return `${eastern.format(deadline)} (${utc.format(deadline)} UTC)`;
+}
+
+/** Where the recall text names the marketplace (by name or alias), if it does. */
+export function marketplaceMention(recall: Recall, marketplace: Marketplace): string | undefined {
+  const names = [marketplace.name, ...marketplace.aliases].filter((n) => n.trim().length >= 3);
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!escaped.length) return undefined;
+  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])(${escaped.join('|')})($|[^\\p{L}\\p{N}])`, 'iu');
+  return [recall.title, ...recall.retailers, recall.description].find((text) => pattern.test(text));
+}
+
+function recallBlocks(recall: Recall): Block[] {
+  const products = recall.products.map((p) =>
+    [p.name, p.model && `model ${p.model}`, p.units && `units: ${p.units}`, p.description].filter(Boolean).join('; '),
+  );
+  return [
+    { p: recall.title, lead: `CPSC recall ${recall.recallNumber} (${recall.recallDate}):` },
+    { list: recall.hazards, heading: 'Hazard' },
+    { list: products, heading: 'Products' },
+    { p: recall.description, lead: 'Description:' },
+    ...(recall.upcs.length ? [{ p: recall.upcs.join(', '), lead: 'UPCs:' }] : []),
+    ...(recall.retailers.length ? [{ list: recall.retailers, heading: 'Sold' }] : []),
+    { images: recall.images },
+    { link: recall.url, label: 'The recall notice on cpsc.gov' },
+  ];
+}
+
+const ANSWER_GUIDE: Block = {
+  list: [
+    'Blocked: the listing ids or URLs you removed (one per line), how many, and when they were blocked.',
+    'Not listed: the product is not sold on your platform.',
+    'Dispute: why the notice should not apply to you.',
+    'Extension: why you need more time, and the date by which you will have blocked the listings.',
+  ],
+  heading: 'A good answer is one of:',
+};
+
+function marketplaceEmail(ctx: CaseEmailContext, subject: string, opening: Block[], withRecall = true): Email {
+  const mention = marketplaceMention(ctx.recall, ctx.marketplace);
+  return render(subject, [
+    { p: `To the trust and safety team of ${ctx.marketplace.name},` },
+    ...opening,
+    ...(mention ? [{ p: `The recall names your platform: "${mention}"`, lead: 'Note:' }] : []),
+    { link: ctx.link, label: 'Answer this notice', big: true },
+    ANSWER_GUIDE,
+    ...(withRecall ? recallBlocks(ctx.recall) : []),
+    { p: `Case ${ctx.caseId}. This link stays valid for the whole case; every email about it carries the same link.` },
+    { p: ctx.authority },
+  ]);
+}
+
+const ACTION = 'make sure the recalled product can no longer be bought on your platform or shipped into the United States: remove or block every listing of it';
+
+export function noticeEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(ctx, `Recall ${ctx.recall.recallNumber}: remove from sale on ${ctx.marketplace.name}: ${ctx.recall.title}`, [
+    { p: `The ${ctx.authority} has recalled the product below. Please ${ACTION}.` },
+    { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+  ]);
+}
+
+export function reminderEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(ctx, `Reminder: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}, answer due ${formatDeadline(ctx.deadline)}`, [
+    { p: `We have not yet received your answer to the notice for CPSC recall ${ctx.recall.recallNumber}. Please ${ACTION}.` },
+    { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+  ]);
+}
+
+export function escalationEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(ctx, `OVERDUE: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}: no answer by the deadline`, [
+    { p: `${ctx.marketplace.name} has not answered the notice for CPSC recall ${ctx.recall.recallNumber} by its deadline, ${formatDeadline(ctx.deadline)}. The case is overdue and has been referred to compliance staff.` },
+    { p: `Please ${ACTION}, and answer now.` },
+  ]);
+}
+
+export function finalNoticeEmail(ctx: CaseEmailContext, expiresAt: Date): Email {
+  return marketplaceEmail(ctx, `FINAL NOTICE: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}`, [
+    { p: `This is the final notice for CPSC recall ${ctx.recall.recallNumber}. ${ctx.marketplace.name} has not answered since the deadline of ${formatDeadline(ctx.deadline)}.` },
+    { p: `Please ${ACTION}, and answer at once. Without an answer by ${formatDeadline(expiresAt)} the case is left to compliance staff for action.` },
+  ]);
+}
+
+const DECISION_TEXT: Record<Decision['decision'], string> = {
+  grant_extension: 'Your request for an extension is granted.',
+  refuse_extension: 'Your request for an extension is refused.',
+  uphold_dispute: 'Your dispute is upheld: no further action is required for this recall.',
+  reject_dispute: 'Your dispute is rejected.',
+  close: 'Staff have closed this case: no further action is required.',
+};
+
+export function decisionEmail(ctx: CaseEmailContext, decision: Decision, resumed: boolean): Email {
+  return marketplaceEmail(
+    ctx,
+    `Recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}: ${DECISION_TEXT[decision.decision].replace(/[.:].*$/, '')}`,
+    [
+      { p: DECISION_TEXT[decision.decision] },
+      ...(decision.reason ? [{ p: decision.reason, lead: 'Reason:' }] : []),
+      ...(resumed ? [{ p: `Please ${ACTION}.` }, { p: formatDeadline(ctx.deadline), lead: 'Answer by:' }] : []),
+    ],
+    resumed,
+  );
+}
+
+export interface StaffEmailContext {
+  authority: string;
+  caseId: string;
+  recall: Recall;
+  marketplace: Marketplace;
+  /** Where staff see the case: the Step Functions console, or the local staff page. */
+  caseUrl: string;
+}
+
+export function staffDecisionNeededEmail(ctx: StaffEmailContext, what: 'dispute' | 'extension', detail: string): Email {
+  return render(`Decision needed: ${ctx.marketplace.name} ${what === 'dispute' ? 'disputes' : 'asks for an extension on'} recall ${ctx.recall.recallNumber}`, [
+    { p: `${ctx.marketplace.name} ${what === 'dispute' ? 'disputes the notice for' : 'asks for more time on'} CPSC recall ${ctx.recall.recallNumber} (${ctx.recall.title}).` },
+    { p: detail, lead: what === 'dispute' ? 'Reason given:' : 'Request:' },
+    { p: `Case ${ctx.caseId} waits for your decision: ${what === 'dispute' ? 'uphold or reject the dispute' : 'grant or refuse the extension'}, or close the case.` },
+    { link: ctx.caseUrl, label: 'The case' },
+  ]);
+}
+
+export function staffExpiredEmail(ctx: StaffEmailContext): Email {
+  return render(`EXPIRED: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name} is unresolved`, [
+    { p: `Case ${ctx.caseId} (CPSC recall ${ctx.recall.recallNumber}, ${ctx.recall.title}) on ${ctx.marketplace.name} is unresolved at the end of its ladder. It is EXPIRED and left to you.` },
+    { link: ctx.caseUrl, label: 'The case' },
+  ]);
+}
