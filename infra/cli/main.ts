@@ -1,6 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
+import { LocalCloud } from '../local-cloud/local-cloud.ts';
+import { readJsonFile } from './files.ts';
+import { printReports, simulate } from './simulate.ts';
 import { start } from './start.ts';
 
 // The CLI runs on the developer's Node; the deployed functions run on Node 22.
@@ -33,6 +36,37 @@ program
     const stop = () => void cloud.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+  });
+
+program
+  .command('simulate')
+  .description('run recalls, marketplaces and scripted answers through the whole system in virtual time')
+  .requiredOption('--recalls <file>', 'CPSC Recalls API records (JSON array), ingested at the start')
+  .requiredOption('--marketplaces <file>', 'the marketplaces (JSON array)')
+  .option('--responses <file>', 'scripted answers: [{"recallNumber", "marketplaceId", "action", "at"}]')
+  .option('--start <iso>', 'when virtual time starts (default: now)')
+  .option('--json', 'print exactly one JSON object: {"cases": [...]}')
+  .option('--data-dir <dir>', 'where the final state is kept', '.recallguard')
+  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; json?: boolean; dataDir: string }) => {
+    const reports = await simulate({ ...options, json: Boolean(options.json) });
+    if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
+    else printReports(reports);
+  });
+
+const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
+marketplaces
+  .command('import <file>')
+  .description('validate a marketplaces file and store it in the data directory')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (file: string, options: { dataDir: string }) => {
+    const input = await readJsonFile(file, 'marketplaces');
+    const cloud = await LocalCloud.start({ dataDir: options.dataDir });
+    try {
+      const stored = await cloud.importMarketplaces(input);
+      console.log(`${stored.length} marketplaces stored: ${stored.map((m) => `${m.id} (${m.active ? 'active' : 'inactive'})`).join(', ')}`);
+    } finally {
+      await cloud.stop();
+    }
   });
 
 program

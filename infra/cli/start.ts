@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { IngestResult } from '#functions/ingest/ingest-recalls.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
+import { readJsonFile } from './files.ts';
 
 const DEMO = fileURLToPath(new URL('../demo/', import.meta.url));
 
@@ -12,20 +12,6 @@ export interface StartOptions {
   inboxPort: number;
   respondPort: number;
   json: boolean;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the ${what} file ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`the ${what} file ${path} is not JSON: ${(error as Error).message}`);
-  }
 }
 
 /** `start`: the local cloud with sample (or given) marketplaces and recalls, on time that runs fast. */
@@ -47,8 +33,8 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     });
   });
 
-  const marketplaces = await cloud.importMarketplaces(await readJson(options.marketplaces ?? `${DEMO}marketplaces.json`, 'marketplaces'));
-  const records = await readJson(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
+  const marketplaces = await cloud.importMarketplaces(await readJsonFile(options.marketplaces ?? `${DEMO}marketplaces.json`, 'marketplaces'));
+  const records = await readJsonFile(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
   const result = (await cloud.invoke('ingest', { records })) as IngestResult;
   // Report ready once the new cases' notices are out.

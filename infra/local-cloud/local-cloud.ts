@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -9,6 +9,7 @@ import dynalite from 'dynalite';
 import sesModule from 'aws-ses-v2-local';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
+import { DynamoAuditLog } from '#shared/store/audit-log.ts';
 import { DynamoCaseStore } from '#shared/store/case-store.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
@@ -19,7 +20,7 @@ import { close, listen } from './http.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
-import { stateError, StepFunctionsError, StepFunctionsService } from './step-functions/service.ts';
+import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
 import { TemplateResolver, type Template } from './template.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -33,6 +34,11 @@ export interface LocalCloudOptions {
   /** `manual`: time jumps when asked (tests, simulate); `scaled`: time runs `rate` times faster (start). */
   clock?: { kind: 'manual' } | { kind: 'scaled'; rate: number };
   ports?: { inbox?: number; respond?: number };
+  /**
+   * Where state is kept across runs: the tables (LevelDB), the link-signing keys, and the
+   * histories of ended executions. Without it everything lives in memory.
+   */
+  dataDir?: string;
 }
 
 export interface Email {
@@ -64,6 +70,7 @@ export class LocalCloud {
     readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
     private readonly assemblyDir: string,
+    private readonly dataDir: string | undefined,
   ) {}
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -76,7 +83,8 @@ export class LocalCloud {
     const logicalId = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
 
     const servers: Server[] = [];
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}) });
     await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
     servers.push(dynamo);
     const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as { port: number }).port}`;
@@ -110,9 +118,12 @@ export class LocalCloud {
     const apiEndpoint = `https://${resolver.ref(apiId)}.execute-api.${REGION}.amazonaws.com`;
 
     await createTables(resolver, dynamoUrl);
+    const keptSecrets = options.dataDir ? await readJson<Record<string, string>>(`${options.dataDir}/secrets.json`, {}) : {};
     for (const [id, secret] of resolver.ofType('AWS::SecretsManager::Secret')) {
-      secrets.put(resolver.arn(id), id, generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined));
+      keptSecrets[id] ??= generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined);
+      secrets.put(resolver.arn(id), id, keptSecrets[id]);
     }
+    if (options.dataDir) await writeFile(`${options.dataDir}/secrets.json`, JSON.stringify(keptSecrets), { mode: 0o600 });
     const endpoints = {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -146,6 +157,7 @@ export class LocalCloud {
       const name = String(machine.Properties!.StateMachineName ?? id);
       stepFunctions.createStateMachine(resolver.arn(id), name, String(resolver.resolve(machine.Properties!.RoleArn)), definition);
     }
+    if (options.dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${options.dataDir}/executions.json`, []));
 
     const functionNames = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(logicalId(fn))])) as Record<FunctionRole, string>;
     const tables = stack.tables;
@@ -162,7 +174,7 @@ export class LocalCloud {
       respond: `${respond.url}/`,
       aws: aws.url,
       dynamodb: dynamoUrl,
-    }, servers, assemblyDir);
+    }, servers, assemblyDir, options.dataDir);
   }
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
@@ -187,14 +199,29 @@ export class LocalCloud {
   /** Stores marketplaces as the deployment would (validated first). */
   async importMarketplaces(input: unknown): Promise<Marketplace[]> {
     const marketplaces = parseMarketplaces(input);
-    const store = new DynamoMarketplaceStore(documentClient(new DynamoDBClient(this.clientConfig('dynamodb'))), this.tableNames.marketplaces);
+    const store = this.stores().marketplaces;
     for (const marketplace of marketplaces) await store.put(marketplace);
     return marketplaces;
   }
 
+  /** The stores over this cloud's tables, as staff tools and tests read them. */
+  stores(): { cases: DynamoCaseStore; audit: DynamoAuditLog; marketplaces: DynamoMarketplaceStore } {
+    if (!this.storeCache) {
+      const db = documentClient(new DynamoDBClient(this.clientConfig('dynamodb')));
+      this.storeCache = {
+        cases: new DynamoCaseStore(db, this.tableNames.cases),
+        audit: new DynamoAuditLog(db, this.tableNames.audit),
+        marketplaces: new DynamoMarketplaceStore(db, this.tableNames.marketplaces),
+      };
+    }
+    return this.storeCache;
+  }
+
+  private storeCache: ReturnType<LocalCloud['stores']> | undefined;
+
   /** Reads a case record, as staff tools do. */
-  async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
-    return new DynamoCaseStore(documentClient(new DynamoDBClient(this.clientConfig('dynamodb'))), this.tableNames.cases).get(caseId);
+  caseRecord(caseId: string): Promise<CaseRecord | undefined> {
+    return this.stores().cases.get(caseId);
   }
 
   /** Every email the local SES has accepted, oldest first. */
@@ -204,7 +231,13 @@ export class LocalCloud {
     return emails;
   }
 
+  /** Keeps the ended executions' histories in the data directory, for the commands that read them. */
+  async save(): Promise<void> {
+    if (this.dataDir) await writeFile(`${this.dataDir}/executions.json`, JSON.stringify(this.stepFunctions.snapshot()));
+  }
+
   async stop(): Promise<void> {
+    await this.save();
     this.clock.stop();
     await this.lambda.stop();
     await Promise.all(this.servers.map(close));
@@ -251,6 +284,15 @@ function generateSecret(spec: GenerateSecretString | undefined): string {
   return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
 }
 
+async function readJson<T>(path: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
 async function createTables(resolver: TemplateResolver, endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ region: REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (const [id, table] of resolver.ofType('AWS::DynamoDB::Table')) {
@@ -262,7 +304,12 @@ async function createTables(resolver: TemplateResolver, endpoint: string): Promi
       BillingMode: 'PAY_PER_REQUEST',
       GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
     };
-    await client.send(new CreateTableCommand(input));
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (error) {
+      // A data directory keeps its tables from the last run.
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    }
   }
   client.destroy();
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../case.ts';
 import { isConditionFailure } from './document-client.ts';
 
@@ -23,6 +23,8 @@ export interface CaseStore {
    * there first, `change` runs again on what they wrote. `change` returns undefined to do nothing.
    */
   mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation>;
+  /** Every case, in case id order. */
+  list(): Promise<CaseRecord[]>;
 }
 
 const MAX_CONFLICTS = 8;
@@ -49,6 +51,17 @@ export class DynamoCaseStore implements CaseStore {
       if (!existing) throw new Error(`case ${init.caseId} exists and does not: the table is inconsistent`);
       return existing;
     }
+  }
+
+  async list(): Promise<CaseRecord[]> {
+    const records: CaseRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      records.push(...((page.Items ?? []) as CaseRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records.sort((a, b) => a.caseId.localeCompare(b.caseId));
   }
 
   async mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation> {

@@ -9,9 +9,10 @@ export interface HistoryEvent {
 
 /** Appends events with ids and timestamps, as the Step Functions service numbers them. */
 export class History {
-  readonly events: HistoryEvent[] = [];
-
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    readonly events: HistoryEvent[] = [],
+  ) {}
 
   add(type: string, details: Record<string, unknown> = {}, timestamp = this.now()): HistoryEvent {
     const id = this.events.length + 1;

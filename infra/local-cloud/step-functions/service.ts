@@ -28,6 +28,20 @@ export type TaskInvoker = (resource: string, parameters: unknown) => Promise<unk
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
+export interface ExecutionSnapshot {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: HistoryEvent[];
+}
+
 interface TaskStateDefinition {
   Type: 'Task';
   Resource: string;
@@ -412,6 +426,47 @@ export class StepFunctionsService {
 
   history(arn: string): HistoryEvent[] {
     return this.execution(arn).history.events;
+  }
+
+  /** The ended executions with their histories, to keep across runs. Running ones cannot be kept. */
+  snapshot(): ExecutionSnapshot[] {
+    return [...this.executions.values()]
+      .filter((e) => e.status !== 'RUNNING')
+      .map((e) => ({
+        arn: e.arn,
+        name: e.name,
+        stateMachineArn: e.stateMachine.arn,
+        input: e.input,
+        status: e.status,
+        startDate: e.startDate,
+        stopDate: e.stopDate,
+        output: e.output,
+        error: e.error,
+        cause: e.cause,
+        events: e.history.events,
+      }));
+  }
+
+  /** Brings back ended executions from a snapshot; their names stay taken, as in AWS. */
+  restore(snapshot: ExecutionSnapshot[]): void {
+    for (const saved of snapshot) {
+      const stateMachine = this.machines.get(saved.stateMachineArn);
+      if (!stateMachine) continue;
+      this.executions.set(saved.arn, {
+        arn: saved.arn,
+        name: saved.name,
+        stateMachine,
+        input: saved.input,
+        status: saved.status,
+        startDate: saved.startDate,
+        stopDate: saved.stopDate,
+        output: saved.output,
+        error: saved.error,
+        cause: saved.cause,
+        history: new History(() => this.clock.now(), saved.events),
+        tokens: new Set(),
+      });
+    }
   }
 
   /** Calls `listener` each time an execution ends, whatever its status. */
