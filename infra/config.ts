@@ -8,6 +8,8 @@ export const appConfigSchema = z.object({
   linkValidityDays: z.number().int().min(1).max(3650).default(120),
   /** The agency's own closure days (YYYY-MM-DD), on top of the federal holidays. */
   closureDays: z.array(z.iso.date()).default([]),
+  /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
+  marketplacesFile: z.string().min(1).optional(),
   apiThrottle: z
     .object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) })
     .prefault({}),

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,9 +16,12 @@ import type { AppConfig } from './config.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { HandlerFunction } from './constructs/handler-function.ts';
 import { Mail } from './constructs/mail.ts';
+import { loadMarketplacesFile, MarketplaceSeed } from './constructs/marketplace-seed.ts';
 import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import { ResponseApi } from './constructs/response-api.ts';
 import { Tables } from './constructs/tables.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface RecallGuardStackProps extends StackProps {
   config: AppConfig;
@@ -57,6 +61,9 @@ export class RecallGuardStack extends Stack {
       CASES_TABLE: tables.cases.tableName,
       AUDIT_TABLE: tables.audit.tableName,
     };
+    if (config.marketplacesFile) {
+      new MarketplaceSeed(this, 'Marketplaces', { table: tables.marketplaces, marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT) });
+    }
     const caseTables = { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName };
 
     const respond = new HandlerFunction(this, 'Respond', {

@@ -11,8 +11,7 @@ const env = loadEnvironment(respondEnv);
 const stores = storesFrom(env);
 const deps: RespondDeps = {
   cases: stores.cases(),
-  recalls: stores.recalls(),
-  marketplaces: stores.marketplaces(),
+  ...stores.cachedReads(),
   audit: stores.audit(),
   sfn: new SFNClient({}),
   linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),

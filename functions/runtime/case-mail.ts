@@ -33,8 +33,7 @@ export function caseMailDeps(env: CaseMailEnv): CaseMailDeps {
   const stores = storesFrom(env);
   return {
     cases: stores.cases(),
-    recalls: stores.recalls(),
-    marketplaces: stores.marketplaces(),
+    ...stores.cachedReads(),
     audit: stores.audit(),
     mailer: new SesMailer(new SESv2Client({}), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
     linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),

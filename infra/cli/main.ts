@@ -60,7 +60,7 @@ marketplaces
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
   .action(async (file: string, options: { dataDir: string }) => {
     const input = await readJsonFile(file, 'marketplaces');
-    const cloud = await LocalCloud.start({ dataDir: options.dataDir });
+    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
     try {
       const stored = await cloud.importMarketplaces(input);
       console.log(`${stored.length} marketplaces stored: ${stored.map((m) => `${m.id} (${m.active ? 'active' : 'inactive'})`).join(', ')}`);

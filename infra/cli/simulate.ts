@@ -25,7 +25,7 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
 
   await mkdir(options.dataDir, { recursive: true });
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
-  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir });
+  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false });
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses });
     return await caseReports(cloud);

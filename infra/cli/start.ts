@@ -21,6 +21,8 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const cloud = await LocalCloud.start({
     clock: { kind: 'scaled', rate: options.speed },
     ports: { inbox: options.inboxPort, respond: options.respondPort },
+    // A marketplaces file given here replaces the ones cdk.json deploys.
+    deployTimeWrites: !options.marketplaces,
   });
   const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
   cloud.stepFunctions.onExecutionEnd((execution) => {
@@ -33,7 +35,9 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     });
   });
 
-  const marketplaces = await cloud.importMarketplaces(await readJsonFile(options.marketplaces ?? `${DEMO}marketplaces.json`, 'marketplaces'));
+  const marketplaces = options.marketplaces
+    ? await cloud.importMarketplaces(await readJsonFile(options.marketplaces, 'marketplaces'))
+    : await cloud.stores().marketplaces.listActive();
   const records = await readJsonFile(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
   const result = (await cloud.invoke('ingest', { records })) as IngestResult;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import sesModule from 'aws-ses-v2-local';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
@@ -39,6 +39,8 @@ export interface LocalCloudOptions {
    * histories of ended executions. Without it everything lives in memory.
    */
   dataDir?: string;
+  /** Whether to write what the stack writes at deploy (the marketplaces of cdk.json); default yes. */
+  deployTimeWrites?: boolean;
 }
 
 export interface Email {
@@ -69,6 +71,7 @@ export class LocalCloud {
     readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit', string>,
     readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
+    private readonly dynamo: { url: string; stop: () => Promise<void> },
     private readonly assemblyDir: string,
     private readonly dataDir: string | undefined,
   ) {}
@@ -84,10 +87,8 @@ export class LocalCloud {
 
     const servers: Server[] = [];
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: `${options.dataDir}/dynamodb` } : {}) });
-    await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
-    servers.push(dynamo);
-    const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as { port: number }).port}`;
+    const dynamo = await startDynamo(options.dataDir && `${options.dataDir}/dynamodb`);
+    const dynamoUrl = dynamo.url;
     // A CommonJS package with a default export: loaders disagree on whether it is unwrapped.
     type StartSes = (config: { host: string; port: number }) => Promise<Server>;
     const loaded = sesModule as unknown as StartSes | { default: StartSes };
@@ -118,6 +119,7 @@ export class LocalCloud {
     const apiEndpoint = `https://${resolver.ref(apiId)}.execute-api.${REGION}.amazonaws.com`;
 
     await createTables(resolver, dynamoUrl);
+    if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, dynamoUrl);
     const keptSecrets = options.dataDir ? await readJson<Record<string, string>>(`${options.dataDir}/secrets.json`, {}) : {};
     for (const [id, secret] of resolver.ofType('AWS::SecretsManager::Secret')) {
       keptSecrets[id] ??= generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined);
@@ -174,7 +176,7 @@ export class LocalCloud {
       respond: `${respond.url}/`,
       aws: aws.url,
       dynamodb: dynamoUrl,
-    }, servers, assemblyDir, options.dataDir);
+    }, servers, dynamo, assemblyDir, options.dataDir);
   }
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
@@ -241,6 +243,7 @@ export class LocalCloud {
     this.clock.stop();
     await this.lambda.stop();
     await Promise.all(this.servers.map(close));
+    await this.dynamo.stop();
     await rm(this.assemblyDir, { recursive: true, force: true });
   }
 }
@@ -284,6 +287,26 @@ function generateSecret(spec: GenerateSecretString | undefined): string {
   return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
 }
 
+/** dynalite in a worker thread: in memory, or in LevelDB at `path`. */
+async function startDynamo(path: string | undefined): Promise<{ url: string; stop: () => Promise<void> }> {
+  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), { workerData: { path } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port: number }) => resolve(message.port));
+    worker.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      // Closing lets LevelDB flush and release its lock before the thread ends.
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage('stop');
+      });
+      await worker.terminate();
+    },
+  };
+}
+
 async function readJson<T>(path: string, fallback: T): Promise<T> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -291,6 +314,20 @@ async function readJson<T>(path: string, fallback: T): Promise<T> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * What the stack writes at deploy through AwsCustomResource (the configured marketplaces), done
+ * here the same way. Only DynamoDB putItem is used by the stack; anything else is refused.
+ */
+async function applyDeployTimeWrites(resolver: TemplateResolver, endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  for (const [id, resource] of resolver.ofType('Custom::AWS')) {
+    const call = JSON.parse(String(resolver.resolve(resource.Properties!.Create))) as { service: string; action: string; parameters: PutItemCommandInput };
+    if (call.service !== 'DynamoDB' || call.action !== 'putItem') throw new Error(`${id}: the local cloud cannot run ${call.service}.${call.action} at deploy`);
+    await client.send(new PutItemCommand(call.parameters));
+  }
+  client.destroy();
 }
 
 async function createTables(resolver: TemplateResolver, endpoint: string): Promise<void> {

@@ -17,7 +17,9 @@ export type TimerHandle = { readonly id: number };
 export class VirtualClock {
   readonly buffer = new SharedArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT);
   private readonly shared = new Float64Array(this.buffer);
+  /** A binary min-heap by (due, seq); cleared timers are dropped when they reach the top. */
   private readonly timers: Timer[] = [];
+  private readonly live = new Map<number, Timer>();
   private seq = 0;
   private active = 0;
   private idleWaiters: (() => void)[] = [];
@@ -40,21 +42,63 @@ export class VirtualClock {
 
   setTimeout(fire: () => void, ms: number): TimerHandle {
     const timer: Timer = { due: this.now() + Math.max(0, Number(ms) || 0), seq: this.seq++, fire, cleared: false };
-    this.timers.push(timer);
-    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    this.push(timer);
+    this.live.set(timer.seq, timer);
     if (this.mode.kind === 'scaled') this.arm();
     return { id: timer.seq };
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!handle) return;
-    const index = this.timers.findIndex((t) => t.seq === handle.id);
-    if (index >= 0) this.timers.splice(index, 1);
+    const timer = this.live.get(handle.id);
+    if (!timer) return;
+    timer.cleared = true;
+    this.live.delete(handle.id);
   }
 
   /** The virtual time of the next timer, if any. */
   nextTimer(): number | undefined {
-    return this.timers[0]?.due;
+    return this.peek()?.due;
+  }
+
+  private static before(a: Timer, b: Timer): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.timers;
+    heap.push(timer);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const heap = this.timers;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length && last) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && VirtualClock.before(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && VirtualClock.before(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  private peek(): Timer | undefined {
+    while (this.timers[0]?.cleared) this.pop();
+    return this.timers[0];
   }
 
   /**
@@ -93,10 +137,11 @@ export class VirtualClock {
 
   private fireDue(): boolean {
     let fired = false;
-    while (this.timers[0] && this.timers[0].due <= this.now()) {
-      const timer = this.timers.shift()!;
+    for (let next = this.peek(); next && next.due <= this.now(); next = this.peek()) {
+      this.pop();
+      this.live.delete(next.seq);
       fired = true;
-      timer.fire();
+      next.fire();
     }
     return fired;
   }
@@ -148,5 +193,6 @@ export class VirtualClock {
     this.stopped = true;
     clearTimeout(this.realTimer);
     this.timers.length = 0;
+    this.live.clear();
   }
 }

@@ -69,18 +69,25 @@ function formFor(response: ScriptedResponse, caseId: string): Record<string, str
 /** The response link of each case, read from the emails in the local inbox as a marketplace would. */
 class InboxLinks {
   private readonly links = new Map<string, string>();
+  private reading: Promise<void> | undefined;
 
   constructor(private readonly cloud: LocalCloud) {}
 
   async linkFor(caseId: string): Promise<string | undefined> {
     if (!this.links.has(caseId)) {
-      for (const email of await this.cloud.emails()) {
-        const link = email.body.text?.match(/Answer this notice: (\S+)/)?.[1];
-        const id = link && decodeURIComponent(new URL(link).pathname.split('/').pop() ?? '');
-        if (id && !this.links.has(id)) this.links.set(id, link);
-      }
+      // One read of the inbox serves every answer waiting for it.
+      this.reading ??= this.read().finally(() => (this.reading = undefined));
+      await this.reading;
     }
     return this.links.get(caseId);
+  }
+
+  private async read(): Promise<void> {
+    for (const email of await this.cloud.emails()) {
+      const link = email.body.text?.match(/Answer this notice: (\S+)/)?.[1];
+      const id = link && decodeURIComponent(new URL(link).pathname.split('/').pop() ?? '');
+      if (id && !this.links.has(id)) this.links.set(id, link);
+    }
   }
 }
 
@@ -111,7 +118,9 @@ export async function runSimulation(
   const ingest = await cloud.invoke('ingest', { records: input.recalls });
   const links = new InboxLinks(cloud);
   for (const response of input.responses) {
-    cloud.clock.setTimeout(() => void cloud.clock.track(send(links, response, warn)), Date.parse(response.at) - start);
+    const post = () =>
+      send(links, response, warn).catch((error: unknown) => warn(`the answer for ${response.recallNumber}.${response.marketplaceId} failed: ${(error as Error).message}`));
+    cloud.clock.setTimeout(() => void cloud.clock.track(post()), Date.parse(response.at) - start);
   }
   await cloud.clock.run();
   return { ingest };

@@ -13,7 +13,7 @@ export interface RecallStore {
 export class DynamoRecallStore implements RecallStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
+    readonly table: string,
   ) {}
 
   async get(recallNumber: string): Promise<Recall | undefined> {

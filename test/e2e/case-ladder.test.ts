@@ -33,7 +33,7 @@ describe('the case ladder', () => {
   const blocked = { answer: 'blocked', listings: 'https://m.example/listing/1', count: '1', blockedAt: '2026-03-02T10:00' };
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z') });
+    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
     await cloud.importMarketplaces(PATHS.map((path) => ({ id: path, name: `Market ${path}`, noticeEmails: [`safety@${path}.example`] })));
     await cloud.invoke('ingest', { records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();
@@ -139,6 +139,17 @@ describe('the case ladder', () => {
       'staff:officer@example.gov DECISION_RECORDED',
       'staff:officer@example.gov CASE_CLOSED',
     ]);
+  });
+
+  it('sends one notice and one reminder per case when their Lambda runs again', async () => {
+    const before = (await cloud.emails()).length;
+    const timer = await cloud.invoke('notify', { caseId: caseId('reminded'), recallNumber: '26582', marketplaceId: 'reminded', executionId: executionArn('reminded') });
+    expect(timer).toMatchObject({ step: 'EXPIRE' });
+    await cloud.invoke('followUp', { caseId: caseId('reminded'), step: 'REMIND' });
+    await cloud.invoke('followUp', { caseId: caseId('silent'), step: 'ESCALATE' });
+    expect((await cloud.emails()).length).toBe(before);
+    const subjects = (await cloud.emails()).filter((e) => e.destination.to[0] === 'safety@reminded.example').map((e) => e.subject.split(':')[0]);
+    expect(subjects).toEqual(['Recall 26582', 'Reminder']);
   });
 
   it('refuses a decision the case does not wait for, saying which it takes', async () => {

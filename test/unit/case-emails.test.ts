@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { escalationEmail, finalNoticeEmail, formatDeadline, marketplaceMention, noticeEmail, type CaseEmailContext } from '#shared/emails/case-emails.ts';
+import { parseMarketplaces } from '#shared/marketplace.ts';
+import { normalizeCpscRecord } from '#shared/recall.ts';
+import { cpscRecords } from '../support/data.ts';
+
+const [amazonish, alimart] = parseMarketplaces([
+  { id: 'bigriver', name: 'Big River', noticeEmails: ['safety@bigriver.example'], aliases: ['Amazon.com'] },
+  { id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'], aliases: ['alimart.com'] },
+]);
+const recall = normalizeCpscRecord(cpscRecords().find((r) => r.RecallNumber === '26582'));
+const context = (overrides: Partial<CaseEmailContext> = {}): CaseEmailContext => ({
+  authority: 'U.S. Consumer Product Safety Commission',
+  caseId: '26582.alimart',
+  recall,
+  marketplace: alimart!,
+  link: 'https://respond.example/respond/26582.alimart?exp=1&sig=abc',
+  deadline: new Date('2026-12-29T04:59:59Z'),
+  ...overrides,
+});
+
+describe('case emails', () => {
+  it('name the authority, the recall, the action, the deadline, the link and what a good answer holds', () => {
+    const { subject, text, html } = noticeEmail(context());
+    expect(subject).toBe(`Recall 26582: remove from sale on AliMart: ${recall.title}`);
+    for (const part of [
+      'U.S. Consumer Product Safety Commission',
+      'CPSC recall 26582',
+      'can no longer be bought on your platform or shipped into the United States',
+      'Monday, December 28, 2026 at 11:59:59 PM EST',
+      'December 29, 2026 at 4:59 AM UTC',
+      'Answer this notice: https://respond.example/respond/26582.alimart?exp=1&sig=abc',
+      'the listing ids or URLs you removed',
+      recall.hazards[0]!,
+      recall.url,
+      recall.images[0]!.url,
+    ]) {
+      expect(text).toContain(part);
+    }
+    expect(html).toContain('href="https://respond.example/respond/26582.alimart?exp=1&amp;sig=abc"');
+  });
+
+  it('say so when the recall names the marketplace', () => {
+    expect(marketplaceMention(recall, amazonish!)).toContain('Sold Exclusively on Amazon.com');
+    expect(marketplaceMention(recall, alimart!)).toBeUndefined();
+    expect(noticeEmail(context({ marketplace: amazonish! })).text).toContain('The recall names your platform');
+    expect(noticeEmail(context()).text).not.toContain('The recall names your platform');
+  });
+
+  it('escape every value from outside in the HTML', () => {
+    const hostile = { ...recall, title: '<script>alert(1)</script> Walkers', hazards: ['<img src=x onerror=alert(2)>'] };
+    const { html, text } = noticeEmail(context({ recall: hostile }));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Walkers');
+    expect(text).toContain('<script>alert(1)</script> Walkers');
+  });
+
+  it('escalate and give the final notice with the expiry', () => {
+    expect(escalationEmail(context()).subject).toBe('OVERDUE: recall 26582 on AliMart: no answer by the deadline');
+    const final = finalNoticeEmail(context(), new Date('2027-03-25T03:59:59Z'));
+    expect(final.text).toContain(formatDeadline(new Date('2027-03-25T03:59:59Z')));
+  });
+});
