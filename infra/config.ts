@@ -8,6 +8,9 @@ export const appConfigSchema = z.object({
   linkValidityDays: z.number().int().min(1).max(3650).default(120),
   /** The agency's own closure days (YYYY-MM-DD), on top of the federal holidays. */
   closureDays: z.array(z.iso.date()).default([]),
+  cpscApiUrl: z.url().default('https://www.saferproducts.gov/RestWebServices/Recall'),
+  pullOverlapDays: z.number().int().min(0).max(60).default(3),
+  rescanDays: z.number().int().min(1).max(3650).default(365),
   /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
   marketplacesFile: z.string().min(1).optional(),
   apiThrottle: z

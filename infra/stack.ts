@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -7,6 +7,8 @@ import { applyDecisionEnv } from '#functions/apply-decision/env.ts';
 import { awaitAnswerEnv } from '#functions/await-answer/env.ts';
 import { followUpEnv } from '#functions/follow-up/env.ts';
 import { ingestEnv } from '#functions/ingest/env.ts';
+import { pullRecallsEnv } from '#functions/pull-recalls/env.ts';
+import { startWorkflowsEnv } from '#functions/start-workflows/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
 import { planCasesEnv } from '#functions/plan-cases/env.ts';
 import { recordAnswerEnv } from '#functions/record-answer/env.ts';
@@ -19,6 +21,7 @@ import { Mail } from './constructs/mail.ts';
 import { loadMarketplacesFile, MarketplaceSeed } from './constructs/marketplace-seed.ts';
 import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import { ResponseApi } from './constructs/response-api.ts';
+import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -30,6 +33,8 @@ export interface RecallGuardStackProps extends StackProps {
 /** The functions by role, so tools (the local cloud, tests) find them without guessing ids. */
 export type FunctionRole =
   | 'ingest'
+  | 'pullRecalls'
+  | 'startWorkflows'
   | 'planCases'
   | 'notify'
   | 'awaitAnswer'
@@ -99,15 +104,45 @@ export class RecallGuardStack extends Stack {
       environment: { RECALLS_TABLE: tables.recalls.tableName, MARKETPLACES_TABLE: tables.marketplaces.tableName },
     });
     const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine });
-    const ingest = new HandlerFunction(this, 'Ingest', {
-      name: 'ingest',
-      environmentSchema: ingestEnv,
-      environment: { RECALLS_TABLE: tables.recalls.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
+    const ingestTables = {
+      RECALLS_TABLE: tables.recalls.tableName,
+      INGEST_STATE_TABLE: tables.ingestState.tableName,
+      QUARANTINE_TABLE: tables.quarantine.tableName,
+      AUDIT_TABLE: tables.audit.tableName,
+      RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn,
+    };
+    const ingest = new HandlerFunction(this, 'Ingest', { name: 'ingest', environmentSchema: ingestEnv, environment: ingestTables, timeout: Duration.minutes(10), memorySize: 1024 });
+    const pullRecalls = new HandlerFunction(this, 'PullRecalls', {
+      name: 'pull-recalls',
+      environmentSchema: pullRecallsEnv,
+      environment: {
+        ...ingestTables,
+        CPSC_API_URL: config.cpscApiUrl,
+        PULL_OVERLAP_DAYS: String(config.pullOverlapDays),
+        RESCAN_DAYS: String(config.rescanDays),
+        CLOSURE_DAYS: config.closureDays.join(','),
+      },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
     });
+    const startWorkflows = new HandlerFunction(this, 'StartWorkflows', {
+      name: 'start-workflows',
+      environmentSchema: startWorkflowsEnv,
+      environment: { RECALLS_TABLE: tables.recalls.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
+      timeout: Duration.minutes(5),
+    });
+    new Schedules(this, 'Schedules', { pullRecalls, startWorkflows });
 
     // Each function gets what it uses and nothing more.
-    tables.recalls.grantReadWriteData(ingest);
-    recallWorkflow.stateMachine.grantStartExecution(ingest);
+    for (const fn of [ingest, pullRecalls]) {
+      tables.recalls.grantReadWriteData(fn);
+      tables.ingestState.grantReadWriteData(fn);
+      tables.quarantine.grantWriteData(fn);
+      tables.audit.grantWriteData(fn);
+      recallWorkflow.stateMachine.grantStartExecution(fn);
+    }
+    tables.recalls.grantReadWriteData(startWorkflows);
+    recallWorkflow.stateMachine.grantStartExecution(startWorkflows);
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);
     for (const fn of [notify, followUp, recordAnswer, applyDecision]) {
@@ -134,6 +169,6 @@ export class RecallGuardStack extends Stack {
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond };
+    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond };
   }
 }

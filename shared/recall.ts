@@ -51,7 +51,8 @@ export interface RecallProduct {
 
 export interface Recall {
   recallNumber: string;
-  recallId: number;
+  /** The API's id; the cpsc.gov CSV export has none. */
+  recallId: number | null;
   title: string;
   description: string;
   /** Calendar dates as published, `YYYY-MM-DD`. */
@@ -71,7 +72,7 @@ export interface Recall {
   distributors: string[];
   injuries: string[];
   manufacturerCountries: string[];
-  source: 'cpsc-api';
+  source: 'cpsc-api' | 'cpsc-csv';
   /** SHA-256 of the normalized content: an unchanged record costs no write. */
   contentHash: string;
 }
@@ -142,5 +143,57 @@ export function normalizeCpscRecord(raw: unknown): Recall {
     manufacturerCountries: (r.ManufacturerCountries ?? []).map((c) => text(c.Country)).filter(Boolean),
     source: 'cpsc-api',
   };
+  return withHash(body);
+}
+
+function withHash(body: Omit<Recall, 'contentHash'>): Recall {
   return { ...body, contentHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}
+
+const csvRowSchema = z.record(z.string(), z.string().optional());
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** "February 26, 2026" -> 2026-02-26. */
+function csvDate(value: string | undefined): string {
+  const match = /^([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})$/.exec((value ?? '').trim());
+  const month = match ? MONTHS.indexOf(match[1]!.toLowerCase()) : -1;
+  if (!match || month < 0) throw new InvalidRecallError(`Date must read like "February 26, 2026", got ${JSON.stringify(value)}`);
+  return calendarDate(`${match[3]}-${String(month + 1).padStart(2, '0')}-${match[2]!.padStart(2, '0')}`, 'Date');
+}
+
+const list = (value: string | undefined): string[] => (text(value) ? [text(value)] : []);
+
+/** Validates and normalizes one row of the cpsc.gov "Recalls" CSV export (2020 column set). */
+export function normalizeCsvRow(raw: unknown): Recall {
+  const parsed = csvRowSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidRecallError('a CSV row must be a record of text columns');
+  const row = parsed.data;
+  const recallNumber = text(row['Recall Number']).replace(/-/g, '');
+  if (!/^\d{5,6}$/.test(recallNumber)) throw new InvalidRecallError(`Recall Number must read like "26-288", got ${JSON.stringify(row['Recall Number'])}`);
+  const title = text(row['Recall Heading']);
+  if (!title) throw new InvalidRecallError('Recall Heading is empty');
+  const recallDate = csvDate(row.Date);
+  return withHash({
+    recallNumber,
+    recallId: null,
+    title,
+    description: text(row.Description),
+    recallDate,
+    lastPublishDate: recallDate,
+    url: '',
+    consumerContact: '',
+    hazards: list(row.Hazard),
+    remedies: list(row.Remedy),
+    remedyOptions: list(row['Remedy Type']),
+    products: [{ name: text(row['Name of Product']), description: '', model: '', type: '', units: text(row.Units) }],
+    upcs: [],
+    images: [],
+    retailers: list(row['Sold At']),
+    manufacturers: [],
+    importers: [],
+    distributors: list(row.Distributors),
+    injuries: list(row.Incidents),
+    manufacturerCountries: list(row['Manufactured In']),
+    source: 'cpsc-csv',
+  });
 }

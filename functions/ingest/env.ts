@@ -3,5 +3,8 @@ import { tableName } from '../runtime/env-fields.ts';
 
 export const ingestEnv = z.object({
   RECALLS_TABLE: tableName,
+  INGEST_STATE_TABLE: tableName,
+  QUARANTINE_TABLE: tableName,
+  AUDIT_TABLE: tableName,
   RECALL_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
 });

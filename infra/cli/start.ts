@@ -40,7 +40,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     : await cloud.stores().marketplaces.listActive();
   const records = await readJsonFile(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
-  const result = (await cloud.invoke('ingest', { records })) as IngestResult;
+  const result = (await cloud.invoke('ingest', { source: options.recalls ?? 'demo recalls', records })) as IngestResult;
   // Report ready once the new cases' notices are out.
   await cloud.clock.settle();
   const cases = cloud.stepFunctions.listExecutions(cloud.caseStateMachineArn).length;
@@ -55,9 +55,9 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   say(`  virtual now:                   ${stamp()} UTC`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   say(
-    `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected; ${cases} cases started.`,
+    `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.quarantined.length} quarantined; ${cases} cases started.`,
   );
-  for (const rejected of result.rejected) say(`  record ${rejected.index} rejected: ${rejected.reason}`);
+  for (const q of result.quarantined) say(`  record ${q.index} quarantined: ${q.reason}`);
   say('Open a notice in the inbox and follow its link to answer. Ctrl+C stops.');
   return cloud;
 }

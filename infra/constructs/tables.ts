@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { PENDING_START_INDEX } from '#shared/store/recall-store.ts';
 import { Construct } from 'constructs';
 
 const durable: Partial<TableProps> = {
@@ -10,16 +11,24 @@ const durable: Partial<TableProps> = {
   removalPolicy: RemovalPolicy.RETAIN,
 };
 
-/** The product's DynamoDB tables: recalls, marketplaces, cases and the per-case audit log. */
+/** The product's DynamoDB tables: recalls, marketplaces, cases, the audit log, quarantine and ingest state. */
 export class Tables extends Construct {
   readonly recalls: Table;
   readonly marketplaces: Table;
   readonly cases: Table;
   readonly audit: Table;
+  readonly quarantine: Table;
+  readonly ingestState: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.recalls = new Table(this, 'Recalls', { ...durable, partitionKey: { name: 'recallNumber', type: AttributeType.STRING } });
+    // Sparse: only recalls whose workflow has not started yet carry `startPending`.
+    this.recalls.addGlobalSecondaryIndex({
+      indexName: PENDING_START_INDEX,
+      partitionKey: { name: 'startPending', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
     this.marketplaces = new Table(this, 'Marketplaces', { ...durable, partitionKey: { name: 'id', type: AttributeType.STRING } });
     this.cases = new Table(this, 'Cases', { ...durable, partitionKey: { name: 'caseId', type: AttributeType.STRING } });
     this.cases.addGlobalSecondaryIndex({
@@ -37,5 +46,11 @@ export class Tables extends Construct {
       partitionKey: { name: 'caseId', type: AttributeType.STRING },
       sortKey: { name: 'entryKey', type: AttributeType.STRING },
     });
+    this.quarantine = new Table(this, 'Quarantine', {
+      ...durable,
+      partitionKey: { name: 'batchId', type: AttributeType.STRING },
+      sortKey: { name: 'entry', type: AttributeType.STRING },
+    });
+    this.ingestState = new Table(this, 'IngestState', { ...durable, partitionKey: { name: 'key', type: AttributeType.STRING } });
   }
 }

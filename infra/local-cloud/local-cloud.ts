@@ -12,7 +12,10 @@ import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
 import { DynamoCaseStore } from '#shared/store/case-store.ts';
 import { documentClient } from '#shared/store/document-client.ts';
+import { IngestState } from '#shared/store/ingest-state.ts';
 import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
+import { QuarantineStore } from '#shared/store/quarantine-store.ts';
+import { DynamoRecallStore } from '#shared/store/recall-store.ts';
 import { buildApp, STACK_NAME } from '../app.ts';
 import type { FunctionRole } from '../stack.ts';
 import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
@@ -68,7 +71,7 @@ export class LocalCloud {
     readonly functionNames: Record<FunctionRole, string>,
     readonly caseStateMachineArn: string,
     readonly recallStateMachineArn: string,
-    readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit', string>,
+    readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'ingestState', string>,
     readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
     private readonly dynamo: { url: string; stop: () => Promise<void> },
@@ -168,6 +171,8 @@ export class LocalCloud {
       marketplaces: resolver.ref(logicalId(tables.marketplaces)),
       cases: resolver.ref(logicalId(tables.cases)),
       audit: resolver.ref(logicalId(tables.audit)),
+      quarantine: resolver.ref(logicalId(tables.quarantine)),
+      ingestState: resolver.ref(logicalId(tables.ingestState)),
     };
     const caseStateMachineArn = resolver.arn(logicalId(stack.caseWorkflow.stateMachine));
     const recallStateMachineArn = resolver.arn(logicalId(stack.recallWorkflow.stateMachine));
@@ -207,19 +212,31 @@ export class LocalCloud {
   }
 
   /** The stores over this cloud's tables, as staff tools and tests read them. */
-  stores(): { cases: DynamoCaseStore; audit: DynamoAuditLog; marketplaces: DynamoMarketplaceStore } {
+  stores() {
     if (!this.storeCache) {
       const db = documentClient(new DynamoDBClient(this.clientConfig('dynamodb')));
       this.storeCache = {
         cases: new DynamoCaseStore(db, this.tableNames.cases),
         audit: new DynamoAuditLog(db, this.tableNames.audit),
         marketplaces: new DynamoMarketplaceStore(db, this.tableNames.marketplaces),
+        recalls: new DynamoRecallStore(db, this.tableNames.recalls),
+        quarantine: new QuarantineStore(db, this.tableNames.quarantine),
+        ingestState: new IngestState(db, this.tableNames.ingestState),
       };
     }
     return this.storeCache;
   }
 
-  private storeCache: ReturnType<LocalCloud['stores']> | undefined;
+  private storeCache:
+    | {
+        cases: DynamoCaseStore;
+        audit: DynamoAuditLog;
+        marketplaces: DynamoMarketplaceStore;
+        recalls: DynamoRecallStore;
+        quarantine: QuarantineStore;
+        ingestState: IngestState;
+      }
+    | undefined;
 
   /** Reads a case record, as staff tools do. */
   caseRecord(caseId: string): Promise<CaseRecord | undefined> {

@@ -115,7 +115,7 @@ export async function runSimulation(
   const early = input.responses.find((r) => Date.parse(r.at) < start);
   if (early) throw new Error(`the answer for ${early.recallNumber}.${early.marketplaceId} at ${early.at} is before the simulation starts (${new Date(start).toISOString()})`);
   await cloud.importMarketplaces(input.marketplaces);
-  const ingest = await cloud.invoke('ingest', { records: input.recalls });
+  const ingest = await cloud.invoke('ingest', { source: 'simulation', records: input.recalls });
   const links = new InboxLinks(cloud);
   for (const response of input.responses) {
     const post = () =>

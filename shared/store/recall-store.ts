@@ -1,13 +1,17 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Recall } from '../recall.ts';
-import { isConditionFailure } from './document-client.ts';
+import { batchPut } from './batch.ts';
 
-export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+/** A stored recall, as ingestion writes it: the normalized record, its raw text, and whether its workflow waits to start. */
+export interface StoredRecall {
+  recall: Recall;
+  raw: string;
+}
+
+export const PENDING_START_INDEX = 'pendingStart';
 
 export interface RecallStore {
   get(recallNumber: string): Promise<Recall | undefined>;
-  /** Writes only when the content hash differs from the stored one. */
-  upsert(recall: Recall, raw: unknown, at: Date): Promise<UpsertOutcome>;
 }
 
 export class DynamoRecallStore implements RecallStore {
@@ -19,30 +23,65 @@ export class DynamoRecallStore implements RecallStore {
   async get(recallNumber: string): Promise<Recall | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber } }));
     if (!Item) return undefined;
-    const { raw: _raw, storedAt: _storedAt, ...recall } = Item;
+    const { raw: _raw, storedAt: _storedAt, updatedAt: _updatedAt, startPending: _pending, workflowStartedAt: _started, ...recall } = Item;
     return recall as Recall;
   }
 
-  async upsert(recall: Recall, raw: unknown, at: Date): Promise<UpsertOutcome> {
-    const existing = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { recallNumber: recall.recallNumber }, ProjectionExpression: 'contentHash' }),
+  /** New recalls, in batches; each is marked as waiting for its workflow to start. */
+  async insertMany(records: readonly StoredRecall[], at: Date): Promise<void> {
+    await batchPut(
+      this.db,
+      this.table,
+      records.map(({ recall, raw }) => ({ ...recall, raw, storedAt: at.toISOString(), startPending: 'yes' })),
     );
-    const previousHash = existing.Item?.contentHash as string | undefined;
-    if (previousHash === recall.contentHash) return 'unchanged';
-    try {
-      await this.db.send(
-        new PutCommand({
+  }
+
+  /** A changed recall: its content is replaced; whether its workflow has started is kept. */
+  async replaceContent({ recall, raw }: StoredRecall, at: Date): Promise<void> {
+    const fields: Record<string, unknown> = { ...recall, raw, updatedAt: at.toISOString() };
+    delete fields.recallNumber;
+    const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:v${i}`, v]));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { recallNumber: recall.recallNumber },
+        UpdateExpression: `SET ${Object.keys(fields).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** Recalls stored whose workflow has not been started yet (a sparse index). */
+  async pendingStarts(limit = 500): Promise<string[]> {
+    const numbers: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
           TableName: this.table,
-          Item: { ...recall, raw: JSON.stringify(raw), storedAt: at.toISOString() },
-          ConditionExpression: previousHash ? 'contentHash = :previous' : 'attribute_not_exists(recallNumber)',
-          ExpressionAttributeValues: previousHash ? { ':previous': previousHash } : undefined,
+          IndexName: PENDING_START_INDEX,
+          KeyConditionExpression: 'startPending = :yes',
+          ExpressionAttributeValues: { ':yes': 'yes' },
+          ProjectionExpression: 'recallNumber',
+          ExclusiveStartKey: startKey,
         }),
       );
-    } catch (error) {
-      // Another writer stored the same record first: what is stored now decides.
-      if (isConditionFailure(error)) return (await this.get(recall.recallNumber))?.contentHash === recall.contentHash ? 'unchanged' : this.upsert(recall, raw, at);
-      throw error;
-    }
-    return previousHash ? 'updated' : 'inserted';
+      numbers.push(...(page.Items ?? []).map((i) => i.recallNumber as string));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && numbers.length < limit);
+    return numbers.slice(0, limit);
+  }
+
+  async markStarted(recallNumber: string, at: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { recallNumber },
+        UpdateExpression: 'REMOVE startPending SET workflowStartedAt = :at',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
   }
 }

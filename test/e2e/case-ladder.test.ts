@@ -35,7 +35,7 @@ describe('the case ladder', () => {
   beforeAll(async () => {
     cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
     await cloud.importMarketplaces(PATHS.map((path) => ({ id: path, name: `Market ${path}`, noticeEmails: [`safety@${path}.example`] })));
-    await cloud.invoke('ingest', { records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
+    await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();
 
     await at('2026-03-02T16:00:00Z');

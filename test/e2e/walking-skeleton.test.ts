@@ -20,8 +20,8 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK, deployTimeWrites: false });
     sfn = new SFNClient(cloud.clientConfig('sfn'));
     await cloud.importMarketplaces(MARKETPLACES);
-    const result = await cloud.invoke('ingest', { records: [recall] });
-    expect(result).toMatchObject({ inserted: 1, workflowsStarted: 1, rejected: [] });
+    const result = await cloud.invoke('ingest', { source: 'test', records: [recall] });
+    expect(result).toMatchObject({ inserted: 1, workflowsStarted: 1, quarantined: [] });
     await cloud.clock.settle();
   });
   afterAll(async () => {

@@ -1,0 +1,17 @@
+import middy from '@middy/core';
+import { WorkingCalendar } from '#shared/working-days.ts';
+import { loadEnvironment } from '../runtime/environment.ts';
+import { ingestDeps } from '../runtime/ingest-deps.ts';
+import { pullRecallsEnv } from './env.ts';
+import { pullRecalls, type PullDeps, type PullInput, type PullResult } from './pull-recalls.ts';
+
+const env = loadEnvironment(pullRecallsEnv);
+const deps: PullDeps = {
+  ...ingestDeps(env),
+  calendar: new WorkingCalendar(env.CLOSURE_DAYS),
+  apiUrl: env.CPSC_API_URL,
+  overlapDays: env.PULL_OVERLAP_DAYS,
+  rescanDays: env.RESCAN_DAYS,
+};
+
+export const handler = middy<PullInput, PullResult>().handler((event) => pullRecalls(event ?? {}, deps));
