@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { now } from '#shared/clock.ts';
 import { InvalidRecallError, type Recall } from '#shared/recall.ts';
 import { normalizeRecord, type RecallFile } from '#shared/recall-file.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import { inParallel } from '#shared/store/batch.ts';
-import type { IngestState } from '#shared/store/ingest-state.ts';
+import type { IngestState, KnownHashes } from '#shared/store/ingest-state.ts';
 import type { QuarantinedRecord, QuarantineStore } from '#shared/store/quarantine-store.ts';
 import type { DynamoRecallStore, StoredRecall } from '#shared/store/recall-store.ts';
 import { startRecallWorkflows, type StartDeps } from '../runtime/start-recalls.ts';
@@ -14,6 +14,8 @@ export interface IngestInput {
   source: string;
   format?: RecallFile['format'];
   records: unknown[];
+  /** False leaves new recalls for the scheduled sweep to start (bulk loads). Default true. */
+  startWorkflows?: boolean;
 }
 
 export interface IngestResult {
@@ -63,34 +65,48 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
   const result: IngestResult = { batchId, received: input.records.length, inserted: 0, updated: 0, unchanged: 0, quarantined: [], workflowsStarted: 0, startsPending: 0 };
   const quarantined: QuarantinedRecord[] = [];
 
+  // Records whose raw text is unchanged are known without normalizing them again.
+  const texts = input.records.map(rawText);
+  const rawHashes = texts.map((text) => createHash('sha256').update(text).digest('hex').slice(0, 24));
+  const numbers = input.records.map(recallNumberIn).filter((n): n is string => n !== null).map((n) => n.replace(/-/g, ''));
+  const snapshot = await deps.state.read(numbers.filter((n) => /^\d{5,6}$/.test(n)));
+
   // A recall number that repeats in the batch is taken in order, one wave per repeat.
-  const waves: StoredRecall[][] = [];
+  const waves: (StoredRecall & { rawHash: string })[][] = [];
   const seen = new Map<string, number>();
   input.records.forEach((raw, index) => {
+    const number = recallNumberIn(raw)?.replace(/-/g, '');
+    if (number && !seen.has(number) && snapshot.hashes.get(number)?.raw === rawHashes[index]) {
+      seen.set(number, 1);
+      result.unchanged++;
+      return;
+    }
     let recall: Recall;
-    const text = rawText(raw);
     try {
       recall = normalizeRecord(raw, input.format ?? 'cpsc-api-json');
-      const size = Buffer.byteLength(JSON.stringify(recall)) + Buffer.byteLength(text);
+      const size = Buffer.byteLength(JSON.stringify(recall)) + Buffer.byteLength(texts[index]!);
       if (size > MAX_STORED_BYTES) {
         throw new InvalidRecallError(`the record takes ${size} bytes to store, more than a DynamoDB item holds (400 KB): quarantined whole, not truncated`);
       }
     } catch (error) {
       if (!(error instanceof InvalidRecallError)) throw error;
-      quarantined.push({ source: input.source, index, recallNumber: recallNumberIn(raw), reason: error.message, raw: text });
+      quarantined.push({ source: input.source, index, recallNumber: recallNumberIn(raw), reason: error.message, raw: texts[index]! });
       return;
     }
     const wave = seen.get(recall.recallNumber) ?? 0;
     seen.set(recall.recallNumber, wave + 1);
-    (waves[wave] ??= []).push({ recall, raw: text });
+    (waves[wave] ??= []).push({ recall, raw: texts[index]!, rawHash: rawHashes[index]! });
   });
 
   const inserted: string[] = [];
-  for (const wave of waves) {
-    const known = await deps.state.hashesOf(wave.map((r) => r.recall.recallNumber));
-    const fresh = wave.filter((r) => !known.has(r.recall.recallNumber));
-    const changed = wave.filter((r) => known.has(r.recall.recallNumber) && known.get(r.recall.recallNumber) !== r.recall.contentHash);
-    result.unchanged += wave.length - fresh.length - changed.length;
+  const stored = new Map<string, KnownHashes>();
+  // A wave is empty when every earlier occurrence of its recalls was unchanged.
+  for (const wave of waves.filter(Boolean)) {
+    const known = (n: string) => stored.get(n) ?? snapshot.hashes.get(n);
+    const fresh = wave.filter((r) => !known(r.recall.recallNumber));
+    const changed = wave.filter((r) => known(r.recall.recallNumber) && known(r.recall.recallNumber)!.content !== r.recall.contentHash);
+    const same = wave.filter((r) => known(r.recall.recallNumber)?.content === r.recall.contentHash);
+    result.unchanged += same.length;
     await deps.recalls.insertMany(fresh, at);
     await inParallel(changed, 4, async (record) => {
       await deps.recalls.replaceContent(record, at);
@@ -99,19 +115,20 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
         at: at.toISOString(),
         actor: 'system',
         action: 'RECALL_UPDATED',
-        detail: { source: input.source, contentHash: record.recall.contentHash, previousHash: known.get(record.recall.recallNumber) },
+        detail: { source: input.source, contentHash: record.recall.contentHash, previousHash: known(record.recall.recallNumber)?.content },
       });
     });
-    await deps.state.rememberHashes(new Map([...fresh, ...changed].map((r) => [r.recall.recallNumber, r.recall.contentHash])));
+    for (const r of [...fresh, ...changed, ...same]) stored.set(r.recall.recallNumber, { raw: r.rawHash, content: r.recall.contentHash });
     result.inserted += fresh.length;
     result.updated += changed.length;
     inserted.push(...fresh.map((r) => r.recall.recallNumber));
   }
+  if (stored.size) await deps.state.remember(stored, snapshot);
 
   if (quarantined.length) await deps.quarantine.add(batchId, at, quarantined);
   result.quarantined = quarantined.map(({ index, recallNumber, reason }) => ({ index, recallNumber, reason }));
 
-  if (deps.start && inserted.length) {
+  if (deps.start && inserted.length && input.startWorkflows !== false) {
     const started = await startRecallWorkflows(inserted, { ...deps.start, recalls: deps.recalls }, at);
     result.workflowsStarted = started.started;
     result.startsPending = started.failed.length;

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { readJsonFile } from './files.ts';
+import { ingestFile, ingestFromApi } from './ingest.ts';
 import { printReports, simulate } from './simulate.ts';
 import { start } from './start.ts';
 
@@ -31,7 +32,8 @@ program
   .option('--inbox-port <port>', 'port of the local SES and its inbox', port, 8005)
   .option('--respond-port <port>', 'port of the response pages', port, 8010)
   .option('--json', 'print one line of JSON with the URLs once everything is up')
-  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean }) => {
+  .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
+  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean; dataDir?: string }) => {
     const cloud = await start({ ...options, json: Boolean(options.json) });
     const stop = () => void cloud.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -51,6 +53,36 @@ program
     const reports = await simulate({ ...options, json: Boolean(options.json) });
     if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
     else printReports(reports);
+  });
+
+const isoDate = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('give a date as YYYY-MM-DD');
+  return value;
+};
+
+program
+  .command('ingest')
+  .description('ingest recalls from a file (the CPSC API JSON or the cpsc.gov CSV export), or pull them from the CPSC API')
+  .option('--file <file>', 'the file to ingest')
+  .option('--since <date>', 'pull recalls published since this date (YYYY-MM-DD)', isoDate)
+  .option('--until <date>', 'and until this date (default: today)', isoDate)
+  .option('--api-url <url>', 'the Recalls API to pull from (default: the CPSC one)')
+  .option('--json', 'print exactly one JSON object')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (options: { file?: string; since?: string; until?: string; apiUrl?: string; json?: boolean; dataDir: string }) => {
+    if (Boolean(options.file) === Boolean(options.since)) throw new Error('give either --file F or --since DATE');
+    if (options.file) {
+      const summary = await ingestFile(options.file, options.dataDir);
+      if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else {
+        console.log(`${summary.received} received: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.quarantined.length} quarantined.`);
+        for (const q of summary.quarantined) console.log(`  record ${q.index}${q.recallNumber ? ` (${q.recallNumber})` : ''}: ${q.reason}`);
+      }
+      return;
+    }
+    const result = await ingestFromApi({ since: options.since!, until: options.until, apiUrl: options.apiUrl, dataDir: options.dataDir });
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else for (const w of result.windows) console.log(`${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`);
   });
 
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');

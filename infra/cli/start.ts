@@ -12,6 +12,7 @@ export interface StartOptions {
   inboxPort: number;
   respondPort: number;
   json: boolean;
+  dataDir?: string;
 }
 
 /** `start`: the local cloud with sample (or given) marketplaces and recalls, on time that runs fast. */
@@ -23,6 +24,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     ports: { inbox: options.inboxPort, respond: options.respondPort },
     // A marketplaces file given here replaces the ones cdk.json deploys.
     deployTimeWrites: !options.marketplaces,
+    dataDir: options.dataDir,
   });
   const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
   cloud.stepFunctions.onExecutionEnd((execution) => {
@@ -41,6 +43,8 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const records = await readJsonFile(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
   const result = (await cloud.invoke('ingest', { source: options.recalls ?? 'demo recalls', records })) as IngestResult;
+  // Recalls stored earlier (ingest --file) whose workflows have not started yet start now.
+  await cloud.invoke('startWorkflows', {});
   // Report ready once the new cases' notices are out.
   await cloud.clock.settle();
   const cases = cloud.stepFunctions.listExecutions(cloud.caseStateMachineArn).length;

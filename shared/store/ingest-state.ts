@@ -2,13 +2,26 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { batchGet, inParallel } from './batch.ts';
 import { isConditionFailure } from './document-client.ts';
 
-/** Shards of the recall-number -> content-hash index, by the last two digits. */
-const shardOf = (recallNumber: string) => `hashes#${recallNumber.slice(-2)}`;
+/** Shards of the hash index: few enough to read in one request, each far below 400 KB up to 100,000 recalls. */
+const SHARDS = 32;
+const shardOf = (recallNumber: string) => `hashes#${Number(recallNumber) % SHARDS}`;
+
+/** What ingestion remembers of a stored recall: the hash of its raw text and of its normalized content. */
+export interface KnownHashes {
+  raw: string;
+  content: string;
+}
+
+/** A read of the index: what it holds, and the shard versions it was read at. */
+export interface HashSnapshot {
+  hashes: Map<string, KnownHashes>;
+  versions: Map<string, number>;
+}
 
 /**
- * What ingestion remembers between runs: the content hash of every stored recall (so a
- * re-ingest of unchanged data reads a few index items and writes nothing) and the API
- * watermark. The index only ever names hashes already stored in the Recalls table.
+ * What ingestion remembers between runs: the hashes of every stored recall (so a re-ingest of
+ * unchanged data reads a few index items and writes nothing) and the API watermark. The
+ * index only ever names hashes already stored in the Recalls table.
  */
 export class IngestState {
   constructor(
@@ -16,23 +29,36 @@ export class IngestState {
     private readonly table: string,
   ) {}
 
-  async hashesOf(recallNumbers: readonly string[]): Promise<Map<string, string>> {
+  async read(recallNumbers: readonly string[]): Promise<HashSnapshot> {
     const shards = [...new Set(recallNumbers.map(shardOf))];
     const items = await batchGet(this.db, this.table, shards.map((key) => ({ key })));
-    const hashes = new Map<string, string>();
-    for (const item of items) for (const [n, hash] of Object.entries((item.hashes ?? {}) as Record<string, string>)) hashes.set(n, hash);
-    return hashes;
+    const snapshot: HashSnapshot = { hashes: new Map(), versions: new Map(shards.map((s) => [s, 0])) };
+    for (const item of items) {
+      snapshot.versions.set(item.key as string, item.version as number);
+      for (const [n, value] of Object.entries((item.hashes ?? {}) as Record<string, string>)) {
+        const [raw = '', content = ''] = value.split(':');
+        snapshot.hashes.set(n, { raw, content });
+      }
+    }
+    return snapshot;
   }
 
-  /** Records stored hashes; each shard is merged under its version, retried on a concurrent change. */
-  async rememberHashes(stored: ReadonlyMap<string, string>): Promise<void> {
-    const byShard = new Map<string, [string, string][]>();
+  /**
+   * Records stored hashes. Each shard is written under the version it was read at; if another
+   * ingest changed it meanwhile, it is read again and merged.
+   */
+  async remember(stored: ReadonlyMap<string, KnownHashes>, snapshot: HashSnapshot): Promise<void> {
+    const byShard = new Map<string, [string, KnownHashes][]>();
     for (const entry of stored) byShard.set(shardOf(entry[0]), [...(byShard.get(shardOf(entry[0])) ?? []), entry]);
-    await inParallel([...byShard], 4, async ([key, entries]) => {
+    await inParallel([...byShard], 8, async ([key, entries]) => {
+      let version = snapshot.versions.get(key) ?? 0;
+      let current: Record<string, string> | undefined;
       for (let attempt = 0; attempt < 10; attempt++) {
-        const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }));
-        const version = (Item?.version as number | undefined) ?? 0;
-        const hashes = { ...((Item?.hashes ?? {}) as Record<string, string>), ...Object.fromEntries(entries) };
+        if (!current) {
+          current = {};
+          for (const [n, h] of snapshot.hashes) if (shardOf(n) === key) current[n] = `${h.raw}:${h.content}`;
+        }
+        const hashes = { ...current, ...Object.fromEntries(entries.map(([n, h]) => [n, `${h.raw}:${h.content}`])) };
         try {
           await this.db.send(
             new PutCommand({
@@ -46,6 +72,9 @@ export class IngestState {
           return;
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
+          const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }));
+          version = (Item?.version as number | undefined) ?? 0;
+          current = (Item?.hashes ?? {}) as Record<string, string>;
         }
       }
       throw new Error(`the hash index shard ${key} kept changing; ingest again`);

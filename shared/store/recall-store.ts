@@ -1,6 +1,23 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Recall } from '../recall.ts';
+import { normalizeRecord } from '../recall-file.ts';
 import { batchPut } from './batch.ts';
+
+/**
+ * A recall is stored as a few plain attributes (to read in the console) and its raw text, from
+ * which the normalized record is derived on read: small items, cheap to write, nothing lost.
+ */
+function item({ recall, raw }: StoredRecall): Record<string, unknown> {
+  return {
+    recallNumber: recall.recallNumber,
+    title: recall.title.slice(0, 500),
+    recallDate: recall.recallDate,
+    lastPublishDate: recall.lastPublishDate,
+    source: recall.source,
+    contentHash: recall.contentHash,
+    raw,
+  };
+}
 
 /** A stored recall, as ingestion writes it: the normalized record, its raw text, and whether its workflow waits to start. */
 export interface StoredRecall {
@@ -21,10 +38,15 @@ export class DynamoRecallStore implements RecallStore {
   ) {}
 
   async get(recallNumber: string): Promise<Recall | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber } }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber }, ProjectionExpression: '#s, #r', ExpressionAttributeNames: { '#s': 'source', '#r': 'raw' } }));
     if (!Item) return undefined;
-    const { raw: _raw, storedAt: _storedAt, updatedAt: _updatedAt, startPending: _pending, workflowStartedAt: _started, ...recall } = Item;
-    return recall as Recall;
+    return normalizeRecord(JSON.parse(Item.raw as string), Item.source === 'cpsc-csv' ? 'cpsc-csv' : 'cpsc-api-json');
+  }
+
+  /** The record exactly as it was received, for audit. */
+  async raw(recallNumber: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber }, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'raw' } }));
+    return Item?.raw as string | undefined;
   }
 
   /** New recalls, in batches; each is marked as waiting for its workflow to start. */
@@ -32,20 +54,21 @@ export class DynamoRecallStore implements RecallStore {
     await batchPut(
       this.db,
       this.table,
-      records.map(({ recall, raw }) => ({ ...recall, raw, storedAt: at.toISOString(), startPending: 'yes' })),
+      records.map((record) => ({ ...item(record), storedAt: at.toISOString(), startPending: 'yes' })),
+      8,
     );
   }
 
   /** A changed recall: its content is replaced; whether its workflow has started is kept. */
-  async replaceContent({ recall, raw }: StoredRecall, at: Date): Promise<void> {
-    const fields: Record<string, unknown> = { ...recall, raw, updatedAt: at.toISOString() };
-    delete fields.recallNumber;
+  async replaceContent(record: StoredRecall, at: Date): Promise<void> {
+    const { recallNumber, ...rest } = item(record);
+    const fields: Record<string, unknown> = { ...rest, updatedAt: at.toISOString() };
     const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
     const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:v${i}`, v]));
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { recallNumber: recall.recallNumber },
+        Key: { recallNumber },
         UpdateExpression: `SET ${Object.keys(fields).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

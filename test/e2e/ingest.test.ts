@@ -39,6 +39,8 @@ describe('ingestion on the local cloud', () => {
   it('writes nothing when the same data comes again', async () => {
     const again = await ingest('fixtures', [...api9, ...h1]);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: api9.length + h1.length, quarantined: [] });
+    // The same record twice in one batch, already stored: both unchanged.
+    expect(await ingest('repeat', [api9[1], api9[1]])).toMatchObject({ received: 2, inserted: 0, updated: 0, unchanged: 2 });
   });
 
   it('updates a changed record and says so in its audit log', async () => {
