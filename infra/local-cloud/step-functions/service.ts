@@ -28,10 +28,10 @@ export type TaskInvoker = (resource: string, parameters: unknown) => Promise<unk
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
-export interface ExecutionSnapshot {
+/** What an execution is, whether running here or kept from an earlier run. */
+interface ExecutionFields {
   arn: string;
   name: string;
-  stateMachineArn: string;
   input: string;
   status: ExecutionStatus;
   startDate: number;
@@ -39,6 +39,10 @@ export interface ExecutionSnapshot {
   output?: string;
   error?: string;
   cause?: string;
+}
+
+export interface ExecutionSnapshot extends ExecutionFields {
+  stateMachineArn: string;
   events: HistoryEvent[];
 }
 
@@ -58,17 +62,8 @@ interface StateMachineRecord {
   createdAt: number;
 }
 
-interface Execution {
-  arn: string;
-  name: string;
+interface Execution extends ExecutionFields {
   stateMachine: StateMachineRecord;
-  input: string;
-  status: ExecutionStatus;
-  startDate: number;
-  stopDate?: number;
-  output?: string;
-  error?: string;
-  cause?: string;
   history: History;
   tokens: Set<string>;
   abort?: () => void;
@@ -432,40 +427,14 @@ export class StepFunctionsService {
   snapshot(): ExecutionSnapshot[] {
     return [...this.executions.values()]
       .filter((e) => e.status !== 'RUNNING')
-      .map((e) => ({
-        arn: e.arn,
-        name: e.name,
-        stateMachineArn: e.stateMachine.arn,
-        input: e.input,
-        status: e.status,
-        startDate: e.startDate,
-        stopDate: e.stopDate,
-        output: e.output,
-        error: e.error,
-        cause: e.cause,
-        events: e.history.events,
-      }));
+      .map(({ stateMachine, history, tokens: _tokens, abort: _abort, ...fields }) => ({ ...fields, stateMachineArn: stateMachine.arn, events: history.events }));
   }
 
   /** Brings back ended executions from a snapshot; their names stay taken, as in AWS. */
   restore(snapshot: ExecutionSnapshot[]): void {
-    for (const saved of snapshot) {
-      const stateMachine = this.machines.get(saved.stateMachineArn);
-      if (!stateMachine) continue;
-      this.executions.set(saved.arn, {
-        arn: saved.arn,
-        name: saved.name,
-        stateMachine,
-        input: saved.input,
-        status: saved.status,
-        startDate: saved.startDate,
-        stopDate: saved.stopDate,
-        output: saved.output,
-        error: saved.error,
-        cause: saved.cause,
-        history: new History(() => this.clock.now(), saved.events),
-        tokens: new Set(),
-      });
+    for (const { stateMachineArn, events, ...fields } of snapshot) {
+      const stateMachine = this.machines.get(stateMachineArn);
+      if (stateMachine) this.executions.set(fields.arn, { ...fields, stateMachine, history: new History(() => this.clock.now(), events), tokens: new Set() });
     }
   }
 
