@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+describe('npm run cli -- simulate', () => {
+  it('prints exactly one JSON object and leaves the final state in the data directory', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/recallguard-sim-`);
+    await writeFile(
+      `${dir}/responses.json`,
+      JSON.stringify([
+        { recallNumber: '26582', marketplaceId: 'alimart', action: 'blocked', at: '2026-12-23T18:00:00-05:00' },
+        { recallNumber: '26-580', marketplaceId: 'bazaarly', action: 'not_listed', at: '2026-12-30T10:00:00-05:00' },
+      ]),
+    );
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'infra/cli/main.ts', 'simulate', '--recalls', 'infra/demo/recalls.json', '--marketplaces', 'infra/demo/marketplaces.json', '--responses', `${dir}/responses.json`, '--start', '2026-12-23T09:00:00-05:00', '--json', '--data-dir', `${dir}/state`],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const output = JSON.parse(stdout) as { cases: Record<string, unknown>[] };
+    expect(Object.keys(output)).toEqual(['cases']);
+    expect(output.cases).toHaveLength(6);
+    const blocked = output.cases.find((c) => c.caseId === '26582.alimart')!;
+    expect(blocked).toMatchObject({
+      status: 'BLOCKED',
+      notifiedAt: '2026-12-23T14:00:00.000Z',
+      // Two working days after Wednesday 2026-12-23: Christmas skipped, due Monday 2026-12-28.
+      deadline: '2026-12-29T04:59:59.000Z',
+      respondedAt: '2026-12-23T23:00:00.000Z',
+      onTime: true,
+      remindedAt: null,
+      transitions: 5,
+    });
+    expect(Object.keys(blocked).sort()).toEqual(
+      ['caseId', 'recallNumber', 'marketplaceId', 'status', 'notifiedAt', 'deadline', 'remindedAt', 'escalatedAt', 'finalNoticeAt', 'respondedAt', 'onTime', 'transitions', 'emails'].sort(),
+    );
+    expect(output.cases.find((c) => c.caseId === '26580.bazaarly')).toMatchObject({ status: 'NOT_LISTED', onTime: false });
+    expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 15 });
+
+    const cloud = await LocalCloud.start({ dataDir: `${dir}/state`, deployTimeWrites: false });
+    try {
+      expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'BLOCKED' });
+      const arn = 'arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:26582.alimart';
+      expect(cloud.stepFunctions.describeExecution(arn).status).toBe('SUCCEEDED');
+      expect(cloud.stepFunctions.history(arn).filter((e) => e.type.endsWith('StateEntered'))).toHaveLength(5);
+    } finally {
+      await cloud.stop();
+    }
+  }, 120_000);
+});
