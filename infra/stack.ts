@@ -128,7 +128,7 @@ export class RecallGuardStack extends Stack {
     const startWorkflows = new HandlerFunction(this, 'StartWorkflows', {
       name: 'start-workflows',
       environmentSchema: startWorkflowsEnv,
-      environment: { RECALLS_TABLE: tables.recalls.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
+      environment: { RECALLS_TABLE: tables.recalls.tableName, INGEST_STATE_TABLE: tables.ingestState.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
       timeout: Duration.minutes(5),
     });
     new Schedules(this, 'Schedules', { pullRecalls, startWorkflows });
@@ -142,6 +142,7 @@ export class RecallGuardStack extends Stack {
       recallWorkflow.stateMachine.grantStartExecution(fn);
     }
     tables.recalls.grantReadWriteData(startWorkflows);
+    tables.ingestState.grantReadWriteData(startWorkflows);
     recallWorkflow.stateMachine.grantStartExecution(startWorkflows);
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);

@@ -36,8 +36,11 @@ export interface IngestDeps {
   quarantine: QuarantineStore;
   audit: AuditLog;
   /** Without it, new recalls stay marked for the scheduled sweep to start. */
-  start?: Omit<StartDeps, 'recalls'>;
+  start?: Omit<StartDeps, 'recalls' | 'state'>;
 }
+
+/** Hashes in the index are cut to 64 bits: enough to tell a change, small enough to read 100,000 at once. */
+const HASH_CHARS = 16;
 
 /** DynamoDB's item limit is 400 KB; a record must fit with its raw text and room to spare. */
 export const MAX_STORED_BYTES = 350_000;
@@ -67,7 +70,7 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
 
   // Records whose raw text is unchanged are known without normalizing them again.
   const texts = input.records.map(rawText);
-  const rawHashes = texts.map((text) => createHash('sha256').update(text).digest('hex').slice(0, 24));
+  const rawHashes = texts.map((text) => createHash('sha256').update(text).digest('hex').slice(0, HASH_CHARS));
   const numbers = input.records.map(recallNumberIn).filter((n): n is string => n !== null).map((n) => n.replace(/-/g, ''));
   const snapshot = await deps.state.read(numbers.filter((n) => /^\d{5,6}$/.test(n)));
 
@@ -104,10 +107,12 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
   for (const wave of waves.filter(Boolean)) {
     const known = (n: string) => stored.get(n) ?? snapshot.hashes.get(n);
     const fresh = wave.filter((r) => !known(r.recall.recallNumber));
-    const changed = wave.filter((r) => known(r.recall.recallNumber) && known(r.recall.recallNumber)!.content !== r.recall.contentHash);
-    const same = wave.filter((r) => known(r.recall.recallNumber)?.content === r.recall.contentHash);
+    const content = (r: StoredRecall) => r.recall.contentHash.slice(0, HASH_CHARS);
+    const changed = wave.filter((r) => known(r.recall.recallNumber) && known(r.recall.recallNumber)!.content !== content(r));
+    const same = wave.filter((r) => known(r.recall.recallNumber)?.content === content(r));
     result.unchanged += same.length;
     await deps.recalls.insertMany(fresh, at);
+    if (fresh.length) await deps.state.addPendingStarts(fresh.map((r) => r.recall.recallNumber));
     await inParallel(changed, 4, async (record) => {
       await deps.recalls.replaceContent(record, at);
       await deps.audit.append({
@@ -118,7 +123,7 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
         detail: { source: input.source, contentHash: record.recall.contentHash, previousHash: known(record.recall.recallNumber)?.content },
       });
     });
-    for (const r of [...fresh, ...changed, ...same]) stored.set(r.recall.recallNumber, { raw: r.rawHash, content: r.recall.contentHash });
+    for (const r of [...fresh, ...changed, ...same]) stored.set(r.recall.recallNumber, { raw: r.rawHash, content: content(r) });
     result.inserted += fresh.length;
     result.updated += changed.length;
     inserted.push(...fresh.map((r) => r.recall.recallNumber));
@@ -129,7 +134,7 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
   result.quarantined = quarantined.map(({ index, recallNumber, reason }) => ({ index, recallNumber, reason }));
 
   if (deps.start && inserted.length && input.startWorkflows !== false) {
-    const started = await startRecallWorkflows(inserted, { ...deps.start, recalls: deps.recalls }, at);
+    const started = await startRecallWorkflows(inserted, { ...deps.start, recalls: deps.recalls, state: deps.state }, at);
     result.workflowsStarted = started.started;
     result.startsPending = started.failed.length;
   } else {

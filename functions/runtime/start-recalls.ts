@@ -1,4 +1,5 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { IngestState } from '#shared/store/ingest-state.ts';
 import type { DynamoRecallStore } from '#shared/store/recall-store.ts';
 import { inParallel } from '#shared/store/batch.ts';
 
@@ -9,6 +10,7 @@ export function recallExecutionName(recallNumber: string): string {
 
 export interface StartDeps {
   recalls: DynamoRecallStore;
+  state: IngestState;
   sfn: SFNClient;
   recallStateMachineArn: string;
 }
@@ -34,6 +36,7 @@ export async function startRecallWorkflows(recallNumbers: readonly string[], dep
       }
     }
     await deps.recalls.markStarted(recallNumber, at);
+    await deps.state.clearPendingStart(recallNumber);
   });
   return { started, failed };
 }

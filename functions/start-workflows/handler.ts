@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import { documentClient } from '#shared/store/document-client.ts';
+import { IngestState } from '#shared/store/ingest-state.ts';
 import { DynamoRecallStore } from '#shared/store/recall-store.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
 import type { StartDeps } from '../runtime/start-recalls.ts';
@@ -8,6 +9,12 @@ import { startWorkflowsEnv } from './env.ts';
 import { startPendingWorkflows } from './start-pending.ts';
 
 const env = loadEnvironment(startWorkflowsEnv);
-const deps: StartDeps = { recalls: new DynamoRecallStore(documentClient(), env.RECALLS_TABLE), sfn: new SFNClient({}), recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN };
+const db = documentClient();
+const deps: StartDeps = {
+  recalls: new DynamoRecallStore(db, env.RECALLS_TABLE),
+  state: new IngestState(db, env.INGEST_STATE_TABLE),
+  sfn: new SFNClient({}),
+  recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN,
+};
 
 export const handler = middy<{ limit?: number }, Awaited<ReturnType<typeof startPendingWorkflows>>>().handler((event) => startPendingWorkflows(event ?? {}, deps));

@@ -3,6 +3,6 @@ import { startRecallWorkflows, type StartDeps } from '../runtime/start-recalls.t
 
 /** The scheduled sweep: starts the workflow of every stored recall still marked as waiting for it. */
 export async function startPendingWorkflows(input: { limit?: number }, deps: StartDeps) {
-  const pending = await deps.recalls.pendingStarts(input.limit ?? 500);
+  const pending = await deps.state.pendingStarts(input.limit ?? 500);
   return { pending: pending.length, ...(await startRecallWorkflows(pending, deps, now())) };
 }

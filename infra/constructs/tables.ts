@@ -1,6 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
-import { PENDING_START_INDEX } from '#shared/store/recall-store.ts';
+import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
 const durable: Partial<TableProps> = {
@@ -23,12 +22,6 @@ export class Tables extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.recalls = new Table(this, 'Recalls', { ...durable, partitionKey: { name: 'recallNumber', type: AttributeType.STRING } });
-    // Sparse: only recalls whose workflow has not started yet carry `startPending`.
-    this.recalls.addGlobalSecondaryIndex({
-      indexName: PENDING_START_INDEX,
-      partitionKey: { name: 'startPending', type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
     this.marketplaces = new Table(this, 'Marketplaces', { ...durable, partitionKey: { name: 'id', type: AttributeType.STRING } });
     this.cases = new Table(this, 'Cases', { ...durable, partitionKey: { name: 'caseId', type: AttributeType.STRING } });
     this.cases.addGlobalSecondaryIndex({

@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGet, inParallel } from './batch.ts';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGet, chunks, inParallel } from './batch.ts';
 import { isConditionFailure } from './document-client.ts';
 
 /** Shards of the hash index: few enough to read in one request, each far below 400 KB up to 100,000 recalls. */
 const SHARDS = 32;
 const shardOf = (recallNumber: string) => `hashes#${Number(recallNumber) % SHARDS}`;
+const PENDING_STARTS = 'pending-starts';
 
 /** What ingestion remembers of a stored recall: the hash of its raw text and of its normalized content. */
 export interface KnownHashes {
@@ -79,6 +80,30 @@ export class IngestState {
       }
       throw new Error(`the hash index shard ${key} kept changing; ingest again`);
     });
+  }
+
+  /**
+   * Recalls stored whose workflow has not started yet: one item holding a set, changed with
+   * ADD and DELETE (atomic, idempotent), written after the recalls and before the hash index,
+   * so a failure between the writes is redone by the next ingest of the same data.
+   */
+  async addPendingStarts(recallNumbers: readonly string[]): Promise<void> {
+    for (const chunk of chunks(recallNumbers, 5_000)) {
+      await this.db.send(
+        new UpdateCommand({ TableName: this.table, Key: { key: PENDING_STARTS }, UpdateExpression: 'ADD recalls :n', ExpressionAttributeValues: { ':n': new Set(chunk) } }),
+      );
+    }
+  }
+
+  async pendingStarts(limit = 500): Promise<string[]> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: PENDING_STARTS }, ConsistentRead: true }));
+    return [...((Item?.recalls as Set<string> | undefined) ?? [])].sort().slice(0, limit);
+  }
+
+  async clearPendingStart(recallNumber: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: { key: PENDING_STARTS }, UpdateExpression: 'DELETE recalls :n', ExpressionAttributeValues: { ':n': new Set([recallNumber]) } }),
+    );
   }
 
   async watermark(source: string): Promise<string | undefined> {

@@ -23,24 +23,30 @@ export async function ingestBenchmark(count = 10_000): Promise<IngestBenchResult
   const cloud = await LocalCloud.start({ deployTimeWrites: false });
   try {
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
-    const ingestAll = async () => {
+    const ingestAll = async (batch: Record<string, unknown>[]) => {
       const started = performance.now();
-      const result = await ingestRecalls({ source: 'bench', records, startWorkflows: false }, { recalls, state: ingestState, quarantine, audit });
+      const result = await ingestRecalls({ source: 'bench', records: batch, startWorkflows: false }, { recalls, state: ingestState, quarantine, audit });
       if (result.quarantined.length) throw new Error(`bench records were quarantined: ${result.quarantined[0]!.reason}`);
       return (performance.now() - started) / 1000;
     };
-    const first = await ingestAll();
-    const again = await ingestAll();
+    // Warm both paths up (other recall numbers) so that neither measures the JIT.
+    await ingestAll(records.slice(0, 1000).map((r, i) => ({ ...r, RecallNumber: String(800_000 + i) })));
+    const first = await ingestAll(records);
+    const again = await ingestAll(records);
 
     // The naive way: one PutItem per record, in order, into the same table (other keys), same item shape.
     const client = new DynamoDBClient(cloud.clientConfig('dynamodb'));
-    const naiveStarted = performance.now();
-    for (const [i, raw] of records.entries()) {
-      const recall = normalizeCpscRecord({ ...raw, RecallNumber: String(900_000 + i) });
-      const item = { recallNumber: recall.recallNumber, title: recall.title, recallDate: recall.recallDate, contentHash: recall.contentHash, raw: JSON.stringify(raw) };
-      await client.send(new PutItemCommand({ TableName: cloud.tableNames.recalls, Item: marshall(item) }));
-    }
-    const naive = (performance.now() - naiveStarted) / 1000;
+    const naiveLoop = async (offset: number, batch: Record<string, unknown>[]) => {
+      const started = performance.now();
+      for (const [i, raw] of batch.entries()) {
+        const recall = normalizeCpscRecord({ ...raw, RecallNumber: String(offset + i) });
+        const item = { recallNumber: recall.recallNumber, recallDate: recall.recallDate, source: recall.source, raw: JSON.stringify(raw) };
+        await client.send(new PutItemCommand({ TableName: cloud.tableNames.recalls, Item: marshall(item) }));
+      }
+      return (performance.now() - started) / 1000;
+    };
+    await naiveLoop(850_000, records.slice(0, 1000));
+    const naive = await naiveLoop(900_000, records);
     client.destroy();
     return {
       records: count,

@@ -99,10 +99,10 @@ describe('ingestion on the local cloud', () => {
       { recalls, state: ingestState, quarantine, audit, start: { sfn: unreachable, recallStateMachineArn: cloud.recallStateMachineArn } },
     );
     expect(result).toMatchObject({ inserted: 1, workflowsStarted: 0, startsPending: 1 });
-    expect(await recalls.pendingStarts()).toContain('27100');
+    expect(await ingestState.pendingStarts()).toContain('27100');
     const swept = await cloud.invoke('startWorkflows', {});
     expect(swept).toMatchObject({ failed: [] });
-    expect(await recalls.pendingStarts()).not.toContain('27100');
+    expect(await ingestState.pendingStarts()).not.toContain('27100');
     await cloud.clock.settle();
     expect(cloud.stepFunctions.describeExecution(`arn:aws:states:us-east-1:000000000000:execution:RecallGuard-recall:recall-27100`).status).toBe('SUCCEEDED');
   });
