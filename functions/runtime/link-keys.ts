@@ -16,12 +16,12 @@ const CACHE_MS = 5 * 60_000;
 export function linkKeysFrom(secretArn: string, client = new SecretsManagerClient({})): () => Promise<LinkKeys> {
   let cached: { keys: LinkKeys; until: number } | undefined;
   return async () => {
-    if (cached && cached.until > performance.now()) return cached.keys;
+    if (cached && cached.until > Date.now()) return cached.keys;
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const parsed = secretSchema.safeParse(JSON.parse(SecretString ?? '{}'));
     if (!parsed.success) throw new Error(`the link-signing secret must be JSON {"current": key, "previous"?: key} with keys of 32+ characters`);
     const keys = { current: parsed.data.current, verifying: [parsed.data.current, ...(parsed.data.previous ? [parsed.data.previous] : [])] };
-    cached = { keys, until: performance.now() + CACHE_MS };
+    cached = { keys, until: Date.now() + CACHE_MS };
     return keys;
   };
 }

@@ -14,10 +14,10 @@ function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: str
   const cache = new Map<string, { value: T | undefined; until: number }>();
   return async (key) => {
     const hit = cache.get(key);
-    if (hit && hit.until > performance.now()) return hit.value;
+    if (hit && hit.until > Date.now()) return hit.value;
     const value = await load(key);
     if (cache.size > 5_000) cache.clear();
-    cache.set(key, { value, until: performance.now() + READ_CACHE_MS });
+    cache.set(key, { value, until: Date.now() + READ_CACHE_MS });
     return value;
   };
 }

@@ -90,6 +90,14 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'BLOCKED' });
   });
 
+  it('carries a change of the recall into the open case\'s next email', async () => {
+    const corrected = { ...recall, Description: `${recall.Description} Also sold as model TL-SC01.` };
+    expect(await cloud.invoke('ingest', { source: 'correction', records: [corrected] })).toMatchObject({ updated: 1 });
+    await cloud.clock.run({ until: new Date('2026-03-04T06:00:00Z') });
+    const reminder = (await cloud.emails()).find((e) => e.subject.startsWith('Reminder') && e.destination.to[0] === 'notices@bazaarly.example');
+    expect(reminder?.body.text).toContain('Also sold as model TL-SC01.');
+  });
+
   it('takes the timeout path when the deadline passes, in virtual time', async () => {
     const arn = `arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:26582.bazaarly`;
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
