@@ -24,11 +24,6 @@ export function noticeSent(record: CaseRecord, notice: { sentAt: Date; messageId
   };
 }
 
-export function tokenStored(record: CaseRecord, taskToken: string, tokenFor: 'marketplace' | 'staff'): CasePatch | undefined {
-  if (record.taskToken === taskToken) return undefined;
-  return { set: { taskToken, tokenFor } };
-}
-
 /** The marketplace's answer: the first one counts; one after the case ended is kept as late. */
 export function answerReceived(record: CaseRecord, answer: Answer, at: Date): CasePatch | undefined {
   if (record.answer) return undefined;

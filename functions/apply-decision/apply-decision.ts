@@ -31,7 +31,7 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
         actor,
         detail: { decision: decision.decision, reason: decision.reason },
       });
-      await deps.cases.mutate(input.caseId, at, (current) => closed(current, 'CLOSED', at));
+      await deps.cases.mutate(input.caseId, at, (current) => closed(current, 'CLOSED', at), loaded.record);
     }
     return { step: 'EXPIRE', at: at.toISOString(), timeoutSeconds: 1, closed: true };
   }
@@ -48,7 +48,7 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
       actor,
       detail: { decision: decision.decision, reason: decision.reason, deadline: ladder.deadline, timers: ladder.timers },
     });
-    const { record } = await deps.cases.mutate(input.caseId, at, (current) => resumed(current, ladder));
+    const { record } = await deps.cases.mutate(input.caseId, at, (current) => resumed(current, ladder), loaded.record);
     return { ...timerOf(record.timers, at), closed: false };
   }
   return { ...timerOf(loaded.record.timers, at), closed: false };

@@ -1,5 +1,4 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { tokenStored } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
@@ -24,7 +23,7 @@ export interface AwaitDeps {
  */
 export async function awaitAnswer(input: AwaitInput, deps: AwaitDeps): Promise<{ delivery: Delivery }> {
   const at = now();
-  const { record, changed } = await deps.cases.mutate(input.caseId, at, (current) => tokenStored(current, input.taskToken, input.waitingFor));
+  const { record, changed } = await deps.cases.storeToken(input.caseId, input.taskToken, input.waitingFor, at);
   if (changed) {
     await deps.audit.append({
       caseId: input.caseId,

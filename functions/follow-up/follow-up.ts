@@ -46,6 +46,6 @@ export async function followUp(input: FollowUpInput, deps: CaseMailDeps): Promis
   if (timer && Date.parse(timer.at) <= at.getTime() && stepApplies(loaded.record, input.step)) {
     await sendStepEmail(input.step, loaded, deps, at);
   }
-  const { record } = timer && Date.parse(timer.at) <= at.getTime() ? await deps.cases.mutate(input.caseId, at, (current) => stepDone(current, input.step, at)) : loaded;
+  const { record } = timer && Date.parse(timer.at) <= at.getTime() ? await deps.cases.mutate(input.caseId, at, (current) => stepDone(current, input.step, at), loaded.record) : loaded;
   return { ...timerOf(record.timers, at), expired: record.status === 'EXPIRED' };
 }

@@ -14,8 +14,8 @@ export interface NotifyInput {
 /** Opens the case and emails the notice with its signed link; a retry never sends it twice. */
 export async function notifyMarketplace(input: NotifyInput, deps: CaseMailDeps): Promise<WorkflowTimer> {
   const at = now();
-  await deps.cases.open(input, at);
-  const loaded = await loadCase(input.caseId, deps);
+  const opened = await deps.cases.open(input, at);
+  const loaded = await loadCase(input.caseId, deps, opened);
   if (loaded.record.noticeSentAt) return timerOf(loaded.record.timers, at);
 
   const ladder = noticeLadder(at, loaded.marketplace.policy, deps.calendar);
@@ -27,6 +27,6 @@ export async function notifyMarketplace(input: NotifyInput, deps: CaseMailDeps):
     action: 'NOTICE_SENT',
     detail: { deadline: ladder.deadline, timers: ladder.timers },
   });
-  const { record } = await deps.cases.mutate(input.caseId, at, (current) => noticeSent(current, { sentAt: at, messageId, ladder }));
+  const { record } = await deps.cases.mutate(input.caseId, at, (current) => noticeSent(current, { sentAt: at, messageId, ladder }), loaded.record);
   return timerOf(record.timers, at);
 }

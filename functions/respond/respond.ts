@@ -88,7 +88,7 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     const message = kind ? `${issue?.path.join('.') || 'answer'}: ${issue?.message}` : 'Choose one of the answers below.';
     return html(400, casePage(view, { answer: kind, error: message, values: form }));
   }
-  const outcome = await deps.cases.mutate(request.caseId, at, (current) => answerReceived(current, parsed.data, at));
+  const outcome = await deps.cases.mutate(request.caseId, at, (current) => answerReceived(current, parsed.data, at), record);
   if (outcome.changed) {
     await deps.audit.append({
       caseId: request.caseId,

@@ -54,8 +54,9 @@ export interface LoadedCase {
   marketplace: Marketplace;
 }
 
-export async function loadCase(caseId: string, deps: Pick<CaseMailDeps, 'cases' | 'recalls' | 'marketplaces'>): Promise<LoadedCase> {
-  const record = await deps.cases.get(caseId);
+/** The case with its recall and marketplace; `known`, a record just read or written, saves a read. */
+export async function loadCase(caseId: string, deps: Pick<CaseMailDeps, 'cases' | 'recalls' | 'marketplaces'>, known?: CaseRecord): Promise<LoadedCase> {
+  const record = known?.caseId === caseId ? known : await deps.cases.get(caseId);
   if (!record) throw new Error(`case ${caseId} does not exist`);
   const [recall, marketplace] = await Promise.all([deps.recalls.get(record.recallNumber), deps.marketplaces.get(record.marketplaceId)]);
   if (!recall) throw new Error(`case ${caseId}: recall ${record.recallNumber} is not stored`);

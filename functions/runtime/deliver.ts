@@ -35,6 +35,6 @@ export async function deliver(record: CaseRecord, sfn: SFNClient, cases: CaseSto
     if (error instanceof Error && CLOSED_TOKEN_ERRORS.has(error.name)) return 'workflow-not-waiting';
     throw error;
   }
-  await cases.mutate(record.caseId, at, forStaff ? decisionDelivered : answerDelivered);
+  await cases.mutate(record.caseId, at, forStaff ? decisionDelivered : answerDelivered, record);
   return 'delivered';
 }

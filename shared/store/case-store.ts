@@ -21,10 +21,16 @@ export interface CaseStore {
   /**
    * Applies `change` to the current record, guarded by its version: if another writer got
    * there first, `change` runs again on what they wrote. `change` returns undefined to do nothing.
+   * `known`, a record the caller has just read, saves reading it again.
    */
-  mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation>;
+  mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined, known?: CaseRecord): Promise<Mutation>;
   /** Every case, in case id order. */
   list(): Promise<CaseRecord[]>;
+  /**
+   * Stores the workflow's current task token in one write, whatever else changed meanwhile
+   * (the token is only ever replaced by a newer one). `changed` is false when it was there.
+   */
+  storeToken(caseId: string, taskToken: string, tokenFor: 'marketplace' | 'staff', at: Date): Promise<Mutation>;
 }
 
 const MAX_CONFLICTS = 8;
@@ -64,9 +70,30 @@ export class DynamoCaseStore implements CaseStore {
     return records.sort((a, b) => a.caseId.localeCompare(b.caseId));
   }
 
-  async mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined): Promise<Mutation> {
+  async storeToken(caseId: string, taskToken: string, tokenFor: 'marketplace' | 'staff', at: Date): Promise<Mutation> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { caseId },
+          UpdateExpression: 'SET taskToken = :t, tokenFor = :f, updatedAt = :at ADD version :one',
+          ConditionExpression: 'attribute_exists(caseId) AND (attribute_not_exists(taskToken) OR taskToken <> :t)',
+          ExpressionAttributeValues: { ':t': taskToken, ':f': tokenFor, ':at': at.toISOString(), ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { record: Attributes as CaseRecord, changed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const record = await this.get(caseId);
+      if (!record) throw new Error(`case ${caseId} does not exist`);
+      return { record, changed: false };
+    }
+  }
+
+  async mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined, known?: CaseRecord): Promise<Mutation> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const current = await this.get(caseId);
+      const current = attempt === 0 && known?.caseId === caseId ? known : await this.get(caseId);
       if (!current) throw new Error(`case ${caseId} does not exist`);
       const patch = change(current);
       if (!patch) return { record: current, changed: false };
