@@ -1,7 +1,6 @@
 import {
   AWAITING_STATUSES,
   DECISIONS_FOR,
-  FINAL_STATUSES,
   STATUS_OF_ANSWER,
   STAFF_STATUSES,
   type Answer,
@@ -109,8 +108,4 @@ export function resumed(record: CaseRecord, ladder: Ladder): CasePatch | undefin
 export function closed(record: CaseRecord, status: CaseStatus, at: Date): CasePatch | undefined {
   if (record.closedAt && record.status === status) return undefined;
   return { set: { status, closedAt: at.toISOString(), timers: [] }, remove: ['taskToken', 'tokenFor'] };
-}
-
-export function isFinal(record: CaseRecord): boolean {
-  return FINAL_STATUSES.includes(record.status);
 }

@@ -20,8 +20,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
 /** Statuses in which the case waits for a staff decision. */
 export const STAFF_STATUSES: readonly CaseStatus[] = ['DISPUTED', 'EXTENSION_REQUESTED'];
-/** Statuses a case ends in. EXPIRED is left to staff, who may still close it. */
-export const FINAL_STATUSES: readonly CaseStatus[] = ['BLOCKED', 'NOT_LISTED', 'CLOSED', 'EXPIRED'];
 
 export interface CaseRecord {
   caseId: string;
