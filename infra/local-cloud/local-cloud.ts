@@ -6,7 +6,6 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCom
 import { Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Worker } from 'node:worker_threads';
-import sesModule from 'aws-ses-v2-local';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
@@ -74,7 +73,7 @@ export class LocalCloud {
     readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'ingestState', string>,
     readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
-    private readonly dynamo: { url: string; stop: () => Promise<void> },
+    private readonly emulators: { url: string; stop: () => Promise<void> }[],
     private readonly assemblyDir: string,
     private readonly dataDir: string | undefined,
   ) {}
@@ -90,17 +89,12 @@ export class LocalCloud {
 
     const servers: Server[] = [];
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    const dynamo = await startDynamo(options.dataDir && `${options.dataDir}/dynamodb`);
+    const dynamo = await startWorker(new URL('./dynamodb-worker.mjs', import.meta.url), { path: options.dataDir && `${options.dataDir}/dynamodb` });
     const dynamoUrl = dynamo.url;
-    // A CommonJS package with a default export: loaders disagree on whether it is unwrapped.
-    type StartSes = (config: { host: string; port: number }) => Promise<Server>;
-    const loaded = sesModule as unknown as StartSes | { default: StartSes };
-    const sesLocal = typeof loaded === 'function' ? loaded : loaded.default;
-    const ses = await sesLocal({ host: '127.0.0.1', port: options.ports?.inbox ?? 0 });
-    servers.push(ses);
-    const sesAddress = ses.address() as { port: number } | null;
-    if (!sesAddress) throw new Error(`the inbox cannot listen on port ${options.ports?.inbox}: it is in use (choose another with --inbox-port)`);
-    const inboxUrl = `http://127.0.0.1:${sesAddress.port}`;
+    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0 }).catch((error: Error) => {
+      throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
+    });
+    const inboxUrl = ses.url;
 
     const lambda = new LambdaRuntime(clock);
     const engine = await loadEngine(clock);
@@ -181,7 +175,7 @@ export class LocalCloud {
       respond: `${respond.url}/`,
       aws: aws.url,
       dynamodb: dynamoUrl,
-    }, servers, dynamo, assemblyDir, options.dataDir);
+    }, servers, [dynamo, ses], assemblyDir, options.dataDir);
   }
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
@@ -260,7 +254,7 @@ export class LocalCloud {
     this.clock.stop();
     await this.lambda.stop();
     await Promise.all(this.servers.map(close));
-    await this.dynamo.stop();
+    await Promise.all(this.emulators.map((emulator) => emulator.stop()));
     await rm(this.assemblyDir, { recursive: true, force: true });
   }
 }
@@ -304,12 +298,15 @@ function generateSecret(spec: GenerateSecretString | undefined): string {
   return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
 }
 
-/** dynalite in a worker thread: in memory, or in LevelDB at `path`. */
-async function startDynamo(path: string | undefined): Promise<{ url: string; stop: () => Promise<void> }> {
-  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), { workerData: { path } });
+/** An emulator's server on its own thread: it posts its port once listening, and closes on 'stop'. */
+async function startWorker(script: URL, workerData: Record<string, unknown>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const worker = new Worker(script, { workerData });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { port: number }) => resolve(message.port));
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(message.error))));
     worker.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
   });
   return {
     url: `http://127.0.0.1:${port}`,
