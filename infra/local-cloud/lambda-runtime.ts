@@ -11,6 +11,9 @@ export interface FunctionConfig {
   memoryMb: number;
 }
 
+/** Invocations of one function that run at once in its worker. */
+const CONCURRENCY = 16;
+
 /** The error a Lambda invocation ends with, as Step Functions and API Gateway see it. */
 export class LambdaFunctionError extends Error {
   constructor(
@@ -34,6 +37,7 @@ export class LambdaRuntime {
   private readonly functions = new Map<string, FunctionConfig>();
   private readonly workers = new Map<string, { worker: Worker; pending: Map<number, Pending> }>();
   private nextId = 0;
+  private readonly queues = new Map<string, { running: number; waiting: (() => void)[] }>();
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -86,23 +90,39 @@ export class LambdaRuntime {
     return entry;
   }
 
-  /** Invokes a function synchronously (RequestResponse); rejects with LambdaFunctionError. */
+  /**
+   * Invokes a function synchronously (RequestResponse); rejects with LambdaFunctionError. At
+   * most CONCURRENCY invocations of a function run at once; the others wait their turn, and
+   * the function's timeout counts from when it runs, as for separate Lambda sandboxes.
+   */
   invoke(name: string, event: unknown): Promise<unknown> {
-    return this.clock.track(
-      () =>
-        new Promise((resolve, reject) => {
-          const { worker, pending } = this.environment(name);
-          const id = this.nextId++;
-          const timeoutMs = this.functions.get(name)!.timeoutSeconds * 1000;
-          // Lambda's own timeout is real time, as in AWS.
-          const timer = setTimeout(() => {
-            pending.delete(id);
-            reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${timeoutMs / 1000} seconds`));
-          }, timeoutMs);
-          pending.set(id, { resolve, reject, timer });
-          worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)) });
-        }),
-    );
+    return this.clock.track(async () => {
+      const queue = this.queues.get(name) ?? { running: 0, waiting: [] as (() => void)[] };
+      this.queues.set(name, queue);
+      if (queue.running >= CONCURRENCY) await new Promise<void>((resolve) => queue.waiting.push(resolve));
+      queue.running++;
+      try {
+        return await this.run(name, event);
+      } finally {
+        queue.running--;
+        queue.waiting.shift()?.();
+      }
+    });
+  }
+
+  private run(name: string, event: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const { worker, pending } = this.environment(name);
+      const id = this.nextId++;
+      const timeoutMs = this.functions.get(name)!.timeoutSeconds * 1000;
+      // Lambda's own timeout is real time, as in AWS.
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${timeoutMs / 1000} seconds`));
+      }, timeoutMs);
+      pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)) });
+    });
   }
 
   async stop(): Promise<void> {
