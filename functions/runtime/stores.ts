@@ -38,8 +38,8 @@ export function storesFrom(env: { CASES_TABLE?: string; RECALLS_TABLE?: string; 
       const recalls = new DynamoRecallStore(db, need(env.RECALLS_TABLE, 'RECALLS_TABLE'));
       const marketplaces = new DynamoMarketplaceStore(db, need(env.MARKETPLACES_TABLE, 'MARKETPLACES_TABLE'));
       return {
-        recalls: Object.assign(recalls, { get: remembered<Recall>((n) => new DynamoRecallStore(db, recalls.table).get(n)) }),
-        marketplaces: Object.assign(marketplaces, { get: remembered<Marketplace>((id) => new DynamoMarketplaceStore(db, marketplaces.table).get(id)) }),
+        recalls: Object.assign(recalls, { get: remembered<Recall>(recalls.get.bind(recalls)) }),
+        marketplaces: Object.assign(marketplaces, { get: remembered<Marketplace>(marketplaces.get.bind(marketplaces)) }),
       };
     },
     audit: () => new DynamoAuditLog(db, need(env.AUDIT_TABLE, 'AUDIT_TABLE')),

@@ -10,7 +10,7 @@ export interface MarketplaceStore {
 export class DynamoMarketplaceStore implements MarketplaceStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    readonly table: string,
+    private readonly table: string,
   ) {}
 
   async get(id: string): Promise<Marketplace | undefined> {

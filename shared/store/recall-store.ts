@@ -24,7 +24,7 @@ export interface RecallStore {
 export class DynamoRecallStore implements RecallStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    readonly table: string,
+    private readonly table: string,
   ) {}
 
   async get(recallNumber: string): Promise<Recall | undefined> {
