@@ -43,9 +43,8 @@ export async function followUp(input: FollowUpInput, deps: CaseMailDeps): Promis
   const at = now();
   const loaded = await loadCase(input.caseId, deps);
   const timer = loaded.record.timers?.find((t) => t.step === input.step);
-  if (timer && Date.parse(timer.at) <= at.getTime() && stepApplies(loaded.record, input.step)) {
-    await sendStepEmail(input.step, loaded, deps, at);
-  }
-  const { record } = timer && Date.parse(timer.at) <= at.getTime() ? await deps.cases.mutate(input.caseId, at, (current) => stepDone(current, input.step, at), loaded.record) : loaded;
+  const due = timer !== undefined && Date.parse(timer.at) <= at.getTime();
+  if (due && stepApplies(loaded.record, input.step)) await sendStepEmail(input.step, loaded, deps, at);
+  const { record } = due ? await deps.cases.mutate(input.caseId, at, (current) => stepDone(current, input.step, at), loaded.record) : loaded;
   return { ...timerOf(record.timers, at), expired: record.status === 'EXPIRED' };
 }

@@ -71,14 +71,14 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
   // Records whose raw text is unchanged are known without normalizing them again.
   const texts = input.records.map(rawText);
   const rawHashes = texts.map((text) => createHash('sha256').update(text).digest('hex').slice(0, HASH_CHARS));
-  const numbers = input.records.map(recallNumberIn).filter((n): n is string => n !== null).map((n) => n.replace(/-/g, ''));
-  const snapshot = await deps.state.read(numbers.filter((n) => /^\d{5,6}$/.test(n)));
+  const numbers = input.records.map((raw) => recallNumberIn(raw)?.replace(/-/g, ''));
+  const snapshot = await deps.state.read(numbers.filter((n): n is string => n !== undefined && /^\d{5,6}$/.test(n)));
 
   // A recall number that repeats in the batch is taken in order, one wave per repeat.
   const waves: (StoredRecall & { rawHash: string })[][] = [];
   const seen = new Map<string, number>();
   input.records.forEach((raw, index) => {
-    const number = recallNumberIn(raw)?.replace(/-/g, '');
+    const number = numbers[index];
     if (number && !seen.has(number) && snapshot.hashes.get(number)?.raw === rawHashes[index]) {
       seen.set(number, 1);
       result.unchanged++;
