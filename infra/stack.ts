@@ -94,7 +94,7 @@ export class RecallGuardStack extends Stack {
     const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: caseMailEnv });
     const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
     const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
-    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: caseTables });
+    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: { CASES_TABLE: tables.cases.tableName } });
     const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision });
 
@@ -156,9 +156,9 @@ export class RecallGuardStack extends Stack {
     }
     for (const fn of [awaitAnswer, staffDecision]) {
       tables.cases.grantReadWriteData(fn);
-      tables.audit.grantWriteData(fn);
       caseWorkflow.grantTaskResponse(fn);
     }
+    tables.audit.grantWriteData(staffDecision);
     tables.recalls.grantReadData(respond);
     tables.marketplaces.grantReadData(respond);
     tables.cases.grantReadWriteData(respond);

@@ -34,8 +34,9 @@ export function answerReceived(record: CaseRecord, answer: Answer, at: Date): Ca
   };
 }
 
-export function answerDelivered(record: CaseRecord): CasePatch | undefined {
-  return record.answerDelivered ? undefined : { set: { answerDelivered: true } };
+/** The step that received the answer or decision marks it delivered in the write it makes. */
+export function delivered(patch: CasePatch | undefined, flag: 'answerDelivered' | 'decisionDelivered'): CasePatch | undefined {
+  return patch && { ...patch, set: { ...patch.set, [flag]: true } };
 }
 
 const STEP_STATUS: Record<Step, { to: CaseStatus; from: readonly CaseStatus[]; stamp: keyof CaseRecord }> = {
@@ -88,10 +89,6 @@ export function decisionRecorded(record: CaseRecord, decision: Decision, by: str
     throw new DecisionRefused(`the extension must end on a future date, not ${decision.until}`);
   }
   return { set: { decision: { ...decision, by, decidedAt: at.toISOString() } }, remove: ['decisionDelivered'] };
-}
-
-export function decisionDelivered(record: CaseRecord): CasePatch | undefined {
-  return record.decisionDelivered ? undefined : { set: { decisionDelivered: true } };
 }
 
 /** The case goes back to the marketplace with a new ladder; the answer staff decided on is kept. */

@@ -45,11 +45,12 @@ export interface CaseRecord {
   answer?: Answer;
   answeredAt?: string;
   answerOnTime?: boolean;
-  /** Set once the workflow has been resumed with the recorded answer. */
+  /** Set by the workflow step that took the recorded answer (it ended the case). */
   answerDelivered?: boolean;
   /** Answers that staff sent back (a rejected dispute, a decided extension), oldest first. */
   previousAnswers?: { answer: Answer; answeredAt: string; onTime: boolean }[];
   decision?: Decision & { by: string; decidedAt: string };
+  /** Set by the workflow step that carried out a closing decision. */
   decisionDelivered?: boolean;
   closedAt?: string;
   /** Incremented by every update: the guard of read-modify-write changes. */

@@ -1,5 +1,5 @@
 import { CLOSING_DECISIONS, type CaseRecord } from '#shared/case.ts';
-import { closed, resumed } from '#shared/case-rules.ts';
+import { closed, delivered, resumed } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { decisionEmail } from '#shared/emails/case-emails.ts';
 import { resumedLadder, timerOf, type WorkflowTimer } from '#shared/ladder.ts';
@@ -31,7 +31,7 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
         actor,
         detail: { decision: decision.decision, reason: decision.reason },
       });
-      await deps.cases.mutate(input.caseId, at, (current) => closed(current, 'CLOSED', at), loaded.record);
+      await deps.cases.mutate(input.caseId, at, (current) => delivered(closed(current, 'CLOSED', at), 'decisionDelivered'), loaded.record);
     }
     return { step: 'EXPIRE', at: at.toISOString(), timeoutSeconds: 1, closed: true };
   }

@@ -1,4 +1,4 @@
 import { z } from 'zod';
 import { tableName } from '../runtime/env-fields.ts';
 
-export const awaitAnswerEnv = z.object({ CASES_TABLE: tableName, AUDIT_TABLE: tableName });
+export const awaitAnswerEnv = z.object({ CASES_TABLE: tableName });

@@ -6,6 +6,6 @@ import { awaitAnswer, type AwaitDeps, type AwaitInput } from './await-answer.ts'
 import { awaitAnswerEnv } from './env.ts';
 
 const stores = storesFrom(loadEnvironment(awaitAnswerEnv));
-const deps: AwaitDeps = { cases: stores.cases(), audit: stores.audit(), sfn: new SFNClient({}) };
+const deps: AwaitDeps = { cases: stores.cases(), sfn: new SFNClient({}) };
 
 export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>().handler((event) => awaitAnswer(event, deps));

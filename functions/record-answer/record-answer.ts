@@ -1,5 +1,5 @@
 import { FINAL_ANSWERS, STATUS_OF_ANSWER } from '#shared/case.ts';
-import { closed } from '#shared/case-rules.ts';
+import { closed, delivered } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffDecisionNeededEmail } from '#shared/emails/case-emails.ts';
 import { timerOf, type WorkflowTimer } from '#shared/ladder.ts';
@@ -24,7 +24,7 @@ export async function recordAnswer(input: RecordInput, deps: CaseMailDeps): Prom
   const kind = input.result.answer.answer;
   const status = STATUS_OF_ANSWER[kind];
   if (FINAL_ANSWERS.has(kind)) {
-    const { changed } = await deps.cases.mutate(input.caseId, at, (current) => closed(current, status, at));
+    const { changed } = await deps.cases.mutate(input.caseId, at, (current) => delivered(closed(current, status, at), 'answerDelivered'));
     if (changed) {
       await deps.audit.append({
         caseId: input.caseId,

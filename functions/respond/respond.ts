@@ -99,6 +99,6 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     });
   }
   // A repeat also retries a delivery that failed the first time.
-  await deliver(outcome.record, deps.sfn, deps.cases, at);
+  await deliver(outcome.record, deps.sfn, at);
   return html(200, answeredPage({ ...view, record: outcome.record }, outcome.changed));
 }

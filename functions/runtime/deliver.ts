@@ -1,7 +1,5 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { answerDelivered, decisionDelivered } from '#shared/case-rules.ts';
 import type { CaseRecord } from '#shared/case.ts';
-import type { CaseStore } from '#shared/store/case-store.ts';
 
 /** What the workflow receives when the marketplace's answer resumes it. */
 export interface AnswerResult {
@@ -19,9 +17,10 @@ const CLOSED_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNo
  * Resumes the workflow with the case's recorded answer (marketplace) or decision (staff),
  * using the token stored on the case. The response endpoint, the staff decision and the
  * await step all call it, so whatever is recorded before the token is stored is delivered as
- * soon as it is.
+ * soon as it is. The step that receives it marks it delivered in the write it makes anyway; a
+ * second delivery on a spent token is refused by Step Functions and changes nothing.
  */
-export async function deliver(record: CaseRecord, sfn: SFNClient, cases: CaseStore, at: Date): Promise<Delivery> {
+export async function deliver(record: CaseRecord, sfn: SFNClient, at: Date): Promise<Delivery> {
   const forStaff = record.tokenFor === 'staff';
   const pending = forStaff ? record.decision && !record.decisionDelivered : record.answer && !record.answerDelivered;
   if (!pending) return 'nothing-to-deliver';
@@ -35,6 +34,5 @@ export async function deliver(record: CaseRecord, sfn: SFNClient, cases: CaseSto
     if (error instanceof Error && CLOSED_TOKEN_ERRORS.has(error.name)) return 'workflow-not-waiting';
     throw error;
   }
-  await cases.mutate(record.caseId, at, forStaff ? decisionDelivered : answerDelivered, record);
   return 'delivered';
 }

@@ -9,15 +9,18 @@ import { DynamoRecallStore } from '#shared/store/recall-store.ts';
 /** How long a container reuses a recall or marketplace it read: they change rarely, cases often. */
 const READ_CACHE_MS = 60_000;
 
-/** Remembers `load`'s answers per key for a while, in this container only. */
+/**
+ * Remembers `load`'s answers per key for a while, in this container only. The while is counted
+ * on the monotonic clock, so it is a real minute even where the wall clock is virtual.
+ */
 function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: string) => Promise<T | undefined> {
   const cache = new Map<string, { value: T | undefined; until: number }>();
   return async (key) => {
     const hit = cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    if (hit && hit.until > performance.now()) return hit.value;
     const value = await load(key);
     if (cache.size > 5_000) cache.clear();
-    cache.set(key, { value, until: Date.now() + READ_CACHE_MS });
+    cache.set(key, { value, until: performance.now() + READ_CACHE_MS });
     return value;
   };
 }

@@ -48,7 +48,7 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
     if (changed) {
       await deps.audit.append({ caseId: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'DECISION_RECORDED', detail: { decision } });
     }
-    return { ok: true, status: record.status, delivery: await deliver(record, deps.sfn, deps.cases, at) };
+    return { ok: true, status: record.status, delivery: await deliver(record, deps.sfn, at) };
   } catch (error) {
     if (error instanceof DecisionRefused) return { ok: false, error: error.message };
     throw error;

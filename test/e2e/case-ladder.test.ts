@@ -132,10 +132,8 @@ describe('the case ladder', () => {
     const entries = await audit.list(caseId('upheld'));
     expect(entries.map((e) => `${e.actor} ${e.action}`)).toEqual([
       'system NOTICE_SENT',
-      'system AWAITING_ANSWER',
       'marketplace:upheld ANSWER_RECEIVED',
       'system HANDED_TO_STAFF',
-      'system AWAITING_DECISION',
       'staff:officer@example.gov DECISION_RECORDED',
       'staff:officer@example.gov CASE_CLOSED',
     ]);
