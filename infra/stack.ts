@@ -3,10 +3,12 @@ import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { answerApiEnv } from '#functions/answer-api/env.ts';
 import { applyDecisionEnv } from '#functions/apply-decision/env.ts';
 import { awaitAnswerEnv } from '#functions/await-answer/env.ts';
 import { followUpEnv } from '#functions/follow-up/env.ts';
 import { ingestEnv } from '#functions/ingest/env.ts';
+import { mailEventsEnv } from '#functions/mail-events/env.ts';
 import { pullRecallsEnv } from '#functions/pull-recalls/env.ts';
 import { startWorkflowsEnv } from '#functions/start-workflows/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
@@ -42,7 +44,9 @@ export type FunctionRole =
   | 'recordAnswer'
   | 'applyDecision'
   | 'staffDecision'
-  | 'respond';
+  | 'respond'
+  | 'answerApi'
+  | 'mailEvents';
 
 export class RecallGuardStack extends Stack {
   readonly functions: Record<FunctionRole, NodejsFunction>;
@@ -76,7 +80,12 @@ export class RecallGuardStack extends Stack {
       environmentSchema: respondEnv,
       environment: { ...tableEnv, LINK_KEY_SECRET_ARN: linkKey.secretArn },
     });
-    const api = new ResponseApi(this, 'ResponseApi', { handler: respond, ...config.apiThrottle });
+    const answerApi = new HandlerFunction(this, 'AnswerApi', {
+      name: 'answer-api',
+      environmentSchema: answerApiEnv,
+      environment: { RECALLS_TABLE: tables.recalls.tableName, CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName, API_KEYS_TABLE: tables.apiKeys.tableName },
+    });
+    const api = new ResponseApi(this, 'ResponseApi', { handler: respond, answerApi, ...config.apiThrottle });
 
     const caseMailEnv = {
       ...tableEnv,
@@ -94,6 +103,8 @@ export class RecallGuardStack extends Stack {
     const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: caseMailEnv });
     const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
     const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
+    const mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment: caseMailEnv });
+    mail.deliverEventsTo(mailEvents);
     const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: { CASES_TABLE: tables.cases.tableName } });
     const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision });
@@ -146,7 +157,7 @@ export class RecallGuardStack extends Stack {
     recallWorkflow.stateMachine.grantStartExecution(startWorkflows);
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);
-    for (const fn of [notify, followUp, recordAnswer, applyDecision]) {
+    for (const fn of [notify, followUp, recordAnswer, applyDecision, mailEvents]) {
       tables.recalls.grantReadData(fn);
       tables.marketplaces.grantReadData(fn);
       tables.cases.grantReadWriteData(fn);
@@ -165,11 +176,16 @@ export class RecallGuardStack extends Stack {
     tables.audit.grantWriteData(respond);
     linkKey.grantRead(respond);
     caseWorkflow.grantTaskResponse(respond);
+    tables.recalls.grantReadData(answerApi);
+    tables.cases.grantReadWriteData(answerApi);
+    tables.audit.grantWriteData(answerApi);
+    tables.apiKeys.grantReadData(answerApi);
+    caseWorkflow.grantTaskResponse(answerApi);
 
     this.tables = tables;
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond };
+    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents };
   }
 }

@@ -34,14 +34,24 @@ export function answerReceived(record: CaseRecord, answer: Answer, at: Date): Ca
   };
 }
 
+/**
+ * SES reported the notice undeliverable: the case says so until the marketplace answers or the
+ * ladder moves on (the reminder and the escalation still go out, the escalation to its other
+ * addresses and to staff).
+ */
+export function noticeBounced(record: CaseRecord, messageId: string, at: Date): CasePatch | undefined {
+  if (record.noticeMessageId !== messageId || record.noticeBouncedAt) return undefined;
+  return { set: { noticeBouncedAt: at.toISOString(), ...(record.status === 'NOTIFIED' ? { status: 'NOTICE_BOUNCED' as const } : {}) } };
+}
+
 /** The step that received the answer or decision marks it delivered in the write it makes. */
 export function delivered(patch: CasePatch | undefined, flag: 'answerDelivered' | 'decisionDelivered'): CasePatch | undefined {
   return patch && { ...patch, set: { ...patch.set, [flag]: true } };
 }
 
 const STEP_STATUS: Record<Step, { to: CaseStatus; from: readonly CaseStatus[]; stamp: keyof CaseRecord }> = {
-  REMIND: { to: 'REMINDED', from: ['NOTIFIED'], stamp: 'remindedAt' },
-  ESCALATE: { to: 'OVERDUE', from: ['NOTIFIED', 'REMINDED'], stamp: 'escalatedAt' },
+  REMIND: { to: 'REMINDED', from: ['NOTIFIED', 'NOTICE_BOUNCED'], stamp: 'remindedAt' },
+  ESCALATE: { to: 'OVERDUE', from: ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED'], stamp: 'escalatedAt' },
   FINAL_NOTICE: { to: 'FINAL_NOTICE', from: AWAITING_STATUSES, stamp: 'finalNoticeAt' },
   EXPIRE: { to: 'EXPIRED', from: [...AWAITING_STATUSES, ...STAFF_STATUSES], stamp: 'expiredAt' },
 };

@@ -4,6 +4,7 @@ import { agencyInstant } from './working-days.ts';
 
 export const CASE_STATUSES = [
   'NOTIFIED',
+  'NOTICE_BOUNCED',
   'REMINDED',
   'OVERDUE',
   'FINAL_NOTICE',
@@ -17,7 +18,7 @@ export const CASE_STATUSES = [
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the case still waits for the marketplace's answer. */
-export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
+export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
 /** Statuses in which the case waits for a staff decision. */
 export const STAFF_STATUSES: readonly CaseStatus[] = ['DISPUTED', 'EXTENSION_REQUESTED'];
 
@@ -30,6 +31,8 @@ export interface CaseRecord {
   openedAt: string;
   noticeSentAt?: string;
   noticeMessageId?: string;
+  /** When SES reported the notice undeliverable (a permanent bounce). */
+  noticeBouncedAt?: string;
   /** The current deadline: the notice's, or the one a staff decision set. */
   deadline?: string;
   /** The ladder steps still to come, earliest first. */

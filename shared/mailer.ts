@@ -4,6 +4,8 @@ import type { Email } from './emails/render.ts';
 export interface Outgoing extends Email {
   to: string[];
   cc?: string[];
+  /** SES message tags, returned in bounce and complaint events (values: letters, digits, _ - . @). */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -30,6 +32,7 @@ export class SesMailer implements Mailer {
           },
         },
         ConfigurationSetName: this.configurationSet,
+        EmailTags: mail.tags ? Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_.@-]/g, '_') })) : undefined,
       }),
     );
     if (!MessageId) throw new Error('SES accepted the email but returned no message id');

@@ -1,6 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { answerSchema, CASE_ID_PATTERN } from '#shared/case.ts';
-import { answerReceived } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
 import { checkLink } from '#shared/signed-link.ts';
@@ -8,7 +7,7 @@ import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { deliver } from '../runtime/deliver.ts';
+import { takeAnswer } from '../runtime/take-answer.ts';
 import type { LinkKeys } from '../runtime/link-keys.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -64,9 +63,8 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   if (!CASE_ID_PATTERN.test(request.caseId)) return html(404, errorPage(404, 'There is no notice at this address.'));
   const link = checkLink(request.caseId, request.query.exp, request.query.sig, (await deps.linkKeys()).verifying, at);
   if (!link.ok) {
-    if (request.method === 'POST') {
-      await deps.audit.append({ caseId: request.caseId, at: at.toISOString(), actor: 'system', action: 'LINK_REJECTED', detail: { reason: link.reason } });
-    }
+    // Opening a forged, tampered or expired link is audited too: it changes nothing else.
+    await deps.audit.append({ caseId: request.caseId, at: at.toISOString(), actor: 'system', action: 'LINK_REJECTED', detail: { reason: link.reason, method: request.method } });
     return html(403, errorPage(403, LINK_PROBLEMS[link.reason]));
   }
   const record = await deps.cases.get(request.caseId);
@@ -88,17 +86,6 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     const message = kind ? `${issue?.path.join('.') || 'answer'}: ${issue?.message}` : 'Choose one of the answers below.';
     return html(400, casePage(view, { answer: kind, error: message, values: form }));
   }
-  const outcome = await deps.cases.mutate(request.caseId, at, (current) => answerReceived(current, parsed.data, at), record);
-  if (outcome.changed) {
-    await deps.audit.append({
-      caseId: request.caseId,
-      at: at.toISOString(),
-      actor: `marketplace:${record.marketplaceId}`,
-      action: 'ANSWER_RECEIVED',
-      detail: { answer: parsed.data, onTime: outcome.record.answerOnTime, status: outcome.record.status },
-    });
-  }
-  // A repeat also retries a delivery that failed the first time.
-  await deliver(outcome.record, deps.sfn, at);
-  return html(200, answeredPage({ ...view, record: outcome.record }, outcome.changed));
+  const taken = await takeAnswer(record, parsed.data, at, 'link', deps);
+  return html(200, answeredPage({ ...view, record: taken.record }, taken.recorded));
 }

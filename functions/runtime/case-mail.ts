@@ -90,7 +90,7 @@ export async function sendAndAudit(
   at: Date,
   mail: { to: string[]; cc?: string[]; email: Email; action: string; actor?: Actor; detail?: Record<string, unknown> },
 ): Promise<string> {
-  const messageId = await deps.mailer.send({ to: mail.to, cc: mail.cc, ...mail.email });
+  const messageId = await deps.mailer.send({ to: mail.to, cc: mail.cc, ...mail.email, tags: { caseId, kind: mail.action } });
   await deps.audit.append({
     caseId,
     at: at.toISOString(),

@@ -101,6 +101,38 @@ marketplaces
     }
   });
 
+marketplaces
+  .command('key <marketplace>')
+  .description("issue an API key for a marketplace's bulk answers (shown once; only its hash is kept)")
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .option('--json', 'print exactly one JSON object: {"marketplaceId", "keyId", "key"}')
+  .action(async (marketplaceId: string, options: { dataDir: string; json?: boolean }) => {
+    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
+    try {
+      const stores = cloud.stores();
+      if (!(await stores.marketplaces.get(marketplaceId))) throw new Error(`there is no marketplace ${marketplaceId}: import it first`);
+      const { key, keyId } = await stores.apiKeys.issue(marketplaceId, cloud.clock.date());
+      if (options.json) process.stdout.write(`${JSON.stringify({ marketplaceId, keyId, key })}\n`);
+      else console.log(`API key ${keyId} for ${marketplaceId} (send it as the x-api-key header; it is not shown again):\n${key}`);
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+marketplaces
+  .command('revoke-key <keyId>')
+  .description('revoke an API key at once')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (keyId: string, options: { dataDir: string }) => {
+    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
+    try {
+      const revoked = await cloud.stores().apiKeys.revoke(keyId, cloud.clock.date());
+      console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
+    } finally {
+      await cloud.stop();
+    }
+  });
+
 program
   .command('synth')
   .description('write the CloudFormation template (the same as npx cdk synth)')

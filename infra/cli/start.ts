@@ -48,20 +48,25 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   // Report ready once the new cases' notices are out.
   await cloud.clock.settle();
   const cases = cloud.stepFunctions.listExecutions(cloud.caseStateMachineArn).length;
+  // One API key per marketplace for this run, so the JSON API can be tried at once.
+  const apiKeys: Record<string, string> = {};
+  for (const m of marketplaces) apiKeys[m.id] = (await cloud.stores().apiKeys.issue(m.id, cloud.clock.date())).key;
 
   if (options.json) {
-    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, cases }));
+    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, api: cloud.urls.api, cases, apiKeys }));
     return cloud;
   }
   say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);
   say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
   say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
+  say(`  JSON API for bulk answers:     ${cloud.urls.api}/cases (x-api-key from \`npm run cli -- marketplaces key ID\`; ${cloud.urls.api}/openapi.json)`);
   say(`  virtual now:                   ${stamp()} UTC`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   say(
     `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.quarantined.length} quarantined; ${cases} cases started.`,
   );
   for (const q of result.quarantined) say(`  record ${q.index} quarantined: ${q.reason}`);
+  say(`API keys of this run: ${Object.entries(apiKeys).map(([id, key]) => `${id} ${key}`).join(', ')}.`);
   say('Open a notice in the inbox and follow its link to answer. Ctrl+C stops.');
   return cloud;
 }

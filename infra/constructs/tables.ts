@@ -10,7 +10,7 @@ const durable: Partial<TableProps> = {
   removalPolicy: RemovalPolicy.RETAIN,
 };
 
-/** The product's DynamoDB tables: recalls, marketplaces, cases, the audit log, quarantine and ingest state. */
+/** The product's DynamoDB tables: recalls, marketplaces, cases, the audit log, quarantine, ingest state and API keys. */
 export class Tables extends Construct {
   readonly recalls: Table;
   readonly marketplaces: Table;
@@ -18,6 +18,8 @@ export class Tables extends Construct {
   readonly audit: Table;
   readonly quarantine: Table;
   readonly ingestState: Table;
+  /** Marketplaces' API keys, by SHA-256: the keys themselves are never stored. */
+  readonly apiKeys: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -45,5 +47,6 @@ export class Tables extends Construct {
       sortKey: { name: 'entry', type: AttributeType.STRING },
     });
     this.ingestState = new Table(this, 'IngestState', { ...durable, partitionKey: { name: 'key', type: AttributeType.STRING } });
+    this.apiKeys = new Table(this, 'ApiKeys', { ...durable, partitionKey: { name: 'keyHash', type: AttributeType.STRING } });
   }
 }

@@ -33,13 +33,29 @@ interface Pending {
 }
 
 /** Runs each function in its own worker thread, with its own environment, like a Lambda sandbox. */
+/** How much of each function's output is kept for `logs()`: its latest 2 MB. */
+const LOG_LIMIT = 2_000_000;
+
 export class LambdaRuntime {
   private readonly functions = new Map<string, FunctionConfig>();
   private readonly workers = new Map<string, { worker: Worker; pending: Map<number, Pending> }>();
   private nextId = 0;
   private readonly queues = new Map<string, { running: number; waiting: (() => void)[] }>();
 
+  private readonly logged = new Map<string, string>();
+
   constructor(private readonly clock: VirtualClock) {}
+
+  private log(name: string, chunk: Buffer, out: NodeJS.WriteStream): void {
+    out.write(chunk);
+    const text = (this.logged.get(name) ?? '') + chunk.toString('utf8');
+    this.logged.set(name, text.length > LOG_LIMIT ? text.slice(text.length - LOG_LIMIT) : text);
+  }
+
+  /** The latest output of a function (the last LOG_LIMIT characters), or of every function. */
+  logs(name?: string): string {
+    return name ? (this.logged.get(name) ?? '') : [...this.logged.values()].join('');
+  }
 
   register(config: FunctionConfig): void {
     this.functions.set(config.name, config);
@@ -69,9 +85,12 @@ export class LambdaRuntime {
         memoryMb: config.memoryMb,
         clockBuffer: this.clock.buffer,
       },
-      stdout: false,
-      stderr: false,
+      stdout: true,
+      stderr: true,
     });
+    // What a function prints goes to the terminal, and is kept as its log group would keep it.
+    worker.stdout.on('data', (chunk: Buffer) => this.log(name, chunk, process.stdout));
+    worker.stderr.on('data', (chunk: Buffer) => this.log(name, chunk, process.stderr));
     worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; trace: string[] } }) => {
       const call = pending.get(message.id);
       if (!call) return;

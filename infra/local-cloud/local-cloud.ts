@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
+import { DynamoApiKeyStore } from '#shared/store/api-key-store.ts';
 import { DynamoCaseStore } from '#shared/store/case-store.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { IngestState } from '#shared/store/ingest-state.ts';
@@ -20,6 +21,7 @@ import type { FunctionRole } from '../stack.ts';
 import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
 import { close, listen } from './http.ts';
 import { httpApi, routesOf } from './http-api.ts';
+import { mailEventRoutes, mailEventsFor, type SentEmail } from './mail-events.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -70,8 +72,8 @@ export class LocalCloud {
     readonly functionNames: Record<FunctionRole, string>,
     readonly caseStateMachineArn: string,
     readonly recallStateMachineArn: string,
-    readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'ingestState', string>,
-    readonly urls: { inbox: string; respond: string; aws: string; dynamodb: string },
+    readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'ingestState' | 'apiKeys', string>,
+    readonly urls: { inbox: string; respond: string; api: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
     private readonly emulators: { url: string; stop: () => Promise<void> }[],
     private readonly assemblyDir: string,
@@ -91,7 +93,9 @@ export class LocalCloud {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     const dynamo = await startWorker(new URL('./dynamodb-worker.mjs', import.meta.url), { path: options.dataDir && `${options.dataDir}/dynamodb` });
     const dynamoUrl = dynamo.url;
-    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0 }).catch((error: Error) => {
+    let publishMailEvents: (sent: SentEmail) => void = () => undefined;
+    const onSesMessage = (message: { sent?: SentEmail }) => message.sent && publishMailEvents(message.sent);
+    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0 }, onSesMessage).catch((error: Error) => {
       throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
     });
     const inboxUrl = ses.url;
@@ -156,6 +160,13 @@ export class LocalCloud {
       const name = String(machine.Properties!.StateMachineName ?? id);
       stepFunctions.createStateMachine(resolver.arn(id), name, String(resolver.resolve(machine.Properties!.RoleArn)), definition);
     }
+    const mailRoutes = mailEventRoutes(resolver);
+    publishMailEvents = (sent) => {
+      for (const { functionName, event } of mailEventsFor(sent, mailRoutes, clock.date())) {
+        // SES reports a bounce or a complaint moments after it accepted the email.
+        clock.setTimeout(() => void clock.track(lambda.invoke(functionName, event).catch((error: Error) => console.error(`[ses] ${functionName} failed on a mail event: ${error.message}`))), 1_000);
+      }
+    };
     if (options.dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${options.dataDir}/executions.json`, []));
 
     const functionNames = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(logicalId(fn))])) as Record<FunctionRole, string>;
@@ -167,12 +178,14 @@ export class LocalCloud {
       audit: resolver.ref(logicalId(tables.audit)),
       quarantine: resolver.ref(logicalId(tables.quarantine)),
       ingestState: resolver.ref(logicalId(tables.ingestState)),
+      apiKeys: resolver.ref(logicalId(tables.apiKeys)),
     };
     const caseStateMachineArn = resolver.arn(logicalId(stack.caseWorkflow.stateMachine));
     const recallStateMachineArn = resolver.arn(logicalId(stack.recallWorkflow.stateMachine));
     return new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, recallStateMachineArn, tableNames, {
       inbox: inboxUrl,
       respond: `${respond.url}/`,
+      api: `${respond.url}/v1`,
       aws: aws.url,
       dynamodb: dynamoUrl,
     }, servers, [dynamo, ses], assemblyDir, options.dataDir);
@@ -216,6 +229,7 @@ export class LocalCloud {
         recalls: new DynamoRecallStore(db, this.tableNames.recalls),
         quarantine: new QuarantineStore(db, this.tableNames.quarantine),
         ingestState: new IngestState(db, this.tableNames.ingestState),
+        apiKeys: new DynamoApiKeyStore(db, this.tableNames.apiKeys),
       };
     }
     return this.storeCache;
@@ -229,6 +243,7 @@ export class LocalCloud {
         recalls: DynamoRecallStore;
         quarantine: QuarantineStore;
         ingestState: IngestState;
+        apiKeys: DynamoApiKeyStore;
       }
     | undefined;
 
@@ -299,7 +314,11 @@ function generateSecret(spec: GenerateSecretString | undefined): string {
 }
 
 /** An emulator's server on its own thread: it posts its port once listening, and closes on 'stop'. */
-async function startWorker(script: URL, workerData: Record<string, unknown>): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startWorker(
+  script: URL,
+  workerData: Record<string, unknown>,
+  onMessage: (message: Record<string, unknown>) => void = () => undefined,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const worker = new Worker(script, { workerData });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(message.error))));
@@ -308,12 +327,15 @@ async function startWorker(script: URL, workerData: Record<string, unknown>): Pr
     await worker.terminate();
     throw error;
   });
+  worker.on('message', (message: Record<string, unknown>) => {
+    if (!('port' in message) && !('stopped' in message)) onMessage(message);
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
       // Closing lets LevelDB flush and release its lock before the thread ends.
       await new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
+        worker.on('message', (message: { stopped?: boolean }) => message.stopped && resolve());
         worker.postMessage('stop');
       });
       await worker.terminate();

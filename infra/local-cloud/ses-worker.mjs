@@ -1,4 +1,7 @@
 // aws-ses-v2-local on its own thread, so the mail does not compete with the workflows for the main one.
+// It tells the main thread of every email it accepts, so the local cloud can publish the events
+// SES's mailbox simulator would (bounce@ and complaint@simulator.amazonses.com).
+import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import sesModule from 'aws-ses-v2-local';
 
@@ -7,6 +10,34 @@ const start = typeof sesModule === 'function' ? sesModule : sesModule.default;
 const server = await start({ host: '127.0.0.1', port: workerData.port });
 const address = server.address();
 parentPort.postMessage(address ? { port: address.port } : { error: `port ${workerData.port} is in use` });
+
+server.prependListener('request', (request, response) => {
+  if (request.method !== 'POST' || !request.url?.startsWith('/v2/email/outbound-emails')) return;
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  const end = response.end;
+  response.end = function (chunk, ...rest) {
+    try {
+      const sent = JSON.parse(chunk ? String(chunk) : '{}');
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (response.statusCode === 200 && sent.MessageId) {
+        parentPort.postMessage({
+          sent: {
+            messageId: sent.MessageId,
+            from: input.FromEmailAddress,
+            destination: [...(input.Destination?.ToAddresses ?? []), ...(input.Destination?.CcAddresses ?? []), ...(input.Destination?.BccAddresses ?? [])],
+            configurationSet: input.ConfigurationSetName,
+            tags: Object.fromEntries((input.EmailTags ?? []).map((t) => [t.Name, [t.Value]])),
+          },
+        });
+      }
+    } catch {
+      // Not an email this thread can describe: nothing to publish.
+    }
+    return end.call(this, chunk, ...rest);
+  };
+});
+
 parentPort.on('message', (message) => {
   if (message === 'stop') {
     server.closeAllConnections();

@@ -42,6 +42,7 @@ export class TemplateResolver {
         return explicit('FunctionName') ?? logicalId;
       case 'AWS::StepFunctions::StateMachine':
       case 'AWS::SecretsManager::Secret':
+      case 'AWS::SNS::Topic':
         return this.arn(logicalId);
       case 'AWS::SES::ConfigurationSet':
         return explicit('Name') ?? logicalId;
@@ -65,6 +66,8 @@ export class TemplateResolver {
         return `arn:aws:states:${region}:${account}:stateMachine:${(Properties.StateMachineName as string | undefined) ?? logicalId}`;
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${region}:${account}:secret:${(Properties.Name as string | undefined) ?? logicalId}-local`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${region}:${account}:${(Properties.TopicName as string | undefined) ?? logicalId}`;
       case 'AWS::IAM::Role':
         return `arn:aws:iam::${account}:role/${logicalId}`;
       case 'AWS::Logs::LogGroup':

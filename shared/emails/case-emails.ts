@@ -148,3 +148,13 @@ export function staffExpiredEmail(ctx: StaffEmailContext): Email {
     { link: ctx.caseUrl, label: 'The case' },
   ]);
 }
+
+export function staffNoticeBouncedEmail(ctx: StaffEmailContext, bounce: { recipients: string[]; diagnostic?: string }): Email {
+  return render(`BOUNCED: the notice of recall ${ctx.recall.recallNumber} to ${ctx.marketplace.name} was not delivered`, [
+    {
+      p: `SES could not deliver the notice of case ${ctx.caseId} (CPSC recall ${ctx.recall.recallNumber}, ${ctx.recall.title}) to ${ctx.marketplace.name}: ${bounce.recipients.join(', ')} bounced permanently${bounce.diagnostic ? ` (${bounce.diagnostic})` : ''}.`,
+    },
+    { p: 'The case is NOTICE_BOUNCED. Its reminder and escalation still go out, the escalation to the marketplace\'s escalation addresses and to you. Correct the marketplace\'s notice addresses and reach it another way.' },
+    { link: ctx.caseUrl, label: 'The case' },
+  ]);
+}

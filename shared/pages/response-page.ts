@@ -1,4 +1,4 @@
-import type { Answer, CaseRecord } from '../case.ts';
+import { STATUS_OF_ANSWER, type Answer, type CaseRecord } from '../case.ts';
 import { formatDeadline } from '../emails/case-emails.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Marketplace } from '../marketplace.ts';
@@ -102,7 +102,7 @@ export function casePage(view: CaseView, form: { answer?: Answer['answer']; erro
       errorFor('extension'),
     ),
   ];
-  return page(`Recall ${view.recall.recallNumber}: answer the notice`, `${recallSummary(view)}<h2>Your answer</h2>${forms.join('\n')}`);
+  return page(`Recall ${view.recall.recallNumber}: answer the notice`, `${recallSummary(view)}<h2>Your answer</h2>${form.error && !form.answer ? `<p class="error" role="alert">${e(form.error)}</p>` : ''}${forms.join('\n')}`);
 }
 
 /** The receipt after an answer, or the answer already on record for a second visit. */
@@ -117,6 +117,7 @@ export function answeredPage(view: CaseView, justRecorded: boolean): string {
 <p>Reference: <strong>${e(referenceOf(record))}</strong></p>
 <p>${e(describeAnswer(record.answer))}</p>
 <p>Received ${e(record.answeredAt ?? '')}${late ? ', after the deadline: it is recorded as late' : ''}.</p>
+${record.status !== STATUS_OF_ANSWER[record.answer.answer] ? `<p>The case had already ended (${e(record.status)}) when the answer came: it is kept on record, and staff will see it.</p>` : ''}
 ${justRecorded ? '' : '<p>Nothing was changed. To correct the answer, reply to the notice email.</p>'}</div>${recallSummary(view)}`,
   );
 }

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseRecord } from '../case.ts';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseRecord, CaseStatus } from '../case.ts';
 import { isConditionFailure } from './document-client.ts';
 
 /** A change to a case: fields to set and fields to remove. */
@@ -27,6 +27,11 @@ export interface CaseStore {
   /** Every case, in case id order. */
   list(): Promise<CaseRecord[]>;
   /**
+   * One page of a marketplace's cases, oldest first, optionally only those in `statuses`.
+   * `after` is the `next` of the page before; a page may hold fewer than `limit` when filtered.
+   */
+  ofMarketplace(marketplaceId: string, page: { limit: number; after?: string; statuses?: readonly CaseStatus[] }): Promise<{ records: CaseRecord[]; next?: string }>;
+  /**
    * Stores the workflow's current task token in one write, whatever else changed meanwhile
    * (the token is only ever replaced by a newer one). `changed` is false when it was there.
    */
@@ -34,6 +39,20 @@ export interface CaseStore {
 }
 
 const MAX_CONFLICTS = 8;
+
+export class BadPageToken extends Error {}
+
+function pageKey(token: string, marketplaceId: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string') && (key as { marketplaceId?: unknown }).marketplaceId === marketplaceId) {
+      return key as Record<string, unknown>;
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new BadPageToken('nextToken is not one this API gave');
+}
 
 export class DynamoCaseStore implements CaseStore {
   constructor(
@@ -68,6 +87,30 @@ export class DynamoCaseStore implements CaseStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records.sort((a, b) => a.caseId.localeCompare(b.caseId));
+  }
+
+  async ofMarketplace(
+    marketplaceId: string,
+    page: { limit: number; after?: string; statuses?: readonly CaseStatus[] },
+  ): Promise<{ records: CaseRecord[]; next?: string }> {
+    const statuses = page.statuses ?? [];
+    const values: Record<string, unknown> = { ':m': marketplaceId };
+    statuses.forEach((s, i) => (values[`:s${i}`] = s));
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byMarketplace',
+        KeyConditionExpression: 'marketplaceId = :m',
+        ...(statuses.length ? { FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`, ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: values,
+        Limit: page.limit,
+        ExclusiveStartKey: page.after ? pageKey(page.after, marketplaceId) : undefined,
+      }),
+    );
+    return {
+      records: (result.Items ?? []) as CaseRecord[],
+      next: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
   }
 
   async storeToken(caseId: string, taskToken: string, tokenFor: 'marketplace' | 'staff', at: Date): Promise<Mutation> {

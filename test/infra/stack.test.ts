@@ -21,7 +21,7 @@ describe('the CDK app', () => {
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const ours = new Set(Object.values(stack.functions).map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement)));
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => ours.has(id));
-    expect(functions).toHaveLength(11);
+    expect(functions).toHaveLength(13);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }
@@ -41,7 +41,7 @@ describe('the CDK app', () => {
 
   it('keeps the tables safe: point-in-time recovery, deletion protection, retained', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(6);
+    expect(Object.keys(tables)).toHaveLength(7);
     for (const table of Object.values(tables)) {
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true } });
     }
@@ -56,7 +56,7 @@ describe('the CDK app', () => {
 
   it('lets only the functions that answer callbacks send task responses', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } } }));
-    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AwaitAnswer', 'Respond', 'StaffDecision']);
+    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AnswerApi', 'AwaitAnswer', 'Respond', 'StaffDecision']);
   });
 });
 

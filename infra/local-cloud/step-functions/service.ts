@@ -343,6 +343,11 @@ export class StepFunctionsService {
     return record;
   }
 
+  /** Every task token this service has issued, for checks that none leaks into mail, pages or logs. */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   sendTaskSuccess(token: string, output: string): void {
     const record = this.waitingToken(token);
     let parsed: unknown;

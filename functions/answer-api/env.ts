@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { tableName } from '../runtime/env-fields.ts';
+
+export const answerApiEnv = z.object({
+  RECALLS_TABLE: tableName,
+  CASES_TABLE: tableName,
+  AUDIT_TABLE: tableName,
+  API_KEYS_TABLE: tableName,
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { noticeBounced } from '#shared/case-rules.ts';
+import { now } from '#shared/clock.ts';
+import { staffNoticeBouncedEmail } from '#shared/emails/case-emails.ts';
+import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../runtime/case-mail.ts';
+
+/** The parts of an SES event (configuration set event publishing) this function reads. */
+const sesEvent = z.object({
+  eventType: z.string(),
+  mail: z.object({
+    messageId: z.string(),
+    destination: z.array(z.string()).default([]),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+  bounce: z
+    .object({
+      bounceType: z.string(),
+      bounceSubType: z.string().optional(),
+      bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() })).default([]),
+    })
+    .optional(),
+  complaint: z
+    .object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]), complaintFeedbackType: z.string().optional() })
+    .optional(),
+});
+export type SesEvent = z.infer<typeof sesEvent>;
+
+export interface SnsEvent {
+  Records: { Sns: { Message: string; MessageId?: string } }[];
+}
+
+export type Outcome = 'notice-bounced' | 'already-recorded' | 'bounce-recorded' | 'complaint-recorded' | 'not-about-a-case' | 'ignored';
+
+/** One SES event: a bounced notice marks its case NOTICE_BOUNCED and emails staff at once. */
+export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Promise<Outcome> {
+  const at = now();
+  const caseId = event.mail.tags.caseId?.[0];
+  const kind = event.mail.tags.kind?.[0];
+  if (!caseId) return 'not-about-a-case';
+  if (event.eventType === 'Complaint' && event.complaint) {
+    await deps.audit.append({
+      caseId,
+      at: at.toISOString(),
+      actor: 'system',
+      action: 'COMPLAINT_RECEIVED',
+      detail: { kind, messageId: event.mail.messageId, recipients: event.complaint.complainedRecipients.map((r) => r.emailAddress), type: event.complaint.complaintFeedbackType },
+    });
+    return 'complaint-recorded';
+  }
+  if (event.eventType !== 'Bounce' || !event.bounce) return 'ignored';
+  const recipients = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
+  const detail = { kind, messageId: event.mail.messageId, bounceType: event.bounce.bounceType, subType: event.bounce.bounceSubType, recipients };
+  if (kind !== 'NOTICE_SENT' || event.bounce.bounceType !== 'Permanent') {
+    await deps.audit.append({ caseId, at: at.toISOString(), actor: 'system', action: 'EMAIL_BOUNCED', detail });
+    return 'bounce-recorded';
+  }
+  const loaded = await loadCase(caseId, deps);
+  if (!noticeBounced(loaded.record, event.mail.messageId, at)) return 'already-recorded';
+  // Staff first, then the case: a retry after a failure in between alerts twice rather than never.
+  await sendAndAudit(deps, caseId, at, {
+    to: deps.settings.staffEmails,
+    email: staffNoticeBouncedEmail(staffContext(loaded, deps), { recipients, diagnostic: event.bounce.bouncedRecipients[0]?.diagnosticCode }),
+    action: 'NOTICE_BOUNCED',
+    detail,
+  });
+  await deps.cases.mutate(caseId, at, (current) => noticeBounced(current, event.mail.messageId, at), loaded.record);
+  return 'notice-bounced';
+}
+
+/** SES publishes bounces and complaints to an SNS topic; each message is one SES event. */
+export async function mailEvents(event: SnsEvent, deps: CaseMailDeps): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const record of event.Records) {
+    let message: unknown;
+    try {
+      message = JSON.parse(record.Sns.Message);
+    } catch {
+      throw new Error(`SNS message ${record.Sns.MessageId ?? ''} is not JSON: it is not an SES event`);
+    }
+    const parsed = sesEvent.safeParse(message);
+    if (!parsed.success) throw new Error(`SNS message ${record.Sns.MessageId ?? ''} is not an SES event: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    outcomes.push(await handleMailEvent(parsed.data, deps));
+  }
+  return outcomes;
+}

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { cpscRecords } from '../support/data.ts';
+
+/** Debian's Chromium, which .ci/run installs; Playwright drives it headless. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('a marketplace answers in a browser, from the notice in the local inbox', () => {
+  let cloud: LocalCloud;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
+    await cloud.importMarketplaces([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] }]);
+    await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
+    await cloud.clock.settle();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cloud?.stop();
+  });
+
+  it('opens the link of the notice, submits the form without JavaScript and sees the receipt', async () => {
+    const inbox = await browser.newPage();
+    await inbox.goto(`${cloud.urls.inbox}/`);
+    await inbox.getByText('Recall 26582: remove from sale on AliMart').first().waitFor();
+    await inbox.getByRole('button', { name: 'Toggle HTML view' }).click();
+    const notice = inbox.frameLocator('iframe').first();
+    const link = notice.getByRole('link', { name: 'Answer this notice' });
+    await link.waitFor();
+    await inbox.screenshot({ path: `${ARTIFACTS}inbox-notice.png`, fullPage: true });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(new RegExp(`^${cloud.urls.respond}respond/26582\\.alimart\\?exp=\\d+&sig=`));
+
+    // The response page works without JavaScript: a mail client's browser may have none.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(href!);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Combination Smoke and Carbon Monoxide');
+    await page.screenshot({ path: `${ARTIFACTS}response-page.png`, fullPage: true });
+
+    await page.getByLabel('Listings blocked (ids or URLs, one per line)').fill('https://alimart.example/item/981\nALI-77120');
+    await page.getByLabel('Number of listings blocked').fill('2');
+    await page.getByLabel('Blocked at (date and time, Eastern)').fill('2026-03-02T11:15');
+    await page.getByRole('button', { name: 'Send: blocked' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Thank you: your answer is recorded');
+    await page.screenshot({ path: `${ARTIFACTS}receipt.png`, fullPage: true });
+    await context.close();
+
+    await cloud.clock.settle();
+    expect(await cloud.caseRecord('26582.alimart')).toMatchObject({
+      status: 'BLOCKED',
+      answer: { answer: 'blocked', count: 2, listings: ['https://alimart.example/item/981', 'ALI-77120'], blockedAt: '2026-03-02T16:15:00.000Z' },
+    });
+  });
+
+  it('shows the answer on record, and no form, when the link is opened again', async () => {
+    const [notice] = await cloud.emails();
+    const href = /Answer this notice: (\S+)/.exec(notice!.body.text ?? '')![1]!;
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(href);
+    expect(await page.getByRole('status').textContent()).toContain('An answer is already recorded');
+    expect(await page.getByRole('button', { name: 'Send: blocked' }).count()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}answer-on-record.png`, fullPage: true });
+    await context.close();
+  });
+});

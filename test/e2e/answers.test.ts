@@ -1,0 +1,284 @@
+import { readFileSync } from 'node:fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { signedLink } from '#shared/signed-link.ts';
+import { cpscRecords } from '../support/data.ts';
+
+const MONDAY_9AM_NEW_YORK = new Date('2026-03-02T14:00:00Z');
+const BOUNCE = 'bounce@simulator.amazonses.com';
+const MARKETPLACES = [
+  { id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] },
+  { id: 'bazaarly', name: 'Bazaarly', noticeEmails: ['notices@bazaarly.example'] },
+  { id: 'gonemart', name: 'GoneMart', noticeEmails: [BOUNCE], escalationEmails: ['legal@gonemart.example'] },
+];
+const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>"'&`;
+
+/** Everything a marketplace or anyone else got back: searched for task tokens at the end. */
+const seen: string[] = [];
+
+async function call(url: string, init?: RequestInit): Promise<{ status: number; text: string; json: () => Record<string, unknown> }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  seen.push(text);
+  return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+const post = (url: string, fields: Record<string, string>) =>
+  call(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+
+const api = (url: string, key: string | undefined, body?: unknown, raw?: string) =>
+  call(url, {
+    method: body === undefined && raw === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+
+describe('marketplace answers: signed links, the JSON API and bounces', () => {
+  let cloud: LocalCloud;
+  const recalls = cpscRecords().filter((r) => ['26582', '26581', '26580'].includes(String(r.RecallNumber)));
+  const links = new Map<string, string>();
+  let aliKey: string;
+  let bazKey: string;
+
+  /** Cases and their audit logs, leaving out the audit entries of refused requests. */
+  async function state(): Promise<string> {
+    const { cases, audit } = cloud.stores();
+    const records = await cases.list();
+    const logs = await Promise.all(records.map((r) => audit.list(r.caseId)));
+    return JSON.stringify({ records, logs: logs.map((l) => l.filter((e) => !['LINK_REJECTED', 'API_KEY_REJECTED'].includes(e.action))) });
+  }
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK, deployTimeWrites: false });
+    await cloud.importMarketplaces(MARKETPLACES);
+    await cloud.invoke('ingest', { source: 'test', records: recalls });
+    await cloud.clock.settle();
+    for (const email of await cloud.emails()) {
+      const match = /Answer this notice: (\S+)/.exec(email.body.text ?? '');
+      if (match) links.set(decodeURIComponent(new URL(match[1]!).pathname.split('/').pop()!), match[1]!);
+    }
+    aliKey = (await cloud.stores().apiKeys.issue('alimart', cloud.clock.date())).key;
+    bazKey = (await cloud.stores().apiKeys.issue('bazaarly', cloud.clock.date())).key;
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('shows the case on GET and changes nothing', async () => {
+    const before = await state();
+    const page = await call(links.get('26582.alimart')!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Combination Smoke and Carbon Monoxide');
+    expect(await state()).toBe(before);
+  });
+
+  it('refuses forged, tampered and expired links with 403 and a page that says what to do, and audits them', async () => {
+    const before = await state();
+    const link = new URL(links.get('26582.alimart')!);
+    const forged = new URL(link);
+    forged.searchParams.set('sig', `${link.searchParams.get('sig')!.slice(0, -2)}AA`);
+    const tampered = link.href.replace('26582.alimart', '26582.bazaarly');
+
+    const secretArn = cloud.resolver.ofType('AWS::SecretsManager::Secret').map(([id]) => cloud.resolver.arn(id))[0]!;
+    const secrets = new SecretsManagerClient(cloud.clientConfig('sfn'));
+    const { current } = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!) as { current: string };
+    secrets.destroy();
+    const expired = signedLink(cloud.urls.respond, '26582.alimart', new Date(cloud.clock.now() - 1000), current);
+
+    for (const [url, says] of [
+      [forged.href, 'This link is not valid'],
+      [tampered, 'This link is not valid'],
+      [expired, 'This link has expired'],
+    ] as const) {
+      for (const response of [await call(url), await post(url, { answer: 'not_listed' })]) {
+        expect(response.status).toBe(403);
+        expect(response.text).toContain(says);
+      }
+    }
+    expect(await state()).toBe(before);
+    const rejected = (await cloud.stores().audit.list('26582.alimart')).filter((e) => e.action === 'LINK_REJECTED');
+    expect(rejected.map((e) => `${String(e.detail?.method)} ${String(e.detail?.reason)}`)).toEqual(['GET bad-signature', 'POST bad-signature', 'GET expired', 'POST expired']);
+    expect((await cloud.stores().audit.list('26582.bazaarly')).filter((e) => e.action === 'LINK_REJECTED')).toHaveLength(2);
+  });
+
+  it('refuses oversized and malformed bodies with the reason, and changes nothing', async () => {
+    const before = await state();
+    const link = links.get('26582.alimart')!;
+    const huge = await post(link, { answer: 'blocked', listings: 'x'.repeat(70_000), count: '1', blockedAt: '2026-03-02T10:00' });
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('larger than 64 KB');
+    const cases: [Record<string, string>, string][] = [
+      [{ answer: 'maybe' }, 'Choose one of the answers below.'],
+      [{ answer: 'blocked', listings: '', count: '1', blockedAt: '2026-03-02T10:00' }, 'give at least one listing id or URL'],
+      [{ answer: 'blocked', listings: 'A-1', count: 'many', blockedAt: '2026-03-02T10:00' }, 'count:'],
+      [{ answer: 'blocked', listings: 'A-1', count: '1', blockedAt: 'yesterday' }, 'give the date and time'],
+      [{ answer: 'extension', reason: 'time', requestedDate: '2026-02-30' }, 'requestedDate'],
+      [{ answer: 'dispute', reason: '   ' }, 'give the reason for the dispute'],
+    ];
+    for (const [fields, says] of cases) {
+      const response = await post(link, fields);
+      expect(response.status, JSON.stringify(fields)).toBe(400);
+      expect(response.text).toContain(says);
+    }
+    const garbage = await call(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '%%%&&&==' });
+    expect(garbage.status).toBe(400);
+    expect(await state()).toBe(before);
+  });
+
+  it('escapes HTML and script from every field on every page and in every email', async () => {
+    // Echoed back on an error page...
+    const echoed = await post(links.get('26582.alimart')!, { answer: 'blocked', listings: HOSTILE, count: HOSTILE, blockedAt: HOSTILE, reason: HOSTILE });
+    expect(echoed.status).toBe(400);
+    // ...on the receipt, in the staff email of a dispute, and on the page of a later visit.
+    const link = links.get('26582.bazaarly')!;
+    const receipt = await post(link, { answer: 'dispute', reason: HOSTILE });
+    expect(receipt.status).toBe(200);
+    const revisit = await call(link);
+    await cloud.clock.settle();
+    const staffEmail = (await cloud.emails()).find((e) => e.subject === 'Decision needed: Bazaarly disputes recall 26582')!;
+    expect(staffEmail).toBeDefined();
+    for (const html of [echoed.text, receipt.text, revisit.text, staffEmail.body.html ?? '']) {
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    }
+  });
+
+  it('records a valid answer once: a replayed POST shows it and changes nothing', async () => {
+    const link = links.get('26581.alimart')!;
+    const receipt = await post(link, { answer: 'blocked', listings: 'ALI-1\nALI-2', count: '2', blockedAt: '2026-03-02T10:00' });
+    expect(receipt.status).toBe(200);
+    expect(receipt.text).toContain('your answer is recorded');
+    expect(receipt.text).toMatch(/Reference: <strong>[^<]+<\/strong>/);
+    await cloud.clock.settle();
+    expect(await cloud.caseRecord('26581.alimart')).toMatchObject({ status: 'BLOCKED', answerOnTime: true });
+    const before = await state();
+    const replay = await post(link, { answer: 'not_listed' });
+    expect(replay.status).toBe(200);
+    expect(replay.text).toContain('An answer is already recorded');
+    await cloud.clock.settle();
+    expect(await state()).toBe(before);
+  });
+
+  it('refuses a missing or unknown API key, and another marketplace\'s case, with nothing changed', async () => {
+    const before = await state();
+    const url = `${cloud.urls.api}/cases/26580.bazaarly/answer`;
+    const body = { answer: 'not_listed' };
+    expect((await api(url, undefined, body)).json()).toEqual({ error: 'missing x-api-key header' });
+    const unknown = await api(url, `rgk_abcdefgh_${'A'.repeat(43)}`, body);
+    expect(unknown.status).toBe(401);
+    expect(unknown.json()).toEqual({ error: 'unknown or revoked API key' });
+    expect((await api(`${cloud.urls.api}/cases`, 'not-a-key')).status).toBe(401);
+    const foreign = await api(url, aliKey, body);
+    expect(foreign.status).toBe(404);
+    expect(foreign.json()).toEqual({ error: 'there is no case 26580.bazaarly for marketplace alimart' });
+    expect((await api(`${cloud.urls.api}/cases/99999.nowhere/answer`, aliKey, body)).status).toBe(404);
+    expect(await state()).toBe(before);
+    const rejected = (await cloud.stores().audit.list('26580.bazaarly')).filter((e) => e.action === 'API_KEY_REJECTED');
+    expect(rejected.map((e) => e.detail?.reason)).toEqual(['missing x-api-key header', 'unknown or revoked API key', 'case of another marketplace']);
+  });
+
+  it('takes answers in bulk through the JSON API, with the same checks', async () => {
+    const url = (caseId: string) => `${cloud.urls.api}/cases/${caseId}/answer`;
+    const before = await state();
+    const refused: [unknown, string | undefined, number, string][] = [
+      [undefined, '{not json', 400, 'the body is not JSON'],
+      [[1, 2], undefined, 400, 'the body must be a JSON object'],
+      [{ answer: 'maybe' }, undefined, 400, 'answer must be one of blocked, not_listed, dispute, extension'],
+      [{ answer: 'blocked', listings: [], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 400, 'listings: give at least one listing id or URL, one per line'],
+      [{ answer: 'blocked', listings: [7], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 400, 'listings:'],
+      [{ answer: 'blocked', listings: ['x'.repeat(70_000)], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 413, 'larger than 64 KB'],
+    ];
+    for (const [body, raw, status, says] of refused) {
+      const response = await api(url('26580.bazaarly'), bazKey, body, raw);
+      expect(response.status, JSON.stringify(body ?? raw)).toBe(status);
+      expect(String(response.json().error)).toContain(says);
+    }
+    expect(await state()).toBe(before);
+
+    const open = await api(`${cloud.urls.api}/cases?status=open`, bazKey);
+    expect(open.status).toBe(200);
+    const listed = (open.json().cases as { caseId: string; status: string; recallTitle: string }[]).map((c) => c.caseId).sort();
+    expect(listed).toEqual(['26580.bazaarly', '26581.bazaarly', '26582.bazaarly']);
+    expect((await api(`${cloud.urls.api}/cases?status=maybe`, bazKey)).json()).toEqual({ error: 'status must be open, closed or all', field: 'status' });
+    expect((await api(`${cloud.urls.api}/cases?nextToken=${Buffer.from('{"marketplaceId":"alimart","caseId":"1.alimart","openedAt":"x"}').toString('base64url')}`, bazKey)).status).toBe(400);
+
+    const answered = await api(url('26580.bazaarly'), bazKey, { answer: 'blocked', listings: ['https://bazaarly.example/l/1', 'BZ-2'], count: 2, blockedAt: '2026-03-02T10:30:00-05:00' });
+    expect(answered.status).toBe(200);
+    expect(answered.json()).toMatchObject({ caseId: '26580.bazaarly', status: 'BLOCKED', recorded: true, onTime: true, answer: 'blocked' });
+    await cloud.clock.settle();
+    const record = await cloud.caseRecord('26580.bazaarly');
+    expect(record).toMatchObject({ status: 'BLOCKED', answerDelivered: true, answer: { listings: ['https://bazaarly.example/l/1', 'BZ-2'], count: 2, blockedAt: '2026-03-02T15:30:00.000Z' } });
+    const again = await api(url('26580.bazaarly'), bazKey, { answer: 'not_listed' });
+    expect(again.json()).toMatchObject({ recorded: false, answer: 'blocked' });
+    const closedNow = await api(`${cloud.urls.api}/cases?status=closed`, bazKey);
+    expect((closedNow.json().cases as { caseId: string }[]).map((c) => c.caseId)).toEqual(['26580.bazaarly']);
+  });
+
+  it('publishes its OpenAPI document, which names every route of the JSON API', async () => {
+    const served = await call(`${cloud.urls.api}/openapi.json`);
+    expect(served.status).toBe(200);
+    const document = served.json() as { paths: Record<string, Record<string, unknown>> };
+    expect(document).toEqual(JSON.parse(readFileSync(new URL('../../functions/answer-api/openapi.json', import.meta.url), 'utf8')));
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const routes = cloud.resolver
+      .ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => String(r.Properties!.RouteKey))
+      .filter((k) => k.includes(' /v1/'));
+    expect(documented.sort()).toEqual(routes.sort());
+  });
+
+  it('marks a bounced notice NOTICE_BOUNCED and emails staff at once', async () => {
+    // SES reports the bounce a moment after it took the notice.
+    await cloud.clock.run({ until: new Date(cloud.clock.now() + 60_000) });
+    const record = await cloud.caseRecord('26582.gonemart');
+    expect(record).toMatchObject({ status: 'NOTICE_BOUNCED' });
+    expect(record?.noticeBouncedAt).toBeDefined();
+    const alert = (await cloud.emails()).filter((e) => e.subject.startsWith('BOUNCED') && e.subject.includes('26582'));
+    expect(alert).toHaveLength(1);
+    expect(alert[0]!.destination.to).toEqual(['compliance@example.gov']);
+    expect(alert[0]!.body.text).toContain(BOUNCE);
+    const audit = await cloud.stores().audit.list('26582.gonemart');
+    expect(audit.map((e) => e.action)).toEqual(['NOTICE_SENT', 'NOTICE_BOUNCED']);
+  });
+
+  it('stores an answer after the case ended as late, and says so', async () => {
+    // Every other case runs to its end: the ones nobody answered expire.
+    await cloud.clock.run();
+    expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'EXPIRED' });
+    const bounced = await cloud.caseRecord('26582.gonemart');
+    expect(bounced?.status).toBe('EXPIRED');
+    const escalation = (await cloud.emails()).find((e) => e.subject.includes('GoneMart') && e.destination.to.includes('legal@gonemart.example'));
+    expect(escalation).toBeDefined();
+
+    const late = await post(links.get('26582.alimart')!, { answer: 'not_listed', reason: 'never sold it' });
+    expect(late.status).toBe(200);
+    expect(late.text).toContain('recorded as late');
+    expect(late.text).toContain('The case had already ended (EXPIRED)');
+    await cloud.clock.settle();
+    expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'EXPIRED', answerOnTime: false, answer: { answer: 'not_listed' } });
+    const viaApi = await api(`${cloud.urls.api}/cases/26582.alimart/answer`, aliKey, { answer: 'blocked', listings: ['A'], count: 1, blockedAt: '2026-03-02T10:00:00Z' });
+    expect(viaApi.json()).toMatchObject({ recorded: false, status: 'EXPIRED' });
+  });
+
+  it('shows the task token in no email, page, API answer, log line or execution history', async () => {
+    const tokens = cloud.stepFunctions.issuedTokens();
+    expect(tokens.length).toBeGreaterThan(20);
+    const sfn = new SFNClient(cloud.clientConfig('sfn'));
+    const histories: string[] = [];
+    for (const execution of cloud.stepFunctions.listExecutions(cloud.caseStateMachineArn)) {
+      histories.push(JSON.stringify(await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }))));
+    }
+    sfn.destroy();
+    const haystacks = [JSON.stringify(await cloud.emails()), ...seen, cloud.lambda.logs(), ...histories];
+    const audit = await Promise.all((await cloud.stores().cases.list()).map((r) => cloud.stores().audit.list(r.caseId)));
+    haystacks.push(JSON.stringify(audit));
+    expect(seen.length).toBeGreaterThan(30);
+    for (const token of tokens) {
+      for (const text of haystacks) expect(text.includes(token)).toBe(false);
+    }
+  });
+});
+
