@@ -44,5 +44,13 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
 
     const ended = await nextJson(reader, (v) => v.event === 'workflow-ended' && v.caseId === caseId);
     expect(ended).toMatchObject({ caseStatus: 'BLOCKED', closed: true, workflowStatus: 'SUCCEEDED' });
+
+    // The JSON API answers on the same host, with the run's key of each demo marketplace.
+    expect(urls.api).toBe(`${String(urls.respond)}v1`);
+    const keys = urls.apiKeys as Record<string, string>;
+    const marketplaceId = caseId.split('.')[1]!;
+    const listed = (await (await fetch(`${String(urls.api)}/cases?status=all`, { headers: { 'x-api-key': keys[marketplaceId]! } })).json()) as { cases: { caseId: string; status: string }[] };
+    expect(listed.cases.find((c) => c.caseId === caseId)).toMatchObject({ status: 'BLOCKED' });
+    expect(listed.cases.every((c) => c.caseId.endsWith(`.${marketplaceId}`))).toBe(true);
   });
 });
