@@ -137,10 +137,15 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     const receipt = await post(link, { answer: 'dispute', reason: HOSTILE });
     expect(receipt.status).toBe(200);
     const revisit = await call(link);
+    // Every other field, recorded: listings of a blocked answer, the reason and date of an extension.
+    const blocked = await post(links.get('26580.alimart')!, { answer: 'blocked', listings: `${HOSTILE}\n${HOSTILE}`, count: '2', blockedAt: '2026-03-02T10:00' });
+    const badDate = await post(links.get('26581.gonemart')!, { answer: 'extension', reason: 'r', requestedDate: HOSTILE });
+    const extension = await post(links.get('26581.gonemart')!, { answer: 'extension', reason: HOSTILE, requestedDate: '2026-03-20' });
     await cloud.clock.settle();
-    const staffEmail = (await cloud.emails()).find((e) => e.subject === 'Decision needed: Bazaarly disputes recall 26582')!;
-    expect(staffEmail).toBeDefined();
-    for (const html of [echoed.text, receipt.text, revisit.text, staffEmail.body.html ?? '']) {
+    const staffEmails = (await cloud.emails()).filter((e) => e.subject === 'Decision needed: Bazaarly disputes recall 26582' || e.subject === 'Decision needed: GoneMart asks for an extension on recall 26581');
+    expect(staffEmails).toHaveLength(2);
+    expect([badDate.status, blocked.status, extension.status]).toEqual([400, 200, 200]);
+    for (const html of [echoed.text, badDate.text, receipt.text, revisit.text, blocked.text, extension.text, ...staffEmails.map((e) => e.body.html ?? '')]) {
       expect(html).not.toContain('<script>alert');
       expect(html).not.toContain('<img src=x');
       expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
