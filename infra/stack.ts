@@ -9,6 +9,7 @@ import { awaitAnswerEnv } from '#functions/await-answer/env.ts';
 import { followUpEnv } from '#functions/follow-up/env.ts';
 import { ingestEnv } from '#functions/ingest/env.ts';
 import { mailEventsEnv } from '#functions/mail-events/env.ts';
+import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import { pullRecallsEnv } from '#functions/pull-recalls/env.ts';
 import { startWorkflowsEnv } from '#functions/start-workflows/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
@@ -46,7 +47,8 @@ export type FunctionRole =
   | 'staffDecision'
   | 'respond'
   | 'answerApi'
-  | 'mailEvents';
+  | 'mailEvents'
+  | 'workflowFailed';
 
 export class RecallGuardStack extends Stack {
   readonly functions: Record<FunctionRole, NodejsFunction>;
@@ -107,14 +109,15 @@ export class RecallGuardStack extends Stack {
     mail.deliverEventsTo(mailEvents);
     const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: { CASES_TABLE: tables.cases.tableName } });
     const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
-    const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision });
+    const workflowFailed = new HandlerFunction(this, 'WorkflowFailed', { name: 'workflow-failed', environmentSchema: workflowFailedEnv, environment: caseMailEnv });
+    const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision, workflowFailed });
 
     const planCases = new HandlerFunction(this, 'PlanCases', {
       name: 'plan-cases',
       environmentSchema: planCasesEnv,
       environment: { RECALLS_TABLE: tables.recalls.tableName, MARKETPLACES_TABLE: tables.marketplaces.tableName },
     });
-    const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine });
+    const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine, workflowFailed });
     const ingestTables = {
       RECALLS_TABLE: tables.recalls.tableName,
       INGEST_STATE_TABLE: tables.ingestState.tableName,
@@ -157,7 +160,7 @@ export class RecallGuardStack extends Stack {
     recallWorkflow.stateMachine.grantStartExecution(startWorkflows);
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);
-    for (const fn of [notify, followUp, recordAnswer, applyDecision, mailEvents]) {
+    for (const fn of [notify, followUp, recordAnswer, applyDecision, mailEvents, workflowFailed]) {
       tables.recalls.grantReadData(fn);
       tables.marketplaces.grantReadData(fn);
       tables.cases.grantReadWriteData(fn);
@@ -186,6 +189,6 @@ export class RecallGuardStack extends Stack {
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents };
+    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed };
   }
 }

@@ -56,6 +56,8 @@ export interface CaseRecord {
   /** Set by the workflow step that carried out a closing decision. */
   decisionDelivered?: boolean;
   closedAt?: string;
+  /** Set when a workflow task failed after its retries: staff were alerted. */
+  failure?: { executionId: string; error: string; cause: string; at: string };
   /** Incremented by every update: the guard of read-modify-write changes. */
   version: number;
   updatedAt: string;

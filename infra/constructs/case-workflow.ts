@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { awaitCallback, invoke } from './task-defaults.ts';
+import { awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
 
 export interface CaseWorkflowProps {
   notify: IFunction;
@@ -12,6 +12,7 @@ export interface CaseWorkflowProps {
   followUp: IFunction;
   recordAnswer: IFunction;
   applyDecision: IFunction;
+  workflowFailed: IFunction;
 }
 
 /**
@@ -75,6 +76,10 @@ export class CaseWorkflow extends Construct {
     awaitDecision.addCatch(expire, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
     awaitDecision.next(applyDecision);
     applyDecision.next(new Choice(this, 'IsClosed').when(Condition.booleanEquals('$.timer.closed', true), closed).otherwise(awaitAnswer));
+
+    // Every task's errors left after its retries (and its timeout catch) are recorded, and staff alerted.
+    const failures = new FailureHandling(this, props.workflowFailed, { caseId });
+    for (const task of [notify, awaitAnswer, remind, escalate, finalNotice, expire, closeCase, handToStaff, awaitDecision, applyDecision]) failures.catch(task);
 
     const stateMachineName = `${Stack.of(this).stackName}-case`;
     this.stateMachineArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

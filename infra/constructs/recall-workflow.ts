@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, Errors, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { invoke, withRetry } from './task-defaults.ts';
+import { FailureHandling, invoke, withRetry } from './task-defaults.ts';
 
 /**
  * One execution per recall, started by ingest under a deterministic name: it plans one case per
@@ -15,7 +15,7 @@ import { invoke, withRetry } from './task-defaults.ts';
 export class RecallWorkflow extends Construct {
   readonly stateMachine: StateMachine;
 
-  constructor(scope: Construct, id: string, props: { planCases: IFunction; caseWorkflow: IStateMachine }) {
+  constructor(scope: Construct, id: string, props: { planCases: IFunction; caseWorkflow: IStateMachine; workflowFailed: IFunction }) {
     super(scope, id);
     const plan = invoke(this, 'PlanCases', props.planCases, { recallNumber: JsonPath.stringAt('$.recallNumber') }, '$.plan');
     const startCase = withRetry(
@@ -29,6 +29,10 @@ export class RecallWorkflow extends Construct {
     startCase.addCatch(new Pass(this, 'AlreadyStarted'), { errors: ['StepFunctions.ExecutionAlreadyExistsException'], resultPath: JsonPath.DISCARD });
     const startCases = new MapState(this, 'StartCases', { itemsPath: '$.plan.cases', maxConcurrency: 10, resultPath: JsonPath.DISCARD });
     startCases.itemProcessor(startCase);
+    // A case that cannot start fails its iteration, and the Map with it: the recall records it.
+    const failures = new FailureHandling(this, props.workflowFailed, { recallNumber: JsonPath.stringAt('$.recallNumber') });
+    failures.catch(plan);
+    startCases.addCatch(failures.target, { errors: [Errors.ALL], resultPath: '$.failure' });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `${Stack.of(this).stackName}-recall`,
       stateMachineType: StateMachineType.STANDARD,

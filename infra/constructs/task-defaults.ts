@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Errors, IntegrationPattern, JitterType, JsonPath, TaskInput, Timeout, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
+import { Errors, Fail, IntegrationPattern, JitterType, JsonPath, TaskInput, Timeout, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 
-/** Every task retries failures with exponential backoff and full jitter. */
+/**
+ * Every task retries failures with exponential backoff, a ceiling and full jitter. States.TaskFailed
+ * covers every error but States.Timeout, the Lambda service's own errors included.
+ */
 export function withRetry<T extends TaskStateBase>(task: T, maxAttempts = 5): T {
   task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), backoffRate: 2, maxAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
   return task;
@@ -17,6 +20,7 @@ export function invoke(scope: Construct, id: string, fn: IFunction, payload: Rec
       lambdaFunction: fn,
       payload: TaskInput.fromObject(payload),
       payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
       resultPath,
       taskTimeout: Timeout.duration(Duration.seconds(30)),
     }),
@@ -29,10 +33,41 @@ export function awaitCallback(scope: Construct, id: string, fn: IFunction, paylo
     new LambdaInvoke(scope, id, {
       lambdaFunction: fn,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      retryOnServiceExceptions: false,
       payload: TaskInput.fromObject({ ...payload, taskToken: JsonPath.taskToken }),
       taskTimeout: Timeout.at('$.timer.timeoutSeconds'),
       resultPath,
     }),
     3,
   );
+}
+
+/**
+ * What a workflow does when a task fails after its retries: `RecordFailure` invokes
+ * workflow-failed (the failure on the case and in its audit log, staff emailed), then the
+ * execution fails. If recording fails too, the execution fails at once: its history keeps it.
+ */
+export class FailureHandling {
+  private readonly failed: Fail;
+  /** The state that records a failure: a Catch may lead to it. */
+  readonly target: TaskStateBase;
+
+  constructor(scope: Construct, fn: IFunction, subject: Record<string, unknown>) {
+    this.failed = new Fail(scope, 'Failed', { errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
+    this.target = invoke(
+      scope,
+      'RecordFailure',
+      fn,
+      { ...subject, executionId: JsonPath.stringAt('$$.Execution.Id'), error: JsonPath.stringAt('$.failure.Error'), cause: JsonPath.stringAt('$.failure.Cause') },
+      JsonPath.DISCARD,
+    );
+    this.target.addCatch(this.failed, { errors: [Errors.ALL], resultPath: '$.recordingFailure' });
+    this.target.next(this.failed);
+  }
+
+  /** Sends every error left after `task`'s retries (and its other catches) to RecordFailure. */
+  catch<T extends TaskStateBase>(task: T): T {
+    task.addCatch(this.target, { errors: [Errors.ALL], resultPath: '$.failure' });
+    return task;
+  }
 }

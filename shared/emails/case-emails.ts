@@ -158,3 +158,11 @@ export function staffNoticeBouncedEmail(ctx: StaffEmailContext, bounce: { recipi
     { link: ctx.caseUrl, label: 'The case' },
   ]);
 }
+
+export function staffWorkflowFailedEmail(ctx: { authority: string; subject: string; executionUrl: string; error: string; cause: string }): Email {
+  return render(`FAILED: the workflow of ${ctx.subject} stopped on an error`, [
+    { p: `The workflow of ${ctx.subject} failed after its retries with ${ctx.error}. Nothing more happens on it until it is looked at.` },
+    ...(ctx.cause ? [{ p: `Cause: ${ctx.cause}` }] : []),
+    { link: ctx.executionUrl, label: 'The execution' },
+  ]);
+}

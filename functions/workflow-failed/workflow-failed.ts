@@ -1,0 +1,38 @@
+import { now } from '#shared/clock.ts';
+import { staffWorkflowFailedEmail } from '#shared/emails/case-emails.ts';
+import { sendAndAudit, type CaseMailDeps } from '../runtime/case-mail.ts';
+
+/** What a workflow's Catch passes on: whose execution failed, and Step Functions' error. */
+export interface FailureInput {
+  executionId: string;
+  caseId?: string;
+  recallNumber?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** Cause texts can be long stack traces: staff get the start, the execution history has it all. */
+const CAUSE_LIMIT = 2_000;
+
+/**
+ * A task failed after its retries: the case (or the recall) records the failure in its audit
+ * log and on its record, and staff are emailed at once with a link to the execution.
+ */
+export async function workflowFailed(input: FailureInput, deps: CaseMailDeps): Promise<{ recorded: string }> {
+  const at = now();
+  const subject = input.caseId ?? (input.recallNumber ? `recall-${input.recallNumber}` : undefined);
+  if (!subject) throw new Error('a workflow failure must name its caseId or recallNumber');
+  const failure = { executionId: input.executionId, error: input.error ?? 'Unknown', cause: (input.cause ?? '').slice(0, CAUSE_LIMIT), at: at.toISOString() };
+  if (input.caseId) {
+    const existing = await deps.cases.get(input.caseId);
+    if (existing) await deps.cases.mutate(input.caseId, at, () => ({ set: { failure } }), existing);
+  }
+  const caseUrl = deps.settings.caseUrlTemplate.replace('{executionArn}', encodeURIComponent(input.executionId)).replace('{caseId}', encodeURIComponent(subject));
+  await sendAndAudit(deps, subject, at, {
+    to: deps.settings.staffEmails,
+    email: staffWorkflowFailedEmail({ authority: deps.settings.authority, subject, executionUrl: caseUrl, error: failure.error, cause: failure.cause }),
+    action: 'WORKFLOW_FAILED',
+    detail: failure,
+  });
+  return { recorded: subject };
+}
