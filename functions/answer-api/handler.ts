@@ -2,8 +2,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DynamoApiKeyStore } from '#shared/store/api-key-store.ts';
-import { documentClient } from '#shared/store/document-client.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { answerApi, type AnswerApiDeps } from './answer-api.ts';
 import { answerApiEnv } from './env.ts';
@@ -14,11 +14,11 @@ const deps: AnswerApiDeps = {
   cases: stores.cases(),
   recalls: stores.recalls(),
   audit: stores.audit(),
-  apiKeys: new DynamoApiKeyStore(documentClient(), env.API_KEYS_TABLE),
-  sfn: new SFNClient({}),
+  apiKeys: new DynamoApiKeyStore(tracedDocumentClient(), env.API_KEYS_TABLE),
+  sfn: traced(new SFNClient({})),
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler((event) => {
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(observed()).handler((event) => {
   const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   return answerApi(
     {

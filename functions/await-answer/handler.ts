@@ -1,11 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed, traced } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { awaitAnswer, type AwaitDeps, type AwaitInput } from './await-answer.ts';
 import { awaitAnswerEnv } from './env.ts';
 
 const stores = storesFrom(loadEnvironment(awaitAnswerEnv));
-const deps: AwaitDeps = { cases: stores.cases(), sfn: new SFNClient({}) };
+const deps: AwaitDeps = { cases: stores.cases(), sfn: traced(new SFNClient({})) };
 
-export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>().handler((event) => awaitAnswer(event, deps));
+export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>().use(observed()).handler((event) => awaitAnswer(event, deps));

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { caseMailDeps } from '../runtime/case-mail.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed } from '../runtime/observability.ts';
 import { mailEventsEnv } from './env.ts';
 import { mailEvents, type SnsEvent } from './mail-events.ts';
 
 const deps = caseMailDeps(loadEnvironment(mailEventsEnv));
 
-export const handler = middy<SnsEvent, Awaited<ReturnType<typeof mailEvents>>>().handler((event) => mailEvents(event, deps));
+export const handler = middy<SnsEvent, Awaited<ReturnType<typeof mailEvents>>>().use(observed()).handler((event) => mailEvents(event, deps));

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { planCasesEnv } from './env.ts';
 import { planCases, type PlanInput, type PlannedCase } from './plan-cases.ts';
@@ -7,4 +8,4 @@ import { planCases, type PlanInput, type PlannedCase } from './plan-cases.ts';
 const stores = storesFrom(loadEnvironment(planCasesEnv));
 const deps = { recalls: stores.recalls(), marketplaces: stores.marketplaces() };
 
-export const handler = middy<PlanInput, { cases: PlannedCase[] }>().handler((event) => planCases(event, deps));
+export const handler = middy<PlanInput, { cases: PlannedCase[] }>().use(observed()).handler((event) => planCases(event, deps));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { WorkingCalendar } from '#shared/working-days.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed } from '../runtime/observability.ts';
 import { ingestDeps } from '../runtime/ingest-deps.ts';
 import { pullRecallsEnv } from './env.ts';
 import { pullRecalls, type PullDeps, type PullInput, type PullResult } from './pull-recalls.ts';
@@ -14,4 +15,4 @@ const deps: PullDeps = {
   rescanDays: env.RESCAN_DAYS,
 };
 
-export const handler = middy<PullInput, PullResult>().handler((event) => pullRecalls(event ?? {}, deps));
+export const handler = middy<PullInput, PullResult>().use(observed()).handler((event) => pullRecalls(event ?? {}, deps));

@@ -2,6 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { observed, traced } from '../runtime/observability.ts';
 import { linkKeysFrom } from '../runtime/link-keys.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { respondEnv } from './env.ts';
@@ -13,11 +14,11 @@ const deps: RespondDeps = {
   cases: stores.cases(),
   ...stores.cachedReads(),
   audit: stores.audit(),
-  sfn: new SFNClient({}),
+  sfn: traced(new SFNClient({})),
   linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler((event) => {
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(observed()).handler((event) => {
   const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   return respond(
     {

@@ -1,8 +1,8 @@
+import { tracedDocumentClient } from './observability.ts';
 import type { Marketplace } from '#shared/marketplace.ts';
 import type { Recall } from '#shared/recall.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
 import { DynamoCaseStore } from '#shared/store/case-store.ts';
-import { documentClient } from '#shared/store/document-client.ts';
 import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
 import { DynamoRecallStore } from '#shared/store/recall-store.ts';
 
@@ -27,7 +27,7 @@ function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: str
 
 /** The DynamoDB stores a handler's environment names, built once per container. */
 export function storesFrom(env: { CASES_TABLE?: string; RECALLS_TABLE?: string; MARKETPLACES_TABLE?: string; AUDIT_TABLE?: string }) {
-  const db = documentClient();
+  const db = tracedDocumentClient();
   const need = (name: string | undefined, variable: string): string => {
     if (!name) throw new Error(`${variable} is not set for this function`);
     return name;

@@ -13,12 +13,17 @@ export function withRetry<T extends TaskStateBase>(task: T, maxAttempts = 5): T 
   return task;
 }
 
+/** Every payload names its execution, which the function's log lines carry. */
+function withExecutionId(payload: Record<string, unknown>): Record<string, unknown> {
+  return { executionId: JsonPath.stringAt('$$.Execution.Id'), ...payload };
+}
+
 /** A Lambda task whose output is the function's return value. */
 export function invoke(scope: Construct, id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string): LambdaInvoke {
   return withRetry(
     new LambdaInvoke(scope, id, {
       lambdaFunction: fn,
-      payload: TaskInput.fromObject(payload),
+      payload: TaskInput.fromObject(withExecutionId(payload)),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath,
@@ -34,7 +39,7 @@ export function awaitCallback(scope: Construct, id: string, fn: IFunction, paylo
       lambdaFunction: fn,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({ ...payload, taskToken: JsonPath.taskToken }),
+      payload: TaskInput.fromObject({ ...withExecutionId(payload), taskToken: JsonPath.taskToken }),
       taskTimeout: Timeout.at('$.timer.timeoutSeconds'),
       resultPath,
     }),

@@ -47,6 +47,19 @@ describe('a task that keeps failing, on the synthesized workflow', () => {
     expect(alert[0]!.body.text).toContain('marketplace ghost is not configured');
   });
 
+  it('logs each failed attempt as structured JSON with the case and execution ids', () => {
+    const lines = cloud.lambda
+      .logs(cloud.functionNames.notify)
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const failed = lines.filter((l) => l.message === 'invocation failed');
+    expect(failed).toHaveLength(6);
+    for (const line of failed) {
+      expect(line).toMatchObject({ level: 'ERROR', service: 'recallguard', caseId: '26582.ghost', executionId, error: { message: 'case 26582.ghost: marketplace ghost is not configured' } });
+    }
+  });
+
   it('leaves the other cases of the recall running', async () => {
     expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'NOTIFIED' });
   });
