@@ -33,7 +33,8 @@ program
   .option('--respond-port <port>', 'port of the response pages', port, 8010)
   .option('--json', 'print one line of JSON with the URLs once everything is up')
   .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
-  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean; dataDir?: string }) => {
+  .option('--logs', "print the functions' JSON log lines as they come")
+  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean; dataDir?: string; logs?: boolean }) => {
     const cloud = await start({ ...options, json: Boolean(options.json) });
     const stop = () => void cloud.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

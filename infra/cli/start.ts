@@ -13,6 +13,7 @@ export interface StartOptions {
   respondPort: number;
   json: boolean;
   dataDir?: string;
+  logs?: boolean;
 }
 
 /** `start`: the local cloud with sample (or given) marketplaces and recalls, on time that runs fast. */
@@ -25,6 +26,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     // A marketplaces file given here replaces the ones cdk.json deploys.
     deployTimeWrites: !options.marketplaces,
     dataDir: options.dataDir,
+    echoLogs: options.logs,
   });
   const stamp = () => cloud.clock.date().toISOString().replace('T', ' ').slice(0, 16);
   cloud.stepFunctions.onExecutionEnd((execution) => {

@@ -44,10 +44,14 @@ export class LambdaRuntime {
 
   private readonly logged = new Map<string, string>();
 
-  constructor(private readonly clock: VirtualClock) {}
+  constructor(
+    private readonly clock: VirtualClock,
+    /** Also print what functions print (it is kept either way, as a log group keeps it). */
+    private readonly echoLogs = false,
+  ) {}
 
   private log(name: string, chunk: Buffer, out: NodeJS.WriteStream): void {
-    out.write(chunk);
+    if (this.echoLogs) out.write(chunk);
     const text = (this.logged.get(name) ?? '') + chunk.toString('utf8');
     this.logged.set(name, text.length > LOG_LIMIT ? text.slice(text.length - LOG_LIMIT) : text);
   }
@@ -88,7 +92,7 @@ export class LambdaRuntime {
       stdout: true,
       stderr: true,
     });
-    // What a function prints goes to the terminal, and is kept as its log group would keep it.
+    // What a function prints is kept as its log group would keep it (and echoed if asked).
     worker.stdout.on('data', (chunk: Buffer) => this.log(name, chunk, process.stdout));
     worker.stderr.on('data', (chunk: Buffer) => this.log(name, chunk, process.stderr));
     worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: { errorType: string; errorMessage: string; trace: string[] } }) => {

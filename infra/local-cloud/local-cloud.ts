@@ -35,6 +35,8 @@ const ACCOUNT = '000000000000';
 export interface LocalCloudOptions {
   /** Where virtual time starts. */
   start?: Date;
+  /** Print the functions' log lines as they come (they are kept for `lambda.logs()` either way). */
+  echoLogs?: boolean;
   /** `manual`: time jumps when asked (tests, simulate); `scaled`: time runs `rate` times faster (start). */
   clock?: { kind: 'manual' } | { kind: 'scaled'; rate: number };
   ports?: { inbox?: number; respond?: number };
@@ -100,7 +102,7 @@ export class LocalCloud {
     });
     const inboxUrl = ses.url;
 
-    const lambda = new LambdaRuntime(clock);
+    const lambda = new LambdaRuntime(clock, options.echoLogs ?? false);
     const engine = await loadEngine(clock);
     const stepFunctions: StepFunctionsService = new StepFunctionsService(
       engine,
