@@ -19,7 +19,7 @@ export function buildApp(props: AppProps = {}): { app: App; stack: RecallGuardSt
   const config = parseAppConfig(app.node.tryGetContext('recallguard'));
   const stack = new RecallGuardStack(app, STACK_NAME, {
     config,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION },
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region ?? process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION },
   });
   return { app, stack };
 }

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_POLICY } from '#shared/marketplace.ts';
+
+const workingDays = z.number().int().min(1).max(250);
+/** An EventBridge Scheduler expression: cron(...) or rate(...). */
+const scheduleExpression = z.string().regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'a schedule is cron(...) or rate(N unit), as EventBridge Scheduler takes it');
 
 /** The `recallguard` context in cdk.json: everything the agency's cloud team configures. */
 export const appConfigSchema = z.object({
@@ -16,7 +21,34 @@ export const appConfigSchema = z.object({
   apiThrottle: z
     .object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) })
     .prefault({}),
-});
+  /** Who the operations alarms email (SNS); defaults to the staff addresses. */
+  opsEmails: z.array(z.email()).min(1).optional(),
+  /** A case still overdue this many working days after its deadline raises an alarm. */
+  overdueAlarmWorkingDays: workingDays.default(5),
+  /** The ladder of marketplaces whose entry leaves numbers out. */
+  defaultPolicy: z
+    .object({
+      reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
+      deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
+      finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
+      expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
+    })
+    .prefault({})
+    .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays && p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays && p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, {
+      message: 'the working days must grow: reminder < deadline < final notice < expiry',
+    }),
+  /** When the scheduled work runs, in America/New_York. */
+  schedules: z
+    .object({
+      dailyPull: scheduleExpression.default('cron(0 6 ? * MON-FRI *)'),
+      weeklyRescan: scheduleExpression.default('cron(0 5 ? * SAT *)'),
+      startSweep: scheduleExpression.default('rate(15 minutes)'),
+      overdueCheck: scheduleExpression.default('cron(0 7 ? * MON-FRI *)'),
+    })
+    .prefault({}),
+  /** The region to deploy to; the CLI's environment (AWS_REGION, profile) otherwise. */
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region is an AWS region name like us-east-1').optional(),
+}).strict();
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 export function parseAppConfig(context: unknown): AppConfig {

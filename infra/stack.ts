@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { answerApiEnv } from '#functions/answer-api/env.ts';
 import { applyDecisionEnv } from '#functions/apply-decision/env.ts';
@@ -10,6 +12,8 @@ import { followUpEnv } from '#functions/follow-up/env.ts';
 import { ingestEnv } from '#functions/ingest/env.ts';
 import { mailEventsEnv } from '#functions/mail-events/env.ts';
 import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
+import { overdueCheckEnv } from '#functions/overdue-check/env.ts';
+import { OVERDUE_METRIC } from '#functions/overdue-check/overdue-check.ts';
 import { pullRecallsEnv } from '#functions/pull-recalls/env.ts';
 import { startWorkflowsEnv } from '#functions/start-workflows/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
@@ -25,6 +29,7 @@ import { loadMarketplacesFile, MarketplaceSeed } from './constructs/marketplace-
 import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import { ResponseApi } from './constructs/response-api.ts';
 import { Schedules } from './constructs/schedules.ts';
+import { Operations } from './constructs/operations.ts';
 import { Tables } from './constructs/tables.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -48,7 +53,8 @@ export type FunctionRole =
   | 'respond'
   | 'answerApi'
   | 'mailEvents'
-  | 'workflowFailed';
+  | 'workflowFailed'
+  | 'overdueCheck';
 
 export class RecallGuardStack extends Stack {
   readonly functions: Record<FunctionRole, NodejsFunction>;
@@ -56,12 +62,22 @@ export class RecallGuardStack extends Stack {
   readonly caseWorkflow: CaseWorkflow;
   readonly recallWorkflow: RecallWorkflow;
   readonly responseApi: ResponseApi;
+  readonly config: AppConfig;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: RecallGuardStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
     const tables = new Tables(this, 'Tables');
-    const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail });
+    // One customer-managed key for the SNS topics: SES and CloudWatch alarms publish to them.
+    const topicKey = new Key(this, 'TopicKey', { description: 'recallguard: SNS topics (SES events, operations alarms)', enableKeyRotation: true });
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      topicKey.addToResourcePolicy(
+        new PolicyStatement({ principals: [new ServicePrincipal(service)], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      );
+    }
+    const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
     const linkKey = new Secret(this, 'LinkSigningKey', {
       description: 'HMAC keys for response links: {"current": key, "previous"?: key during a rotation}',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
@@ -73,7 +89,7 @@ export class RecallGuardStack extends Stack {
       AUDIT_TABLE: tables.audit.tableName,
     };
     if (config.marketplacesFile) {
-      new MarketplaceSeed(this, 'Marketplaces', { table: tables.marketplaces, marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT) });
+      new MarketplaceSeed(this, 'Marketplaces', { table: tables.marketplaces, marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT, config.defaultPolicy) });
     }
     const caseTables = { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName };
 
@@ -105,7 +121,7 @@ export class RecallGuardStack extends Stack {
     const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: caseMailEnv });
     const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
     const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
-    const mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment: caseMailEnv });
+    const mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment: caseMailEnv, asynchronous: true });
     mail.deliverEventsTo(mailEvents);
     const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: { CASES_TABLE: tables.cases.tableName } });
     const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
@@ -138,14 +154,24 @@ export class RecallGuardStack extends Stack {
       },
       timeout: Duration.minutes(15),
       memorySize: 1024,
+      asynchronous: true,
     });
     const startWorkflows = new HandlerFunction(this, 'StartWorkflows', {
       name: 'start-workflows',
       environmentSchema: startWorkflowsEnv,
       environment: { RECALLS_TABLE: tables.recalls.tableName, INGEST_STATE_TABLE: tables.ingestState.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
       timeout: Duration.minutes(5),
+      asynchronous: true,
     });
-    new Schedules(this, 'Schedules', { pullRecalls, startWorkflows });
+    const overdueCheck = new HandlerFunction(this, 'OverdueCheck', {
+      name: 'overdue-check',
+      environmentSchema: overdueCheckEnv,
+      environment: { CASES_TABLE: tables.cases.tableName, OVERDUE_ALARM_WORKING_DAYS: String(config.overdueAlarmWorkingDays), CLOSURE_DAYS: config.closureDays.join(',') },
+      timeout: Duration.minutes(2),
+      asynchronous: true,
+    });
+    tables.cases.grantReadData(overdueCheck);
+    new Schedules(this, 'Schedules', { pullRecalls, startWorkflows, overdueCheck, expressions: config.schedules });
 
     // Each function gets what it uses and nothing more.
     for (const fn of [ingest, pullRecalls]) {
@@ -189,6 +215,15 @@ export class RecallGuardStack extends Stack {
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed };
+    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed, overdueCheck };
+    this.operations = new Operations(this, 'Operations', {
+      opsEmails: config.opsEmails ?? config.staffEmails,
+      functions: this.functions,
+      stateMachines: { CaseWorkflow: caseWorkflow.stateMachine, RecallWorkflow: recallWorkflow.stateMachine },
+      mailEventsLogs: mailEvents.logGroup,
+      overdueMetricName: OVERDUE_METRIC,
+      overdueWorkingDays: config.overdueAlarmWorkingDays,
+      key: topicKey,
+    });
   }
 }

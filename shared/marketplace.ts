@@ -32,9 +32,19 @@ export const marketplaceSchema = z.object({
 export type Marketplace = z.infer<typeof marketplaceSchema>;
 export type Policy = Marketplace['policy'];
 
-/** Parses a marketplaces file; the error names the entry, the field and the reason. */
-export function parseMarketplaces(input: unknown): Marketplace[] {
-  const result = z.array(marketplaceSchema).safeParse(input);
+/**
+ * Parses a marketplaces file; the error names the entry, the field and the reason. Policy
+ * numbers an entry leaves out come from `defaults` (the deployment's default policy).
+ */
+export function parseMarketplaces(input: unknown, defaults: Policy = DEFAULT_POLICY): Marketplace[] {
+  const withDefaults = Array.isArray(input)
+    ? input.map((entry: unknown) =>
+        entry && typeof entry === 'object' && !Array.isArray(entry)
+          ? { ...entry, policy: { ...defaults, ...((entry as { policy?: object }).policy ?? {}) } }
+          : entry,
+      )
+    : input;
+  const result = z.array(marketplaceSchema).safeParse(withDefaults);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'file';

@@ -3,6 +3,7 @@ import { noticeBounced } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffNoticeBouncedEmail } from '#shared/emails/case-emails.ts';
 import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { logger } from '../runtime/observability.ts';
 
 /** The parts of an SES event (configuration set event publishing) this function reads. */
 const sesEvent = z.object({
@@ -64,6 +65,8 @@ export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Prom
     detail,
   });
   await deps.cases.mutate(caseId, at, (current) => noticeBounced(current, event.mail.messageId, at), loaded.record);
+  // The operations alarm counts these lines (a metric filter on this function's log group).
+  logger.warn('notice bounced', { caseId, messageId: event.mail.messageId, bouncedRecipients: recipients.length });
   return 'notice-bounced';
 }
 

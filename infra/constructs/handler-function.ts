@@ -3,6 +3,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
@@ -16,13 +17,23 @@ export interface HandlerFunctionProps<S extends z.ZodObject> {
   environment: { [K in keyof z.input<S>]: string };
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * Invoked asynchronously (by SNS or EventBridge Scheduler): events that still fail after
+   * Lambda's two retries land in a dead-letter queue of the function's own.
+   */
+  asynchronous?: boolean;
 }
 
 /** A Lambda function with the project's defaults: Node 22 on arm64, ESM bundle, tracing, log retention. */
 export class HandlerFunction<S extends z.ZodObject> extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps<S>) {
     checkEnvironment(id, props.environmentSchema, props.environment);
+    const deadLetterQueue = props.asynchronous
+      ? new Queue(scope, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) })
+      : undefined;
     super(scope, id, {
+      deadLetterQueue,
+      retryAttempts: props.asynchronous ? 2 : undefined,
       entry: `${PROJECT_ROOT}functions/${props.name}/handler.ts`,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,

@@ -1,5 +1,6 @@
 import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -13,14 +14,14 @@ export class Mail extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly events: Topic;
 
-  constructor(scope: Construct, id: string, props: { senderEmail: string }) {
+  constructor(scope: Construct, id: string, props: { senderEmail: string; key: IKey }) {
     super(scope, id);
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet');
     this.identity = new EmailIdentity(this, 'Sender', {
       identity: Identity.email(props.senderEmail),
       configurationSet: this.configurationSet,
     });
-    this.events = new Topic(this, 'Events', { displayName: 'recallguard: SES bounces and complaints', enforceSSL: true });
+    this.events = new Topic(this, 'Events', { displayName: 'recallguard: SES bounces and complaints', enforceSSL: true, masterKey: props.key });
     this.configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: EventDestination.snsTopic(this.events),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],

@@ -4,10 +4,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { parseMarketplaces } from '#shared/marketplace.ts';
+import { parseMarketplaces, type Policy } from '#shared/marketplace.ts';
 
 /** Reads and validates the marketplaces file named in the context; errors name the file, the field and the reason. */
-export function loadMarketplacesFile(path: string, projectRoot: string): ReturnType<typeof parseMarketplaces> {
+export function loadMarketplacesFile(path: string, projectRoot: string, defaults?: Policy): ReturnType<typeof parseMarketplaces> {
   const full = resolve(projectRoot, path);
   let input: unknown;
   try {
@@ -16,7 +16,7 @@ export function loadMarketplacesFile(path: string, projectRoot: string): ReturnT
     throw new Error(`marketplacesFile ${path}: ${(error as Error).message}`);
   }
   try {
-    return parseMarketplaces(input);
+    return parseMarketplaces(input, defaults);
   } catch (error) {
     throw new Error(`marketplacesFile ${path}: ${(error as Error).message}`);
   }

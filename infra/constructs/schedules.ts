@@ -1,32 +1,46 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import type { AppConfig } from '../config.ts';
 
 /**
- * EventBridge Scheduler: the daily pull (Monday to Friday; the function skips federal holidays
- * and closure days itself), the weekly wide re-scan, and the sweep that starts any recall's
- * workflow whose start failed.
+ * EventBridge Scheduler, in America/New_York: the daily pull (the function skips federal
+ * holidays and closure days itself), the weekly wide re-scan, the sweep that starts any
+ * recall's workflow whose start failed, and the daily count of cases overdue too long.
+ * Events Scheduler cannot deliver go to the target function's dead-letter queue.
  */
 export class Schedules extends Construct {
-  constructor(scope: Construct, id: string, props: { pullRecalls: IFunction; startWorkflows: IFunction }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { pullRecalls: LambdaFunction; startWorkflows: LambdaFunction; overdueCheck: LambdaFunction; expressions: AppConfig['schedules'] },
+  ) {
     super(scope, id);
     const newYork = TimeZone.AMERICA_NEW_YORK;
+    const at = (expression: string) => ScheduleExpression.expression(expression, newYork);
+    const target = (fn: LambdaFunction, input: Record<string, unknown>, maxEventAge: Duration) =>
+      new LambdaInvoke(fn, { input: ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge, deadLetterQueue: fn.deadLetterQueue });
     new Schedule(this, 'DailyPull', {
       description: 'Pull new and changed recalls from the CPSC Recalls API on working days',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '6', weekDay: 'MON-FRI', timeZone: newYork }),
-      target: new LambdaInvoke(props.pullRecalls, { input: ScheduleTargetInput.fromObject({ mode: 'daily' }), retryAttempts: 3, maxEventAge: Duration.hours(6) }),
+      schedule: at(props.expressions.dailyPull),
+      target: target(props.pullRecalls, { mode: 'daily' }, Duration.hours(6)),
     });
     new Schedule(this, 'WeeklyRescan', {
       description: 'Re-scan a year of recalls by recall date: edits do not always change the publish date',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '5', weekDay: 'SAT', timeZone: newYork }),
-      target: new LambdaInvoke(props.pullRecalls, { input: ScheduleTargetInput.fromObject({ mode: 'rescan', force: true }), retryAttempts: 3, maxEventAge: Duration.hours(24) }),
+      schedule: at(props.expressions.weeklyRescan),
+      target: target(props.pullRecalls, { mode: 'rescan', force: true }, Duration.hours(24)),
     });
     new Schedule(this, 'StartSweep', {
       description: 'Start the workflow of every stored recall whose start has not succeeded yet',
-      schedule: ScheduleExpression.rate(Duration.minutes(15)),
-      target: new LambdaInvoke(props.startWorkflows, { input: ScheduleTargetInput.fromObject({}), retryAttempts: 2 }),
+      schedule: at(props.expressions.startSweep),
+      target: target(props.startWorkflows, {}, Duration.minutes(15)),
+    });
+    new Schedule(this, 'OverdueCheck', {
+      description: 'Count the cases overdue beyond the configured working days (an alarm watches the count)',
+      schedule: at(props.expressions.overdueCheck),
+      target: target(props.overdueCheck, {}, Duration.hours(6)),
     });
   }
 }

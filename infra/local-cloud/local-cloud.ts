@@ -7,7 +7,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Worker } from 'node:worker_threads';
 import type { CaseRecord } from '#shared/case.ts';
-import { parseMarketplaces, type Marketplace } from '#shared/marketplace.ts';
+import { parseMarketplaces, type Marketplace, type Policy } from '#shared/marketplace.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
 import { DynamoApiKeyStore } from '#shared/store/api-key-store.ts';
 import { DynamoCaseStore } from '#shared/store/case-store.ts';
@@ -80,6 +80,8 @@ export class LocalCloud {
     private readonly emulators: { url: string; stop: () => Promise<void> }[],
     private readonly assemblyDir: string,
     private readonly dataDir: string | undefined,
+    /** The deployment's default ladder, for marketplaces stored here that leave numbers out. */
+    private readonly defaultPolicy: Policy,
   ) {}
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -190,7 +192,7 @@ export class LocalCloud {
       api: `${respond.url}/v1`,
       aws: aws.url,
       dynamodb: dynamoUrl,
-    }, servers, [dynamo, ses], assemblyDir, options.dataDir);
+    }, servers, [dynamo, ses], assemblyDir, options.dataDir, stack.config.defaultPolicy);
   }
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
@@ -214,7 +216,7 @@ export class LocalCloud {
 
   /** Stores marketplaces as the deployment would (validated first). */
   async importMarketplaces(input: unknown): Promise<Marketplace[]> {
-    const marketplaces = parseMarketplaces(input);
+    const marketplaces = parseMarketplaces(input, this.defaultPolicy);
     const store = this.stores().marketplaces;
     for (const marketplace of marketplaces) await store.put(marketplace);
     return marketplaces;

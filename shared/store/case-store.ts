@@ -26,6 +26,8 @@ export interface CaseStore {
   mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined, known?: CaseRecord): Promise<Mutation>;
   /** Every case, in case id order. */
   list(): Promise<CaseRecord[]>;
+  /** The cases in one status, earliest deadline first (the byStatus index). */
+  withStatus(status: CaseStatus): Promise<CaseRecord[]>;
   /**
    * One page of a marketplace's cases, oldest first, optionally only those in `statuses`.
    * `after` is the `next` of the page before; a page may hold fewer than `limit` when filtered.
@@ -87,6 +89,26 @@ export class DynamoCaseStore implements CaseStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records.sort((a, b) => a.caseId.localeCompare(b.caseId));
+  }
+
+  async withStatus(status: CaseStatus): Promise<CaseRecord[]> {
+    const records: CaseRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#status = :s',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':s': status },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      records.push(...((page.Items ?? []) as CaseRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
   }
 
   async ofMarketplace(
