@@ -2,6 +2,8 @@ import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config.ts';
 
@@ -20,8 +22,10 @@ export class Schedules extends Construct {
     super(scope, id);
     const newYork = TimeZone.AMERICA_NEW_YORK;
     const at = (expression: string) => ScheduleExpression.expression(expression, newYork);
+    // One role for the schedules: invoking these functions, and their dead-letter queues.
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'recallguard schedules' });
     const target = (fn: LambdaFunction, input: Record<string, unknown>, maxEventAge: Duration) =>
-      new LambdaInvoke(fn, { input: ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge, deadLetterQueue: fn.deadLetterQueue });
+      new LambdaInvoke(fn, { input: ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge, deadLetterQueue: fn.deadLetterQueue, role });
     new Schedule(this, 'DailyPull', {
       description: 'Pull new and changed recalls from the CPSC Recalls API on working days',
       schedule: at(props.expressions.dailyPull),
@@ -42,5 +46,11 @@ export class Schedules extends Construct {
       schedule: at(props.expressions.overdueCheck),
       target: target(props.overdueCheck, {}, Duration.hours(6)),
     });
+    // After the targets: their grants create the role's policy.
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [{ id: 'AwsSolutions-IAM5', reason: 'lambda:InvokeFunction names each scheduled function and its versions (<function arn>:*).', appliesTo: [{ regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g' }] }],
+      true,
+    );
   }
 }

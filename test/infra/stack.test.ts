@@ -56,7 +56,7 @@ describe('the CDK app', () => {
 
   it('lets only the functions that answer callbacks send task responses', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } } }));
-    expect(policies.map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*/, '')).sort()).toEqual(['AnswerApi', 'AwaitAnswer', 'Respond', 'StaffDecision']);
+    expect(policies.map(([id]) => id.replace(/RoleDefaultPolicy.*/, '')).sort()).toEqual(['AnswerApi', 'AwaitAnswer', 'Respond', 'StaffDecision']);
   });
 });
 
