@@ -7,6 +7,8 @@ import { cpscRecords } from '../support/data.ts';
 /** Debian's Chromium, which .ci/run installs; Playwright drives it headless. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+/** CI runs the other test files beside this one on two cores: each browser step gets room. */
+const STEP_TIMEOUT = 90_000;
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('a marketplace answers in a browser, from the notice in the local inbox', () => {
@@ -20,14 +22,16 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+
   });
   afterAll(async () => {
     await browser?.close();
     await cloud?.stop();
   });
 
-  it('opens the link of the notice, submits the form without JavaScript and sees the receipt', async () => {
+  it('opens the link of the notice, submits the form without JavaScript and sees the receipt', { timeout: 300_000 }, async () => {
     const inbox = await browser.newPage();
+    inbox.setDefaultTimeout(STEP_TIMEOUT);
     await inbox.goto(`${cloud.urls.inbox}/`);
     await inbox.getByText('Recall 26582: remove from sale on AliMart').first().waitFor();
     await inbox.getByRole('button', { name: 'Toggle HTML view' }).click();
@@ -41,6 +45,7 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
     // The response page works without JavaScript: a mail client's browser may have none.
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
     await page.goto(href!);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Combination Smoke and Carbon Monoxide');
     await page.screenshot({ path: `${ARTIFACTS}response-page.png`, fullPage: true });
@@ -61,11 +66,12 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
     });
   });
 
-  it('shows the answer on record, and no form, when the link is opened again', async () => {
+  it('shows the answer on record, and no form, when the link is opened again', { timeout: 200_000 }, async () => {
     const [notice] = await cloud.emails();
     const href = /Answer this notice: (\S+)/.exec(notice!.body.text ?? '')![1]!;
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
     await page.goto(href);
     expect(await page.getByRole('status').textContent()).toContain('An answer is already recorded');
     expect(await page.getByRole('button', { name: 'Send: blocked' }).count()).toBe(0);
