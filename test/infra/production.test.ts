@@ -1,0 +1,117 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/app.ts';
+import { parseAppConfig } from '#infra/config.ts';
+
+/** A resource of the synthesized template: parsed JSON, as loosely typed as JSON.parse gives it. */
+type Resource = { Type: string; Properties: Record<string, ReturnType<typeof JSON.parse>>; DeletionPolicy?: string };
+
+describe('a deployment a security review can pass', () => {
+  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const fns = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resources[idOf(fn)]!]));
+
+  it('gives every function source maps, a log group of its own with retention, and a role of its own with no managed policy', () => {
+    for (const [role, fn] of Object.entries(fns)) {
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, role).toContain('--enable-source-maps');
+      const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref]!;
+      expect(logGroup, role).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 180 } });
+      const roleResource = resources[fn.Properties.Role['Fn::GetAtt'][0]]!;
+      expect(roleResource.Properties.ManagedPolicyArns, role).toBeUndefined();
+    }
+  });
+
+  it('gives every asynchronously invoked function a dead-letter queue, encrypted, TLS only', () => {
+    for (const role of ['mailEvents', 'pullRecalls', 'startWorkflows', 'overdueCheck']) {
+      const queueId = fns[role]!.Properties.DeadLetterConfig?.TargetArn?.['Fn::GetAtt']?.[0];
+      expect(queueId, role).toBeDefined();
+      expect(resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    }
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(4);
+    for (const schedule of schedules) {
+      expect(schedule.Properties.Target.DeadLetterConfig.Arn, schedule.Properties.Description).toBeDefined();
+      expect(schedule.Properties.ScheduleExpressionTimezone).toBe('America/New_York');
+    }
+  });
+
+  it('times every function out before its caller gives up', () => {
+    // Step Functions tasks wait 30 s; API Gateway's HTTP integration, 30 s.
+    for (const role of ['notify', 'followUp', 'recordAnswer', 'applyDecision', 'awaitAnswer', 'planCases', 'workflowFailed', 'respond', 'answerApi', 'staffDecision']) {
+      expect(fns[role]!.Properties.Timeout, role).toBeLessThan(30);
+    }
+    for (const machine of [stack.caseWorkflow.stateMachine, stack.recallWorkflow.stateMachine]) {
+      const definition = JSON.stringify(resources[idOf(machine)]!.Properties.DefinitionString);
+      expect(definition).toContain('\\"TimeoutSeconds\\":30');
+    }
+  });
+
+  it('uses no wildcard action, and a wildcard resource only where AWS allows no other (X-Ray, log delivery)', () => {
+    const allowedOnAnyResource = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    for (const [id, policy] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = ([] as string[]).concat(statement.Action);
+        for (const action of actions) expect(action.endsWith('*') && !action.startsWith('kms:GenerateDataKey'), `${id} ${action}`).toBe(false);
+        if (statement.Resource === '*') for (const action of actions) expect(action, id).toMatch(allowedOnAnyResource);
+      }
+    }
+  });
+
+  it('encrypts the tables and the topics', () => {
+    for (const table of Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    const topics = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(2);
+    for (const topic of topics) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const keys = Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key');
+    expect(keys.map((k) => k.Properties.EnableKeyRotation)).toEqual([true]);
+  });
+
+  it('alarms the operations topic on failed and timed-out executions, function errors and throttles, dead letters, bounces and long-overdue cases', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const topicId = idOf(stack.operations.topic);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    const metrics = alarms.map((a) => `${a.Properties.Namespace ?? ''}/${a.Properties.MetricName ?? ''}`);
+    const count = (metric: string) => metrics.filter((m) => m === metric).length;
+    expect(count('AWS/States/ExecutionsFailed')).toBe(2);
+    expect(count('AWS/States/ExecutionsTimedOut')).toBe(2);
+    expect(count('AWS/Lambda/Errors')).toBe(Object.keys(fns).length);
+    expect(count('AWS/Lambda/Throttles')).toBe(Object.keys(fns).length);
+    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(4);
+    expect(count('RecallGuard/NoticesBounced')).toBe(1);
+    expect(count('RecallGuard/CasesOverdueBeyondLimit')).toBe(1);
+    const filter = Object.values(resources).find((r) => r.Type === 'AWS::Logs::MetricFilter')!;
+    expect(filter.Properties.FilterPattern).toBe('{ $.message = "notice bounced" }');
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'compliance@example.gov' });
+  });
+
+  it('publishes SES bounces and complaints to the mail-events function', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', { EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [idOf(stack.functions.mailEvents), 'Arn'] } });
+  });
+});
+
+describe('the cdk.json context', () => {
+  const base = { senderEmail: 'a@b.example', staffEmails: ['s@b.example'] };
+
+  it('takes the schedules, the default policy, the ops addresses and the region', () => {
+    const config = parseAppConfig({ ...base, opsEmails: ['ops@b.example'], region: 'us-gov-west-1', defaultPolicy: { deadlineWorkingDays: 3 }, schedules: { startSweep: 'rate(5 minutes)' } });
+    expect(config).toMatchObject({
+      opsEmails: ['ops@b.example'],
+      region: 'us-gov-west-1',
+      defaultPolicy: { reminderAfterWorkingDays: 1, deadlineWorkingDays: 3, finalNoticeAfterWorkingDays: 5, expireAfterWorkingDays: 60 },
+      schedules: { startSweep: 'rate(5 minutes)', dailyPull: 'cron(0 6 ? * MON-FRI *)' },
+      overdueAlarmWorkingDays: 5,
+    });
+  });
+
+  it('refuses anything missing, misspelled or invalid, naming it', () => {
+    expect(() => parseAppConfig({ ...base, staffEmail: ['x@b.example'] })).toThrow(/Unrecognized key.*staffEmail/);
+    expect(() => parseAppConfig({ ...base, schedules: { dailyPull: 'every day' } })).toThrow(/recallguard\.schedules\.dailyPull: a schedule is cron/);
+    expect(() => parseAppConfig({ ...base, defaultPolicy: { deadlineWorkingDays: 9 } })).toThrow(/recallguard\.defaultPolicy: the working days must grow/);
+    expect(() => parseAppConfig({ ...base, region: 'mars' })).toThrow(/recallguard\.region: region is an AWS region/);
+    expect(() => parseAppConfig({ staffEmails: ['s@b.example'] })).toThrow(/recallguard\.senderEmail/);
+  });
+});
