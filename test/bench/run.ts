@@ -1,3 +1,4 @@
+import { bundlesBenchmark } from './bundles.ts';
 import { ingestBenchmark } from './ingest.ts';
 import { workflowBenchmark } from './workflow.ts';
 
@@ -10,9 +11,10 @@ const number = (name: string, fallback: number) => Number(process.argv.find((a) 
 
 const ingest = only && only !== 'ingest' ? undefined : await ingestBenchmark(number('ingest-records', 10_000));
 const workflow = only && only !== 'workflow' ? undefined : await workflowBenchmark(number('recalls', 1000), 5);
+const bundles = only && only !== 'bundles' ? undefined : await bundlesBenchmark(number('runs', 20));
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ ingest, workflow })}\n`);
+  process.stdout.write(`${JSON.stringify({ ingest, workflow, bundles: bundles?.bundles, baselineImportMs: bundles?.baselineImportMs })}\n`);
 } else {
   if (ingest) {
     console.log('ingest: %d recalls (from the CPSC catalogue index)', ingest.records);
@@ -28,5 +30,12 @@ if (json) {
     console.log('  transitions per case by path:');
     for (const [path, n] of Object.entries(workflow.transitionsPerCase)) console.log('    %s %d', path.padEnd(14), n);
     console.log('  statuses         %s', Object.entries(workflow.statuses).map(([s, n]) => `${s} ${n}`).join(', '));
+  }
+  if (bundles) {
+    console.log('bundles: cold import, median of %d fresh Node processes (hello-world bundle: %s ms)', bundles.runs, bundles.baselineImportMs);
+    console.log('  %s %s %s %s %s', 'function'.padEnd(16), 'SDK bundled'.padStart(12), 'import ms'.padStart(10), 'SDK external'.padStart(13), 'import ms'.padStart(10));
+    for (const b of bundles.bundles) {
+      console.log('  %s %s %s %s %s', b.function.padEnd(16), `${Math.round(b.bytes / 1024)} KB`.padStart(12), String(b.importMs).padStart(10), `${Math.round(b.externalSdkBytes / 1024)} KB`.padStart(13), String(b.externalSdkImportMs).padStart(10));
+    }
   }
 }
