@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY } from '#shared/marketplace.ts';
+import { policySchema } from '#shared/marketplace.ts';
 
 const workingDays = z.number().int().min(1).max(250);
 /** An EventBridge Scheduler expression: cron(...) or rate(...). */
@@ -26,17 +26,7 @@ export const appConfigSchema = z.object({
   /** A case still overdue this many working days after its deadline raises an alarm. */
   overdueAlarmWorkingDays: workingDays.default(5),
   /** The ladder of marketplaces whose entry leaves numbers out. */
-  defaultPolicy: z
-    .object({
-      reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
-      deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
-      finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
-      expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
-    })
-    .prefault({})
-    .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays && p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays && p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, {
-      message: 'the working days must grow: reminder < deadline < final notice < expiry',
-    }),
+  defaultPolicy: policySchema,
   /** When the scheduled work runs, in America/New_York. */
   schedules: z
     .object({

@@ -9,6 +9,19 @@ export const DEFAULT_POLICY = {
 
 const workingDays = z.number().int().min(1).max(250);
 
+/** A ladder in working days; numbers left out are DESIGN.md's defaults; each must exceed the one before. */
+export const policySchema = z
+  .object({
+    reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
+    deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
+    finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
+    expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
+  })
+  .prefault({})
+  .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, { message: 'reminderAfterWorkingDays must be less than deadlineWorkingDays' })
+  .refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, { message: 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays' })
+  .refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, { message: 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays' });
+
 export const marketplaceSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters'),
   name: z.string().min(1).max(200),
@@ -16,17 +29,7 @@ export const marketplaceSchema = z.object({
   escalationEmails: z.array(z.email()).default([]),
   aliases: z.array(z.string().min(1)).default([]),
   active: z.boolean().default(true),
-  policy: z
-    .object({
-      reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
-      deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
-      finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
-      expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
-    })
-    .prefault({})
-    .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, { message: 'reminderAfterWorkingDays must be less than deadlineWorkingDays' })
-    .refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, { message: 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays' })
-    .refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, { message: 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays' }),
+  policy: policySchema,
 });
 
 export type Marketplace = z.infer<typeof marketplaceSchema>;

@@ -86,6 +86,16 @@ program
     else for (const w of result.windows) console.log(`${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`);
   });
 
+/** The local cloud over a data directory, for a command that reads or writes its tables, stopped after. */
+async function withStoredCloud(dataDir: string, work: (cloud: LocalCloud) => Promise<void>): Promise<void> {
+  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false });
+  try {
+    await work(cloud);
+  } finally {
+    await cloud.stop();
+  }
+}
+
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
 marketplaces
   .command('import <file>')
@@ -93,13 +103,10 @@ marketplaces
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
   .action(async (file: string, options: { dataDir: string }) => {
     const input = await readJsonFile(file, 'marketplaces');
-    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
-    try {
+    await withStoredCloud(options.dataDir, async (cloud) => {
       const stored = await cloud.importMarketplaces(input);
       console.log(`${stored.length} marketplaces stored: ${stored.map((m) => `${m.id} (${m.active ? 'active' : 'inactive'})`).join(', ')}`);
-    } finally {
-      await cloud.stop();
-    }
+    });
   });
 
 marketplaces
@@ -108,16 +115,13 @@ marketplaces
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
   .option('--json', 'print exactly one JSON object: {"marketplaceId", "keyId", "key"}')
   .action(async (marketplaceId: string, options: { dataDir: string; json?: boolean }) => {
-    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
-    try {
+    await withStoredCloud(options.dataDir, async (cloud) => {
       const stores = cloud.stores();
       if (!(await stores.marketplaces.get(marketplaceId))) throw new Error(`there is no marketplace ${marketplaceId}: import it first`);
       const { key, keyId } = await stores.apiKeys.issue(marketplaceId, cloud.clock.date());
       if (options.json) process.stdout.write(`${JSON.stringify({ marketplaceId, keyId, key })}\n`);
       else console.log(`API key ${keyId} for ${marketplaceId} (send it as the x-api-key header; it is not shown again):\n${key}`);
-    } finally {
-      await cloud.stop();
-    }
+    });
   });
 
 marketplaces
@@ -125,13 +129,10 @@ marketplaces
   .description('revoke an API key at once')
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
   .action(async (keyId: string, options: { dataDir: string }) => {
-    const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
-    try {
+    await withStoredCloud(options.dataDir, async (cloud) => {
       const revoked = await cloud.stores().apiKeys.revoke(keyId, cloud.clock.date());
       console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
-    } finally {
-      await cloud.stop();
-    }
+    });
   });
 
 program

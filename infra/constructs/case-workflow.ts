@@ -3,9 +3,8 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
+import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
 
 export interface CaseWorkflowProps {
   notify: IFunction;
@@ -97,17 +96,7 @@ export class CaseWorkflow extends Construct {
       },
     });
 
-    NagSuppressions.addResourceSuppressions(
-      this.stateMachine.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: 'X-Ray and CloudWatch Logs delivery take no resource; lambda:InvokeFunction names each invoked function and its versions (<function arn>:*).',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
+    allowStateMachineWildcards(this.stateMachine);
   }
 
   /** Lets a function resume the workflow with SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. */

@@ -3,9 +3,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, Errors, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { FailureHandling, invoke, withRetry } from './task-defaults.ts';
+import { allowStateMachineWildcards, FailureHandling, invoke, withRetry } from './task-defaults.ts';
 
 /**
  * One execution per recall, started by ingest under a deterministic name: it plans one case per
@@ -42,16 +41,6 @@ export class RecallWorkflow extends Construct {
       logs: { destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }), level: LogLevel.ALL, includeExecutionData: false },
     });
 
-    NagSuppressions.addResourceSuppressions(
-      this.stateMachine.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: 'X-Ray and CloudWatch Logs delivery take no resource; lambda:InvokeFunction names each invoked function and its versions (<function arn>:*).',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
+    allowStateMachineWildcards(this.stateMachine);
   }
 }

@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Errors, Fail, IntegrationPattern, JitterType, JsonPath, TaskInput, Timeout, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 /**
@@ -75,4 +77,19 @@ export class FailureHandling {
     task.addCatch(this.target, { errors: [Errors.ALL], resultPath: '$.failure' });
     return task;
   }
+}
+
+/** The wildcards a state machine's role needs, suppressed on that role with the reason. */
+export function allowStateMachineWildcards(stateMachine: StateMachine): void {
+  NagSuppressions.addResourceSuppressions(
+    stateMachine.role,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'X-Ray and CloudWatch Logs delivery take no resource; lambda:InvokeFunction names each invoked function and its versions (<function arn>:*).',
+        appliesTo: ['Resource::*', { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g' }],
+      },
+    ],
+    true,
+  );
 }

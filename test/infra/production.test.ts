@@ -110,7 +110,7 @@ describe('the cdk.json context', () => {
   it('refuses anything missing, misspelled or invalid, naming it', () => {
     expect(() => parseAppConfig({ ...base, staffEmail: ['x@b.example'] })).toThrow(/Unrecognized key.*staffEmail/);
     expect(() => parseAppConfig({ ...base, schedules: { dailyPull: 'every day' } })).toThrow(/recallguard\.schedules\.dailyPull: a schedule is cron/);
-    expect(() => parseAppConfig({ ...base, defaultPolicy: { deadlineWorkingDays: 9 } })).toThrow(/recallguard\.defaultPolicy: the working days must grow/);
+    expect(() => parseAppConfig({ ...base, defaultPolicy: { deadlineWorkingDays: 9 } })).toThrow(/recallguard\.defaultPolicy: finalNoticeAfterWorkingDays must be more than deadlineWorkingDays/);
     expect(() => parseAppConfig({ ...base, region: 'mars' })).toThrow(/recallguard\.region: region is an AWS region/);
     expect(() => parseAppConfig({ staffEmails: ['s@b.example'] })).toThrow(/recallguard\.senderEmail/);
   });
