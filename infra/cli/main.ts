@@ -86,9 +86,9 @@ program
     else for (const w of result.windows) console.log(`${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`);
   });
 
-/** The local cloud over a data directory, for a command that reads or writes its tables, stopped after. */
+/** The local cloud's tables over a data directory (no functions), for a command that reads or writes them, stopped after. */
 async function withStoredCloud(dataDir: string, work: (cloud: LocalCloud) => Promise<void>): Promise<void> {
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false });
+  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
   try {
     await work(cloud);
   } finally {

@@ -37,6 +37,8 @@ export interface LocalCloudOptions {
   start?: Date;
   /** Print the functions' log lines as they come (they are kept for `lambda.logs()` either way). */
   echoLogs?: boolean;
+  /** False for tools that only read and write the tables: the functions are not bundled or run. */
+  functions?: boolean;
   /** `manual`: time jumps when asked (tests, simulate); `scaled`: time runs `rate` times faster (start). */
   clock?: { kind: 'manual' } | { kind: 'scaled'; rate: number };
   ports?: { inbox?: number; respond?: number };
@@ -88,7 +90,8 @@ export class LocalCloud {
     const clock = new VirtualClock(options.start ?? new Date(), options.clock);
     const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
     await mkdir(assemblyDir, { recursive: true });
-    const { app, stack } = buildApp({ outdir: assemblyDir });
+    const withFunctions = options.functions ?? true;
+    const { app, stack } = buildApp({ outdir: assemblyDir, ...(withFunctions ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }) });
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const resolver = new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME });
     const logicalId = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
@@ -144,7 +147,7 @@ export class LocalCloud {
       // Functions deploy on Node 22, where the SDK has nothing to warn about.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
+    for (const [id, fn] of withFunctions ? resolver.ofType('AWS::Lambda::Function') : []) {
       const props = fn.Properties!;
       const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
       const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v).split(apiEndpoint).join(respond.url)]));
