@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
+import { caseHistory, listCases, printCases, printHistory } from './history.ts';
 import { readJsonFile } from './files.ts';
 import { ingestFile, ingestFromApi } from './ingest.ts';
 import { printReports, simulate } from './simulate.ts';
@@ -133,6 +134,30 @@ marketplaces
       const revoked = await cloud.stores().apiKeys.revoke(keyId, cloud.clock.date());
       console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
     });
+  });
+
+program
+  .command('history <case>')
+  .description("a case's audit log and its Step Functions execution history (read through the Step Functions API)")
+  .option('--json', 'print exactly one JSON object: {"caseId", "status", "executionArn", "audit", "execution"}')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (caseId: string, options: { json?: boolean; dataDir: string }) => {
+    const history = await caseHistory(caseId, options.dataDir);
+    if (options.json) process.stdout.write(`${JSON.stringify(history)}\n`);
+    else printHistory(history);
+  });
+
+program
+  .command('cases')
+  .description('the cases, optionally of one status and one marketplace')
+  .option('--status <status>', 'only cases in this status (NOTIFIED, OVERDUE, BLOCKED...)')
+  .option('--marketplace <id>', "only this marketplace's cases")
+  .option('--json', 'print exactly one JSON object: {"cases": [...]}')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (options: { status?: string; marketplace?: string; json?: boolean; dataDir: string }) => {
+    const cases = await listCases(options, options.dataDir);
+    if (options.json) process.stdout.write(`${JSON.stringify({ cases })}\n`);
+    else printCases(cases);
   });
 
 program

@@ -53,5 +53,18 @@ describe('npm run cli -- simulate', () => {
     } finally {
       await cloud.stop();
     }
-  }, 120_000);
+
+    // The other commands read that state: a case's history, and the cases by status.
+    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--json', '--data-dir', `${dir}/state`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const history = JSON.parse((await cli('history', '26582.alimart')).stdout) as { status: string; audit: { action: string; actor: string }[]; execution: { type: string; state: string | null }[] };
+    expect(history.status).toBe('BLOCKED');
+    expect(history.audit.map((e) => `${e.actor} ${e.action}`)).toEqual(['system NOTICE_SENT', 'marketplace:alimart ANSWER_RECEIVED', 'system CASE_CLOSED']);
+    expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'CloseCase']);
+    expect(history.execution.at(-1)?.type).toBe('ExecutionSucceeded');
+    const expired = JSON.parse((await cli('cases', '--status', 'EXPIRED')).stdout) as { cases: { caseId: string }[] };
+    expect(expired.cases.map((c) => c.caseId)).toEqual(output.cases.filter((c) => c.status === 'EXPIRED').map((c) => c.caseId).sort());
+    const bazaarly = JSON.parse((await cli('cases', '--marketplace', 'bazaarly')).stdout) as { cases: { marketplaceId: string }[] };
+    expect(bazaarly.cases).toHaveLength(3);
+    expect(bazaarly.cases.every((c) => c.marketplaceId === 'bazaarly')).toBe(true);
+  }, 180_000);
 });

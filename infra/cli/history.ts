@@ -1,0 +1,97 @@
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
+import type { AuditEntry } from '#shared/store/audit-log.ts';
+import { LocalCloud } from '../local-cloud/local-cloud.ts';
+
+export interface CaseHistory {
+  caseId: string;
+  status: CaseStatus;
+  executionArn: string;
+  audit: AuditEntry[];
+  /** The execution's history as the Step Functions API returns it (task tokens never appear in it). */
+  execution: { id: number; type: string; timestamp: string; state: string | null }[];
+}
+
+/** Every event of an execution, page by page, through the Step Functions API. */
+async function executionEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** A case's audit log and its execution history, from the state a run left in `dataDir`. */
+export async function caseHistory(caseId: string, dataDir: string): Promise<CaseHistory> {
+  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
+  const sfn = new SFNClient(cloud.clientConfig('sfn'));
+  try {
+    const record = await cloud.caseRecord(caseId);
+    if (!record) throw new Error(`there is no case ${caseId} in ${dataDir}`);
+    const events = await executionEvents(sfn, record.executionId);
+    return {
+      caseId,
+      status: record.status,
+      executionArn: record.executionId,
+      audit: await cloud.stores().audit.list(caseId),
+      execution: events.map((e) => ({
+        id: Number(e.id),
+        type: String(e.type),
+        timestamp: e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp),
+        state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? null,
+      })),
+    };
+  } finally {
+    sfn.destroy();
+    await cloud.stop();
+  }
+}
+
+export function printHistory(history: CaseHistory): void {
+  console.log(`case ${history.caseId}: ${history.status}; execution ${history.executionArn}`);
+  console.log('audit log:');
+  for (const e of history.audit) console.log(`  ${e.at}  ${e.actor.padEnd(28)} ${e.action}`);
+  console.log('execution history:');
+  for (const e of history.execution) console.log(`  ${e.timestamp}  ${String(e.id).padStart(4)} ${e.type}${e.state ? ` ${e.state}` : ''}`);
+}
+
+export interface CaseLine {
+  caseId: string;
+  recallNumber: string;
+  marketplaceId: string;
+  status: CaseStatus;
+  deadline: string | null;
+  answeredAt: string | null;
+  onTime: boolean | null;
+}
+
+/** The cases of a run, optionally of one status and one marketplace, in case id order. */
+export async function listCases(filter: { status?: string; marketplace?: string }, dataDir: string): Promise<CaseLine[]> {
+  if (filter.status && !CASE_STATUSES.includes(filter.status as CaseStatus)) throw new Error(`--status must be one of ${CASE_STATUSES.join(', ')}`);
+  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
+  try {
+    const records: CaseRecord[] = await cloud.stores().cases.list();
+    return records
+      .filter((r) => (!filter.status || r.status === filter.status) && (!filter.marketplace || r.marketplaceId === filter.marketplace))
+      .map((r) => ({
+        caseId: r.caseId,
+        recallNumber: r.recallNumber,
+        marketplaceId: r.marketplaceId,
+        status: r.status,
+        deadline: r.deadline ?? null,
+        answeredAt: r.answeredAt ?? null,
+        onTime: r.answerOnTime ?? null,
+      }));
+  } finally {
+    await cloud.stop();
+  }
+}
+
+export function printCases(cases: CaseLine[]): void {
+  console.log(['case', 'status', 'deadline', 'answered', 'on time'].join('\t'));
+  for (const c of cases) console.log([c.caseId, c.status, c.deadline ?? '-', c.answeredAt ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'no'].join('\t'));
+  console.log(`${cases.length} cases`);
+}
