@@ -1,6 +1,8 @@
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
+import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
+import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
 
 export interface CaseHistory {
@@ -94,4 +96,27 @@ export function printCases(cases: CaseLine[]): void {
   console.log(['case', 'status', 'deadline', 'answered', 'on time'].join('\t'));
   for (const c of cases) console.log([c.caseId, c.status, c.deadline ?? '-', c.answeredAt ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'no'].join('\t'));
   console.log(`${cases.length} cases`);
+}
+
+/** The scorecard of each marketplace for the cases notified between two agency dates (both included). */
+export async function report(options: { since?: string; until?: string }, dataDir: string): Promise<MarketplaceScore[]> {
+  const period = {
+    since: options.since ? agencyInstant(options.since, 0, 0, 0) : undefined,
+    until: options.until ? new Date(endOfAgencyDay(options.until).getTime() + 1000) : undefined,
+  };
+  if (period.since && period.until && period.since >= period.until) throw new Error('--since must be before --until');
+  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
+  try {
+    return scorecard(await cloud.stores().cases.list(), period);
+  } finally {
+    await cloud.stop();
+  }
+}
+
+export function printReport(scores: MarketplaceScore[]): void {
+  const cell = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
+  console.log(['marketplace', 'notified', 'answered', 'on time', 'median h', 'p90 h', 'overdue now', 'expired', 'disputed'].join('\t'));
+  for (const s of scores) {
+    console.log([s.marketplaceId, s.notified, s.answered, `${s.onTime} (${cell(s.onTimePct, '%')})`, cell(s.medianHoursToAnswer), cell(s.p90HoursToAnswer), s.overdueNow, s.expired, s.disputed].join('\t'));
+  }
 }

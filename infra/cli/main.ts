@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
-import { caseHistory, listCases, printCases, printHistory } from './history.ts';
+import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
 import { readJsonFile } from './files.ts';
 import { ingestFile, ingestFromApi } from './ingest.ts';
 import { printReports, simulate } from './simulate.ts';
@@ -158,6 +158,19 @@ program
     const cases = await listCases(options, options.dataDir);
     if (options.json) process.stdout.write(`${JSON.stringify({ cases })}\n`);
     else printCases(cases);
+  });
+
+program
+  .command('report')
+  .description('the scorecard of each marketplace: answered, on time, hours to answer, overdue now, expired, disputed')
+  .option('--since <date>', 'cases notified on or after this date (YYYY-MM-DD, agency time)', isoDate)
+  .option('--until <date>', 'and on or before this date', isoDate)
+  .option('--json', 'print exactly one JSON object: {"marketplaces": [...]}')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (options: { since?: string; until?: string; json?: boolean; dataDir: string }) => {
+    const marketplaces = await report(options, options.dataDir);
+    if (options.json) process.stdout.write(`${JSON.stringify({ marketplaces })}\n`);
+    else printReport(marketplaces);
   });
 
 program

@@ -66,5 +66,17 @@ describe('npm run cli -- simulate', () => {
     const bazaarly = JSON.parse((await cli('cases', '--marketplace', 'bazaarly')).stdout) as { cases: { marketplaceId: string }[] };
     expect(bazaarly.cases).toHaveLength(3);
     expect(bazaarly.cases.every((c) => c.marketplaceId === 'bazaarly')).toBe(true);
+    // The scorecard, recounted from the cases the simulation printed.
+    const scores = JSON.parse((await cli('report', '--since', '2026-12-01', '--until', '2026-12-31')).stdout) as { marketplaces: Record<string, unknown>[] };
+    for (const m of ['alimart', 'bazaarly']) {
+      const mine = output.cases.filter((c) => c.marketplaceId === m);
+      expect(scores.marketplaces.find((s) => s.marketplaceId === m)).toMatchObject({
+        notified: mine.length,
+        answered: mine.filter((c) => c.respondedAt !== null).length,
+        onTime: mine.filter((c) => c.onTime === true).length,
+        expired: mine.filter((c) => c.status === 'EXPIRED').length,
+        overdueNow: 0,
+      });
+    }
   }, 180_000);
 });
