@@ -3,7 +3,7 @@ import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts
 import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
-import { LocalCloud } from '../local-cloud/local-cloud.ts';
+import { withStoredCloud } from './files.ts';
 
 export interface CaseHistory {
   caseId: string;
@@ -28,9 +28,9 @@ async function executionEvents(sfn: SFNClient, executionArn: string): Promise<Hi
 
 /** A case's audit log and its execution history, from the state a run left in `dataDir`. */
 export async function caseHistory(caseId: string, dataDir: string): Promise<CaseHistory> {
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
-  const sfn = new SFNClient(cloud.clientConfig('sfn'));
-  try {
+  return withStoredCloud(dataDir, async (cloud) => {
+    const sfn = new SFNClient(cloud.clientConfig('sfn'));
+    try {
     const record = await cloud.caseRecord(caseId);
     if (!record) throw new Error(`there is no case ${caseId} in ${dataDir}`);
     const events = await executionEvents(sfn, record.executionId);
@@ -46,10 +46,10 @@ export async function caseHistory(caseId: string, dataDir: string): Promise<Case
         state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? null,
       })),
     };
-  } finally {
-    sfn.destroy();
-    await cloud.stop();
-  }
+    } finally {
+      sfn.destroy();
+    }
+  });
 }
 
 export function printHistory(history: CaseHistory): void {
@@ -73,8 +73,7 @@ export interface CaseLine {
 /** The cases of a run, optionally of one status and one marketplace, in case id order. */
 export async function listCases(filter: { status?: string; marketplace?: string }, dataDir: string): Promise<CaseLine[]> {
   if (filter.status && !CASE_STATUSES.includes(filter.status as CaseStatus)) throw new Error(`--status must be one of ${CASE_STATUSES.join(', ')}`);
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
-  try {
+  return withStoredCloud(dataDir, async (cloud) => {
     const records: CaseRecord[] = await cloud.stores().cases.list();
     return records
       .filter((r) => (!filter.status || r.status === filter.status) && (!filter.marketplace || r.marketplaceId === filter.marketplace))
@@ -87,9 +86,7 @@ export async function listCases(filter: { status?: string; marketplace?: string 
         answeredAt: r.answeredAt ?? null,
         onTime: r.answerOnTime ?? null,
       }));
-  } finally {
-    await cloud.stop();
-  }
+  });
 }
 
 export function printCases(cases: CaseLine[]): void {
@@ -105,12 +102,7 @@ export async function report(options: { since?: string; until?: string }, dataDi
     until: options.until ? new Date(endOfAgencyDay(options.until).getTime() + 1000) : undefined,
   };
   if (period.since && period.until && period.since >= period.until) throw new Error('--since must be before --until');
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
-  try {
-    return scorecard(await cloud.stores().cases.list(), period);
-  } finally {
-    await cloud.stop();
-  }
+  return withStoredCloud(dataDir, async (cloud) => scorecard(await cloud.stores().cases.list(), period));
 }
 
 export function printReport(scores: MarketplaceScore[]): void {

@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
-import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
-import { readJsonFile } from './files.ts';
+import { readJsonFile, withStoredCloud } from './files.ts';
 import { ingestFile, ingestFromApi } from './ingest.ts';
 import { printReports, simulate } from './simulate.ts';
 import { start } from './start.ts';
@@ -86,16 +85,6 @@ program
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else for (const w of result.windows) console.log(`${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`);
   });
-
-/** The local cloud's tables over a data directory (no functions), for a command that reads or writes them, stopped after. */
-async function withStoredCloud(dataDir: string, work: (cloud: LocalCloud) => Promise<void>): Promise<void> {
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
-  try {
-    await work(cloud);
-  } finally {
-    await cloud.stop();
-  }
-}
 
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
 marketplaces
