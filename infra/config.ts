@@ -27,6 +27,8 @@ export const appConfigSchema = z.object({
   overdueAlarmWorkingDays: workingDays.default(5),
   /** The ladder of marketplaces whose entry leaves numbers out. */
   defaultPolicy: policySchema,
+  /** Whether the morning digest is sent on a day with nothing to report. */
+  digestWhenEmpty: z.boolean().default(false),
   /** When the scheduled work runs, in America/New_York. */
   schedules: z
     .object({
@@ -34,6 +36,8 @@ export const appConfigSchema = z.object({
       weeklyRescan: scheduleExpression.default('cron(0 5 ? * SAT *)'),
       startSweep: scheduleExpression.default('rate(15 minutes)'),
       overdueCheck: scheduleExpression.default('cron(0 7 ? * MON-FRI *)'),
+      digest: scheduleExpression.default('cron(0 8 ? * MON-FRI *)'),
+      monthlyReport: scheduleExpression.default('cron(0 8 1 * ? *)'),
     })
     .prefault({}),
   /** The region to deploy to; the CLI's environment (AWS_REGION, profile) otherwise. */

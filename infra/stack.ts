@@ -22,6 +22,7 @@ import { planCasesEnv } from '#functions/plan-cases/env.ts';
 import { recordAnswerEnv } from '#functions/record-answer/env.ts';
 import { respondEnv } from '#functions/respond/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
+import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from './config.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { HandlerFunction } from './constructs/handler-function.ts';
@@ -55,7 +56,8 @@ export type FunctionRole =
   | 'answerApi'
   | 'mailEvents'
   | 'workflowFailed'
-  | 'overdueCheck';
+  | 'overdueCheck'
+  | 'staffReports';
 
 export class RecallGuardStack extends Stack {
   readonly functions: Record<FunctionRole, NodejsFunction>;
@@ -178,7 +180,32 @@ export class RecallGuardStack extends Stack {
       asynchronous: true,
     });
     tables.cases.grantReadData(overdueCheck);
-    new Schedules(this, 'Schedules', { pullRecalls, startWorkflows, overdueCheck, expressions: config.schedules });
+    const staffReports = new HandlerFunction(this, 'StaffReports', {
+      name: 'staff-reports',
+      environmentSchema: staffReportsEnv,
+      environment: {
+        CASES_TABLE: tables.cases.tableName,
+        RECALLS_TABLE: tables.recalls.tableName,
+        MARKETPLACES_TABLE: tables.marketplaces.tableName,
+        AGENCY_NAME: config.agencyName,
+        SENDER_EMAIL: config.senderEmail,
+        SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+        STAFF_EMAILS: config.staffEmails.join(','),
+        CASE_URL_TEMPLATE: caseMailEnv.CASE_URL_TEMPLATE,
+        // The console lists the case workflow's executions; it cannot filter by marketplace or status.
+        CASE_LIST_URL_TEMPLATE: `https://${Aws.REGION}.console.aws.amazon.com/states/home?region=${Aws.REGION}#/statemachines/view/${caseWorkflow.stateMachine.stateMachineArn}`,
+        CLOSURE_DAYS: config.closureDays.join(','),
+        DIGEST_WHEN_EMPTY: String(config.digestWhenEmpty),
+      },
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      asynchronous: true,
+    });
+    tables.cases.grantReadData(staffReports);
+    tables.recalls.grantReadData(staffReports);
+    tables.marketplaces.grantReadData(staffReports);
+    mail.identity.grantSendEmail(staffReports);
+    new Schedules(this, 'Schedules', { pullRecalls, startWorkflows, overdueCheck, staffReports, expressions: config.schedules });
 
     // Each function gets what it uses and nothing more.
     for (const fn of [ingest, pullRecalls]) {
@@ -222,7 +249,7 @@ export class RecallGuardStack extends Stack {
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed, overdueCheck };
+    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed, overdueCheck, staffReports };
     this.operations = new Operations(this, 'Operations', {
       opsEmails: config.opsEmails ?? config.staffEmails,
       functions: this.functions,

@@ -1,8 +1,9 @@
-import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
 import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
+import { executionEvents, type ExecutionEvent } from '../execution-history.ts';
 import { withStoredCloud } from './files.ts';
 
 export interface CaseHistory {
@@ -11,19 +12,7 @@ export interface CaseHistory {
   executionArn: string;
   audit: AuditEntry[];
   /** The execution's history as the Step Functions API returns it (task tokens never appear in it). */
-  execution: { id: number; type: string; timestamp: string; state: string | null }[];
-}
-
-/** Every event of an execution, page by page, through the Step Functions API. */
-async function executionEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
+  execution: ExecutionEvent[];
 }
 
 /** A case's audit log and its execution history, from the state a run left in `dataDir`. */
@@ -31,21 +20,15 @@ export async function caseHistory(caseId: string, dataDir: string): Promise<Case
   return withStoredCloud(dataDir, async (cloud) => {
     const sfn = new SFNClient(cloud.clientConfig('sfn'));
     try {
-    const record = await cloud.caseRecord(caseId);
-    if (!record) throw new Error(`there is no case ${caseId} in ${dataDir}`);
-    const events = await executionEvents(sfn, record.executionId);
-    return {
-      caseId,
-      status: record.status,
-      executionArn: record.executionId,
-      audit: await cloud.stores().audit.list(caseId),
-      execution: events.map((e) => ({
-        id: Number(e.id),
-        type: String(e.type),
-        timestamp: e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp),
-        state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? null,
-      })),
-    };
+      const record = await cloud.caseRecord(caseId);
+      if (!record) throw new Error(`there is no case ${caseId} in ${dataDir}`);
+      return {
+        caseId,
+        status: record.status,
+        executionArn: record.executionId,
+        audit: await cloud.stores().audit.list(caseId),
+        execution: await executionEvents(sfn, record.executionId),
+      };
     } finally {
       sfn.destroy();
     }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
+import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
 import { readJsonFile, withStoredCloud } from './files.ts';
 import { ingestFile, ingestFromApi } from './ingest.ts';
@@ -48,9 +49,10 @@ program
   .requiredOption('--marketplaces <file>', 'the marketplaces (JSON array)')
   .option('--responses <file>', 'scripted answers: [{"recallNumber", "marketplaceId", "action", "at"}]')
   .option('--start <iso>', 'when virtual time starts (default: now)')
+  .option('--until <iso>', 'stop virtual time here, with the workflows where they stand (default: run every one to its end)')
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
   .option('--data-dir <dir>', 'where the final state is kept', '.recallguard')
-  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; json?: boolean; dataDir: string }) => {
+  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; until?: string; json?: boolean; dataDir: string }) => {
     const reports = await simulate({ ...options, json: Boolean(options.json) });
     if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
     else printReports(reports);
@@ -160,6 +162,17 @@ program
     const marketplaces = await report(options, options.dataDir);
     if (options.json) process.stdout.write(`${JSON.stringify({ marketplaces })}\n`);
     else printReport(marketplaces);
+  });
+
+program
+  .command('digest')
+  .description("build today's staff digest now and send it through the local SES: overdue, due today, decisions waiting, bounced notices")
+  .option('--json', 'print exactly one JSON object: {"sent", "messageId", "digest"}')
+  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .action(async (options: { json?: boolean; dataDir: string }) => {
+    const result = await digestNow(options.dataDir);
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else printDigest(result);
   });
 
 program

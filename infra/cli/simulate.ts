@@ -8,16 +8,19 @@ export interface SimulateOptions {
   marketplaces: string;
   responses?: string;
   start?: string;
+  until?: string;
   json: boolean;
   dataDir: string;
 }
 
 /** What a simulation leaves in the data directory; only these are cleared before a new one. */
-const STATE = ['dynamodb', 'executions.json', 'secrets.json'];
+const STATE = ['dynamodb', 'executions.json', 'secrets.json', 'clock.json'];
 
 export async function simulate(options: SimulateOptions): Promise<CaseReport[]> {
   const start = options.start ? new Date(options.start) : new Date();
   if (Number.isNaN(start.getTime())) throw new Error(`--start must be an ISO 8601 date and time, got ${options.start}`);
+  const until = options.until ? new Date(options.until) : undefined;
+  if (until && (Number.isNaN(until.getTime()) || until <= start)) throw new Error(`--until must be an ISO 8601 date and time after the start, got ${options.until}`);
   const recalls = await readJsonFile(options.recalls, 'recalls');
   if (!Array.isArray(recalls)) throw new Error(`the recalls file ${options.recalls} must hold a JSON array of CPSC Recalls API records`);
   const marketplaces = await readJsonFile(options.marketplaces, 'marketplaces');
@@ -27,7 +30,7 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
   const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false });
   try {
-    await runSimulation(cloud, { recalls, marketplaces, responses });
+    await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
     return await caseReports(cloud);
   } finally {
     await cloud.stop();

@@ -10,14 +10,15 @@ import type { AppConfig } from '../config.ts';
 /**
  * EventBridge Scheduler, in America/New_York: the daily pull (the function skips federal
  * holidays and closure days itself), the weekly wide re-scan, the sweep that starts any
- * recall's workflow whose start failed, and the daily count of cases overdue too long.
+ * recall's workflow whose start failed, the daily count of cases overdue too long, the staff's
+ * morning digest (the function skips holidays) and the monthly scorecard.
  * Events Scheduler cannot deliver go to the target function's dead-letter queue.
  */
 export class Schedules extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { pullRecalls: LambdaFunction; startWorkflows: LambdaFunction; overdueCheck: LambdaFunction; expressions: AppConfig['schedules'] },
+    props: { pullRecalls: LambdaFunction; startWorkflows: LambdaFunction; overdueCheck: LambdaFunction; staffReports: LambdaFunction; expressions: AppConfig['schedules'] },
   ) {
     super(scope, id);
     const newYork = TimeZone.AMERICA_NEW_YORK;
@@ -45,6 +46,16 @@ export class Schedules extends Construct {
       description: 'Count the cases overdue beyond the configured working days (an alarm watches the count)',
       schedule: at(props.expressions.overdueCheck),
       target: target(props.overdueCheck, {}, Duration.hours(6)),
+    });
+    new Schedule(this, 'Digest', {
+      description: 'Email staff the overdue and due-today cases, decisions waiting and bounced notices, every working morning',
+      schedule: at(props.expressions.digest),
+      target: target(props.staffReports, { report: 'digest' }, Duration.hours(2)),
+    });
+    new Schedule(this, 'MonthlyReport', {
+      description: "Email staff the last month's marketplace scorecard with its chart",
+      schedule: at(props.expressions.monthlyReport),
+      target: target(props.staffReports, { report: 'monthly' }, Duration.hours(24)),
     });
     // After the targets: their grants create the role's policy.
     NagSuppressions.addResourceSuppressions(

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Worker } from 'node:worker_threads';
+import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces, type Marketplace, type Policy } from '#shared/marketplace.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
@@ -16,6 +18,7 @@ import { IngestState } from '#shared/store/ingest-state.ts';
 import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
 import { QuarantineStore } from '#shared/store/quarantine-store.ts';
 import { DynamoRecallStore } from '#shared/store/recall-store.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
 import { buildApp, STACK_NAME } from '../app.ts';
 import type { FunctionRole } from '../stack.ts';
 import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
@@ -25,6 +28,7 @@ import { mailEventRoutes, mailEventsFor, type SentEmail } from './mail-events.ts
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
+import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL, type StaffPageContext } from './staff-page.ts';
 import { TemplateResolver, type Template } from './template.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -41,10 +45,10 @@ export interface LocalCloudOptions {
   functions?: boolean;
   /** `manual`: time jumps when asked (tests, simulate); `scaled`: time runs `rate` times faster (start). */
   clock?: { kind: 'manual' } | { kind: 'scaled'; rate: number };
-  ports?: { inbox?: number; respond?: number };
+  ports?: { inbox?: number; respond?: number; staff?: number };
   /**
-   * Where state is kept across runs: the tables (LevelDB), the link-signing keys, and the
-   * histories of ended executions. Without it everything lives in memory.
+   * Where state is kept across runs: the tables (LevelDB), the link-signing keys, the
+   * executions' histories and the virtual time. Without it everything lives in memory.
    */
   dataDir?: string;
   /** Whether to write what the stack writes at deploy (the marketplaces of cdk.json); default yes. */
@@ -77,7 +81,7 @@ export class LocalCloud {
     readonly caseStateMachineArn: string,
     readonly recallStateMachineArn: string,
     readonly tableNames: Record<'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'ingestState' | 'apiKeys', string>,
-    readonly urls: { inbox: string; respond: string; api: string; aws: string; dynamodb: string },
+    readonly urls: { inbox: string; respond: string; api: string; staff: string; aws: string; dynamodb: string },
     private readonly servers: Server[],
     private readonly emulators: { url: string; stop: () => Promise<void> }[],
     private readonly assemblyDir: string,
@@ -87,7 +91,9 @@ export class LocalCloud {
   ) {}
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-    const clock = new VirtualClock(options.start ?? new Date(), options.clock);
+    // A data directory goes on from the virtual time its last run stopped at.
+    const kept = options.dataDir && !options.start ? await readJson<{ now?: string }>(`${options.dataDir}/clock.json`, {}) : {};
+    const clock = new VirtualClock(options.start ?? (kept.now ? new Date(kept.now) : new Date()), options.clock);
     const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
     await mkdir(assemblyDir, { recursive: true });
     const withFunctions = options.functions ?? true;
@@ -125,6 +131,17 @@ export class LocalCloud {
     const respond = await listen(httpApi(routesOf(resolver, apiId), resolver.ref(apiId), lambda, clock), options.ports?.respond ?? 0);
     servers.push(respond.server);
     const apiEndpoint = `https://${resolver.ref(apiId)}.execute-api.${REGION}.amazonaws.com`;
+    // The staff page stands in for the Step Functions console: links to a case or a list lead to it.
+    const staffContext: { current?: StaffPageContext } = {};
+    const staff = await listen(
+      staffPage(() => {
+        if (!staffContext.current) throw new Error('the staff page is not ready yet');
+        return staffContext.current;
+      }, () => staff.url),
+      options.ports?.staff ?? 0,
+    );
+    servers.push(staff.server);
+    const consoleLinks: Record<string, string> = { CASE_URL_TEMPLATE: `${staff.url}${STAFF_CASE_URL}`, CASE_LIST_URL_TEMPLATE: `${staff.url}${STAFF_LIST_URL}` };
 
     await createTables(resolver, dynamoUrl);
     if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, dynamoUrl);
@@ -150,7 +167,7 @@ export class LocalCloud {
     for (const [id, fn] of withFunctions ? resolver.ofType('AWS::Lambda::Function') : []) {
       const props = fn.Properties!;
       const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
-      const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v).split(apiEndpoint).join(respond.url)]));
+      const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, consoleLinks[k] ?? String(v).split(apiEndpoint).join(respond.url)]));
       const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
       const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
       lambda.register({
@@ -189,13 +206,27 @@ export class LocalCloud {
     };
     const caseStateMachineArn = resolver.arn(logicalId(stack.caseWorkflow.stateMachine));
     const recallStateMachineArn = resolver.arn(logicalId(stack.recallWorkflow.stateMachine));
-    return new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, recallStateMachineArn, tableNames, {
+    const cloud = new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, recallStateMachineArn, tableNames, {
       inbox: inboxUrl,
       respond: `${respond.url}/`,
       api: `${respond.url}/v1`,
+      staff: staff.url,
       aws: aws.url,
       dynamodb: dynamoUrl,
     }, servers, [dynamo, ses], assemblyDir, options.dataDir, stack.config.defaultPolicy);
+    const sfn = new SFNClient(cloud.clientConfig('sfn'));
+    cloud.onStop.push(() => sfn.destroy());
+    staffContext.current = {
+      stores: cloud.stores(),
+      sfn,
+      calendar: new WorkingCalendar(stack.config.closureDays),
+      now: () => clock.date(),
+      authority: stack.config.agencyName,
+      staffEmail: stack.config.staffEmails[0]!,
+      decide: async (input) => (await cloud.invoke('staffDecision', input)) as StaffDecisionResult,
+      settle: () => clock.settle(),
+    };
+    return cloud;
   }
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
@@ -266,13 +297,19 @@ export class LocalCloud {
     return emails;
   }
 
-  /** Keeps the ended executions' histories in the data directory, for the commands that read them. */
+  /** Keeps the executions' histories and the virtual time in the data directory, for the commands that read them. */
   async save(): Promise<void> {
-    if (this.dataDir) await writeFile(`${this.dataDir}/executions.json`, JSON.stringify(this.stepFunctions.snapshot()));
+    if (!this.dataDir) return;
+    await writeFile(`${this.dataDir}/executions.json`, JSON.stringify(this.stepFunctions.snapshot()));
+    await writeFile(`${this.dataDir}/clock.json`, JSON.stringify({ now: this.clock.date().toISOString() }));
   }
+
+  /** Clean-ups of what was opened after the constructor. */
+  private readonly onStop: (() => void)[] = [];
 
   async stop(): Promise<void> {
     await this.save();
+    for (const cleanUp of this.onStop) cleanUp();
     this.clock.stop();
     await this.lambda.stop();
     await Promise.all(this.servers.map(close));

@@ -104,13 +104,14 @@ async function send(links: InboxLinks, response: ScriptedResponse, warn: (messag
 
 /**
  * Runs the whole system in virtual time: the recalls are ingested at the start, each scripted
- * answer is sent at its time, and every workflow runs to its end.
+ * answer is sent at its time, and every workflow runs to its end, or to `until`.
  */
 export async function runSimulation(
   cloud: LocalCloud,
   input: { recalls: unknown[]; marketplaces: unknown; responses: ScriptedResponse[] },
-  warn: (message: string) => void = (m) => console.error(m),
+  options: { until?: Date; warn?: (message: string) => void } = {},
 ): Promise<{ ingest: unknown }> {
+  const warn = options.warn ?? ((m: string) => console.error(m));
   const start = cloud.clock.now();
   const early = input.responses.find((r) => Date.parse(r.at) < start);
   if (early) throw new Error(`the answer for ${early.recallNumber}.${early.marketplaceId} at ${early.at} is before the simulation starts (${new Date(start).toISOString()})`);
@@ -122,7 +123,7 @@ export async function runSimulation(
       send(links, response, warn).catch((error: unknown) => warn(`the answer for ${response.recallNumber}.${response.marketplaceId} failed: ${(error as Error).message}`));
     cloud.clock.setTimeout(() => void cloud.clock.track(post()), Date.parse(response.at) - start);
   }
-  await cloud.clock.run();
+  await cloud.clock.run({ until: options.until });
   return { ingest };
 }
 

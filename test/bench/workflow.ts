@@ -58,7 +58,7 @@ export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): P
         const [recallNumber, marketplaceId] = caseId.split('.') as [string, string];
         return { recallNumber, marketplaceId, action: 'blocked', at: '2026-03-18T15:00:00Z' };
       });
-    await runSimulation(cloud, { recalls: records, marketplaces, responses: [...answered, ...followUps] }, () => undefined);
+    await runSimulation(cloud, { recalls: records, marketplaces, responses: [...answered, ...followUps] }, { warn: () => undefined });
     const wallSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const reports = await caseReports(cloud);

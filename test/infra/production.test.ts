@@ -25,17 +25,23 @@ describe('a deployment a security review can pass', () => {
   });
 
   it('gives every asynchronously invoked function a dead-letter queue, encrypted, TLS only', () => {
-    for (const role of ['mailEvents', 'pullRecalls', 'startWorkflows', 'overdueCheck']) {
+    for (const role of ['mailEvents', 'pullRecalls', 'startWorkflows', 'overdueCheck', 'staffReports']) {
       const queueId = fns[role]!.Properties.DeadLetterConfig?.TargetArn?.['Fn::GetAtt']?.[0];
       expect(queueId, role).toBeDefined();
       expect(resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
     }
     const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(4);
+    expect(schedules).toHaveLength(6);
     for (const schedule of schedules) {
       expect(schedule.Properties.Target.DeadLetterConfig.Arn, schedule.Properties.Description).toBeDefined();
       expect(schedule.Properties.ScheduleExpressionTimezone).toBe('America/New_York');
     }
+    // The staff digest at 08:00 New York time on weekdays (the function skips holidays), the scorecard monthly.
+    const staffReports = schedules.filter((s) => s.Properties.Target.Arn['Fn::GetAtt']?.[0] === idOf(stack.functions.staffReports));
+    expect(staffReports.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)])).toEqual([
+      ['cron(0 8 ? * MON-FRI *)', { report: 'digest' }],
+      ['cron(0 8 1 * ? *)', { report: 'monthly' }],
+    ]);
   });
 
   it('times every function out before its caller gives up', () => {
@@ -79,7 +85,7 @@ describe('a deployment a security review can pass', () => {
     expect(count('AWS/States/ExecutionsTimedOut')).toBe(2);
     expect(count('AWS/Lambda/Errors')).toBe(Object.keys(fns).length);
     expect(count('AWS/Lambda/Throttles')).toBe(Object.keys(fns).length);
-    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(4);
+    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(5);
     expect(count('RecallGuard/NoticesBounced')).toBe(1);
     expect(count('RecallGuard/CasesOverdueBeyondLimit')).toBe(1);
     const filter = Object.values(resources).find((r) => r.Type === 'AWS::Logs::MetricFilter')!;

@@ -428,14 +428,15 @@ export class StepFunctionsService {
     return this.execution(arn).history.events;
   }
 
-  /** The ended executions with their histories, to keep across runs. Running ones cannot be kept. */
+  /**
+   * Every execution with its history, to keep across runs. A running one is kept as it stood:
+   * its history reads, but it does not go on (its timers and tokens are not kept).
+   */
   snapshot(): ExecutionSnapshot[] {
-    return [...this.executions.values()]
-      .filter((e) => e.status !== 'RUNNING')
-      .map(({ stateMachine, history, tokens: _tokens, abort: _abort, ...fields }) => ({ ...fields, stateMachineArn: stateMachine.arn, events: history.events }));
+    return [...this.executions.values()].map(({ stateMachine, history, tokens: _tokens, abort: _abort, ...fields }) => ({ ...fields, stateMachineArn: stateMachine.arn, events: history.events }));
   }
 
-  /** Brings back ended executions from a snapshot; their names stay taken, as in AWS. */
+  /** Brings back executions from a snapshot; their names stay taken, as in AWS. */
   restore(snapshot: ExecutionSnapshot[]): void {
     for (const { stateMachineArn, events, ...fields } of snapshot) {
       const stateMachine = this.machines.get(stateMachineArn);

@@ -1,0 +1,148 @@
+import { CASE_STATUSES, DECISIONS_FOR, type CaseRecord, type Decision } from '#shared/case.ts';
+import { CASE_VIEWS, isOverdue } from '#shared/digest.ts';
+import { formatDeadline } from '#shared/emails/case-emails.ts';
+import { scorecardTable } from '#shared/emails/report-email.ts';
+import { escapeHtml as e } from '#shared/html.ts';
+import { describeAnswer } from '#shared/pages/response-page.ts';
+import { scorecardChart } from '#shared/scorecard-chart.ts';
+import type { MarketplaceScore } from '#shared/scorecard.ts';
+import type { AuditEntry } from '#shared/store/audit-log.ts';
+import type { ExecutionEvent } from '../execution-history.ts';
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.4}header{background:#12355b;color:#fff;padding:.6em 1em}
+header a{color:#fff;margin-right:1.2em}main{padding:1em}table{border-collapse:collapse;font-size:14px}
+th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f5f8}
+.late{color:#a00;font-weight:bold}.error{color:#a00;font-weight:bold}.done{color:#070;font-weight:bold}
+form.filters label,form.period label{margin-right:1em}fieldset{margin:.6em 0;border:1px solid #999}
+textarea{width:30em;max-width:100%}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}
+.timeline td:first-child{white-space:nowrap}pre{margin:0;white-space:pre-wrap;font-size:12px}`;
+
+export function staffLayout(title: string, now: Date, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head>
+<body><header><strong>recallguard staff</strong> &nbsp; <a href="/cases">Cases</a><a href="/cases?status=overdue">Overdue</a><a href="/cases?status=awaiting-decision">Waiting for a decision</a><a href="/scorecard">Scorecard</a><a href="/digest">Today's digest</a>
+<span style="float:right">now ${e(formatDeadline(now))}</span></header><main>${body}</main></body></html>`;
+}
+
+const when = (iso: string | null | undefined) => (iso ? e(iso.slice(0, 16).replace('T', ' ')) : '-');
+
+export interface CaseRow {
+  record: CaseRecord;
+  title: string;
+  marketplaceName: string;
+  workingDaysOverdue: number;
+}
+
+export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES];
+
+export function casesPage(input: { rows: CaseRow[]; shown: number; status: string; marketplace: string; marketplaces: string[]; now: Date }): string {
+  const option = (value: string, selected: string, label = value || 'all') => `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
+  const rows = input.rows.slice(0, input.shown).map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
+    const late = isOverdue(r, input.now);
+    return `<tr><td><a href="/cases/${encodeURIComponent(r.caseId)}">${e(r.caseId)}</a></td><td>${e(title)}</td><td>${e(marketplaceName)}</td><td${late ? ' class="late"' : ''}>${e(r.status)}</td><td>${when(r.deadline)}</td><td>${late ? workingDaysOverdue : ''}</td><td>${when(r.answeredAt)}</td><td>${r.answerOnTime === undefined ? '' : r.answerOnTime ? 'yes' : 'no'}</td></tr>`;
+  });
+  return staffLayout(
+    'Cases',
+    input.now,
+    `<h1>Cases</h1>
+<form class="filters" method="get" action="/cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
+<label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label><button type="submit">Show</button></form>
+<p id="count">${input.rows.length} cases${input.rows.length > input.shown ? `; the first ${input.shown} shown` : ''}.</p>
+<table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (UTC)</th><th>Working days overdue</th><th>Answered (UTC)</th><th>On time</th></tr>${rows.join('')}</table>`,
+  );
+}
+
+const DECISION_LABELS: Record<Decision['decision'], string> = {
+  grant_extension: 'Grant the extension',
+  refuse_extension: 'Refuse the extension',
+  uphold_dispute: 'Uphold the dispute (closes the case)',
+  reject_dispute: 'Reject the dispute',
+  close: 'Close the case',
+};
+
+function decisionForms(record: CaseRecord, staffEmail: string): string {
+  const decisions = DECISIONS_FOR[record.status] ?? [];
+  if (!decisions.length) return '';
+  const forms = decisions.map((d) => {
+    const id = (name: string) => `${d}-${name}`;
+    return `<form method="post" action="/cases/${encodeURIComponent(record.caseId)}/decision"><fieldset><legend>${e(DECISION_LABELS[d])}</legend>
+<input type="hidden" name="decision" value="${d}">
+${d === 'grant_extension' ? `<label for="${id('until')}">Until (the new deadline's day)</label> <input type="date" id="${id('until')}" name="until" value="${e(record.answer?.answer === 'extension' ? record.answer.requestedDate : '')}"><br>` : ''}
+<label for="${id('reason')}">Reason</label><br><textarea id="${id('reason')}" name="reason" rows="2"></textarea><br>
+<label for="${id('by')}">Decided by</label> <input type="email" id="${id('by')}" name="by" value="${e(staffEmail)}">
+<button type="submit">${e(DECISION_LABELS[d])}</button></fieldset></form>`;
+  });
+  return `<h2>Decision</h2>${forms.join('\n')}`;
+}
+
+function auditCell(entry: AuditEntry): string {
+  const { email, ...rest } = entry.detail ?? {};
+  const mail = email as { to?: string[]; subject?: string } | undefined;
+  const detail = Object.keys(rest).length ? `<pre>${e(JSON.stringify(rest))}</pre>` : '';
+  return `<strong>${e(entry.action)}</strong> by ${e(entry.actor)}${mail ? `<br>email to ${e(mail.to?.join(', '))}: ${e(mail.subject)}` : ''}${detail}`;
+}
+
+export function casePage(input: {
+  record: CaseRecord;
+  title: string;
+  recallUrl: string;
+  marketplaceName: string;
+  workingDaysOverdue: number;
+  audit: AuditEntry[];
+  execution: ExecutionEvent[] | { error: string };
+  staffEmail: string;
+  now: Date;
+  message?: { error?: string; done?: string };
+}): string {
+  const r = input.record;
+  const facts: [string, string][] = [
+    ['Status', `<span id="status">${e(r.status)}</span>${isOverdue(r, input.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`],
+    ['Recall', `${e(r.recallNumber)}: <a href="${e(input.recallUrl)}">${e(input.title)}</a>`],
+    ['Marketplace', e(input.marketplaceName)],
+    ['Notice sent', when(r.noticeSentAt)],
+    ['Deadline', r.deadline ? e(formatDeadline(new Date(r.deadline))) : '-'],
+    ...(r.noticeBouncedAt ? ([['Notice bounced', when(r.noticeBouncedAt)]] as [string, string][]) : []),
+    ['Answer', r.answer ? `${e(describeAnswer(r.answer))} (${when(r.answeredAt)}, ${r.answerOnTime ? 'on time' : 'late'})` : '-'],
+    ...(r.previousAnswers ?? []).map((p): [string, string] => ['Earlier answer', `${e(describeAnswer(p.answer))} (${when(p.answeredAt)})`]),
+    ...(r.decision ? ([['Decision', `${e(r.decision.decision)} by ${e(r.decision.by)} (${when(r.decision.decidedAt)})${r.decision.reason ? `: ${e(r.decision.reason)}` : ''}`]] as [string, string][]) : []),
+    ...(r.failure ? ([['Failure', `<span class="error">${e(r.failure.error)}</span>: ${e(r.failure.cause)}`]] as [string, string][]) : []),
+    ['Execution', `<code>${e(r.executionId)}</code>`],
+  ];
+  type Row = { at: string; order: number; audit?: string; event?: string };
+  const rows: Row[] = input.audit.map((a, i) => ({ at: a.at, order: i, audit: auditCell(a) }));
+  if (Array.isArray(input.execution)) {
+    rows.push(...input.execution.map((ev) => ({ at: ev.timestamp, order: ev.id, event: `${e(ev.type)}${ev.state ? ` <strong>${e(ev.state)}</strong>` : ''}` })));
+  }
+  rows.sort((a, b) => a.at.localeCompare(b.at) || Number(Boolean(a.event)) - Number(Boolean(b.event)) || a.order - b.order);
+  const message = input.message?.error
+    ? `<p class="error" role="alert">${e(input.message.error)}</p>`
+    : input.message?.done
+      ? `<p class="done" role="status">${e(input.message.done)}</p>`
+      : '';
+  return staffLayout(
+    `Case ${r.caseId}`,
+    input.now,
+    `<h1>Case ${e(r.caseId)}</h1>${message}
+<dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+${decisionForms(r, input.staffEmail)}
+<h2>Timeline</h2>${Array.isArray(input.execution) ? '' : `<p class="error">The execution history cannot be read: ${e(input.execution.error)}</p>`}
+<table class="timeline" id="timeline"><tr><th>When (UTC)</th><th>Audit log (${input.audit.length})</th><th>Execution history (${Array.isArray(input.execution) ? input.execution.length : 0} events)</th></tr>
+${rows.map((row) => `<tr><td>${e(row.at.slice(0, 19).replace('T', ' '))}</td><td>${row.audit ?? ''}</td><td>${row.event ?? ''}</td></tr>`).join('\n')}</table>`,
+  );
+}
+
+export function scorecardPage(input: { scores: MarketplaceScore[]; since: string; until: string; now: Date; error?: string }): string {
+  const period = input.since || input.until ? `notified ${input.since ? `from ${input.since}` : ''} ${input.until ? `to ${input.until}` : ''}`.trim() : 'all cases';
+  return staffLayout(
+    'Scorecard',
+    input.now,
+    `<h1>Marketplace scorecard</h1>
+<form class="period" method="get" action="/scorecard"><label>From <input type="date" name="since" value="${e(input.since)}"></label><label>To <input type="date" name="until" value="${e(input.until)}"></label><button type="submit">Show</button></form>
+${input.error ? `<p class="error" role="alert">${e(input.error)}</p>` : ''}
+<figure id="chart">${scorecardChart(input.scores, `On time and time to answer, ${period}`)}</figure>
+${scorecardTable(input.scores)}`,
+  );
+}
+
+export function notFoundPage(now: Date, what: string): string {
+  return staffLayout('Not found', now, `<h1>Not found</h1><p>${e(what)}</p><p><a href="/cases">All cases</a></p>`);
+}
