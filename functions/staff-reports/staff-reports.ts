@@ -94,7 +94,7 @@ export async function sendMonthlyReport(event: { month?: string }, deps: StaffRe
   return { report: 'monthly', month, sent: true, messageId, marketplaces: scores };
 }
 
-export function staffReport(event: StaffReportEvent, deps: StaffReportsDeps): Promise<DigestResult | MonthlyResult> {
+export async function staffReport(event: StaffReportEvent, deps: StaffReportsDeps): Promise<DigestResult | MonthlyResult> {
   switch (event?.report) {
     case 'digest':
       return sendDigest(event, deps);
