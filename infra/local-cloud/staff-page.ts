@@ -138,12 +138,13 @@ async function decision(ctx: StaffPageContext, record: CaseRecord, request: Inco
     return send(response, 413, await caseView(ctx, record, now, { error: 'The form is over 64 KB: shorten the reason.' }));
   }
   const kind = form.get('decision') ?? '';
-  const reason = form.get('reason')?.trim();
+  // Empty fields go through as they are: the decision's own schema says what is missing.
+  const reason = form.get('reason') ?? undefined;
   const until = form.get('until')?.trim();
   const result = await ctx.decide({
     caseId: record.caseId,
     by: form.get('by')?.trim() || ctx.staffEmail,
-    decision: { decision: kind, ...(reason ? { reason } : {}), ...(kind === 'grant_extension' ? { until } : {}) },
+    decision: { decision: kind, ...(reason === undefined ? {} : { reason }), ...(kind === 'grant_extension' ? { until } : {}) },
   });
   if (!result.ok) return send(response, 400, await caseView(ctx, record, now, { error: `The decision was refused: ${result.error}` }));
   await ctx.settle();

@@ -7,10 +7,11 @@ import { describeAnswer } from '#shared/pages/response-page.ts';
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
+import { AGENCY_TIME_ZONE } from '#shared/working-days.ts';
 import type { ExecutionEvent } from '../execution-history.ts';
 
-const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.4}header{background:#12355b;color:#fff;padding:.6em 1em}
-header a{color:#fff;margin-right:1.2em}main{padding:1em}table{border-collapse:collapse;font-size:14px}
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.4}header{background:#12355b;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1.2em;align-items:baseline}
+header a{color:#fff}header .now{margin-left:auto;font-size:.9em}main{padding:1em}table{border-collapse:collapse;font-size:14px}
 th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f5f8}
 .late{color:#a00;font-weight:bold}.error{color:#a00;font-weight:bold}.done{color:#070;font-weight:bold}
 form.filters label,form.period label{margin-right:1em}fieldset{margin:.6em 0;border:1px solid #999}
@@ -19,11 +20,13 @@ textarea{width:30em;max-width:100%}dl{display:grid;grid-template-columns:max-con
 
 export function staffLayout(title: string, now: Date, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head>
-<body><header><strong>recallguard staff</strong> &nbsp; <a href="/cases">Cases</a><a href="/cases?status=overdue">Overdue</a><a href="/cases?status=awaiting-decision">Waiting for a decision</a><a href="/scorecard">Scorecard</a><a href="/digest">Today's digest</a>
-<span style="float:right">now ${e(formatDeadline(now))}</span></header><main>${body}</main></body></html>`;
+<body><header><strong>recallguard staff</strong><a href="/cases">Cases</a><a href="/cases?status=overdue">Overdue</a><a href="/cases?status=awaiting-decision">Waiting for a decision</a><a href="/scorecard">Scorecard</a><a href="/digest">Today's digest</a>
+<span class="now">now ${e(formatDeadline(now))}</span></header><main>${body}</main></body></html>`;
 }
 
-const when = (iso: string | null | undefined) => (iso ? e(iso.slice(0, 16).replace('T', ' ')) : '-');
+const eastern = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
+/** Times as staff read them: the agency's wall clock. */
+const when = (iso: string | null | undefined) => (iso ? e(eastern.format(new Date(iso))) : '-');
 
 export interface CaseRow {
   record: CaseRecord;
@@ -47,7 +50,7 @@ export function casesPage(input: { rows: CaseRow[]; shown: number; status: strin
 <form class="filters" method="get" action="/cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
 <label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label><button type="submit">Show</button></form>
 <p id="count">${input.rows.length} cases${input.rows.length > input.shown ? `; the first ${input.shown} shown` : ''}.</p>
-<table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (UTC)</th><th>Working days overdue</th><th>Answered (UTC)</th><th>On time</th></tr>${rows.join('')}</table>`,
+<table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (Eastern)</th><th>Working days overdue</th><th>Answered (Eastern)</th><th>On time</th></tr>${rows.join('')}</table>`,
   );
 }
 
