@@ -32,10 +32,11 @@ program
   .option('--speed <factor>', 'how much faster than real time virtual time runs', positive, 600)
   .option('--inbox-port <port>', 'port of the local SES and its inbox', port, 8005)
   .option('--respond-port <port>', 'port of the response pages', port, 8010)
+  .option('--staff-port <port>', 'port of the staff page', port, 8015)
   .option('--json', 'print one line of JSON with the URLs once everything is up')
   .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
   .option('--logs', "print the functions' JSON log lines as they come")
-  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; json?: boolean; dataDir?: string; logs?: boolean }) => {
+  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; staffPort: number; json?: boolean; dataDir?: string; logs?: boolean }) => {
     const cloud = await start({ ...options, json: Boolean(options.json) });
     const stop = () => void cloud.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

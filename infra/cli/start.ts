@@ -11,6 +11,7 @@ export interface StartOptions {
   speed: number;
   inboxPort: number;
   respondPort: number;
+  staffPort: number;
   json: boolean;
   dataDir?: string;
   logs?: boolean;
@@ -22,7 +23,9 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   const emit = options.json ? (event: Record<string, unknown>) => console.log(JSON.stringify(event)) : () => undefined;
   const cloud = await LocalCloud.start({
     clock: { kind: 'scaled', rate: options.speed },
-    ports: { inbox: options.inboxPort, respond: options.respondPort },
+    ports: { inbox: options.inboxPort, respond: options.respondPort, staff: options.staffPort },
+    // The schedules run on virtual time, but the CPSC pull: this demo ingests its own recalls.
+    schedules: { except: ['pullRecalls'] },
     // A marketplaces file given here replaces the ones cdk.json deploys.
     deployTimeWrites: !options.marketplaces,
     dataDir: options.dataDir,
@@ -55,14 +58,15 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   for (const m of marketplaces) apiKeys[m.id] = (await cloud.stores().apiKeys.issue(m.id, cloud.clock.date())).key;
 
   if (options.json) {
-    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, api: cloud.urls.api, cases, apiKeys }));
+    console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, api: cloud.urls.api, staff: cloud.urls.staff, cases, apiKeys }));
     return cloud;
   }
   say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);
   say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
   say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
   say(`  JSON API for bulk answers:     ${cloud.urls.api}/cases (x-api-key from \`npm run cli -- marketplaces key ID\`; ${cloud.urls.api}/openapi.json)`);
-  say(`  virtual now:                   ${stamp()} UTC`);
+  say(`  staff page (cases, decisions, scorecard, digest): ${cloud.urls.staff}/`);
+  say(`  virtual now:                   ${stamp()} UTC; the staff digest goes out at 08:00 New York time on working days`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   say(
     `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.quarantined.length} quarantined; ${cases} cases started.`,

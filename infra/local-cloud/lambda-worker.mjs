@@ -3,23 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { installVirtualDate } from './virtual-date.mjs';
 
 const { bundleFile, handlerExport, functionName, timeoutMs, memoryMb, clockBuffer } = workerData;
-const clock = new Float64Array(clockBuffer);
-const SystemDate = globalThis.Date;
-const systemNow = SystemDate.now.bind(SystemDate);
-const virtualNow = () => clock[1] + (systemNow() - clock[2]) * clock[0];
-
-class VirtualDate extends SystemDate {
-  constructor(...args) {
-    if (args.length === 0) super(virtualNow());
-    else super(...args);
-  }
-  static now() {
-    return virtualNow();
-  }
-}
-globalThis.Date = VirtualDate;
+const systemNow = installVirtualDate(clockBuffer);
 
 const loaded = import(pathToFileURL(bundleFile).href).then((module) => {
   const handler = module[handlerExport];

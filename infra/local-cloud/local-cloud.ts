@@ -28,6 +28,7 @@ import { mailEventRoutes, mailEventsFor, type SentEmail } from './mail-events.ts
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
+import { LocalScheduler, schedulesOf } from './scheduler.ts';
 import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL, type StaffPageContext } from './staff-page.ts';
 import { TemplateResolver, type Template } from './template.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -53,6 +54,11 @@ export interface LocalCloudOptions {
   dataDir?: string;
   /** Whether to write what the stack writes at deploy (the marketplaces of cdk.json); default yes. */
   deployTimeWrites?: boolean;
+  /**
+   * Run the stack's EventBridge Scheduler schedules on the virtual clock, but for those that
+   * invoke the `except` functions. Off by default: tests and simulations invoke what they need.
+   */
+  schedules?: { except?: FunctionRole[] };
 }
 
 export interface Email {
@@ -61,6 +67,7 @@ export interface Email {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** When SES took it, in seconds since the epoch of the local cloud's clock. */
   at: number;
 }
 
@@ -108,7 +115,7 @@ export class LocalCloud {
     const dynamoUrl = dynamo.url;
     let publishMailEvents: (sent: SentEmail) => void = () => undefined;
     const onSesMessage = (message: { sent?: SentEmail }) => message.sent && publishMailEvents(message.sent);
-    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0 }, onSesMessage).catch((error: Error) => {
+    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0, clockBuffer: clock.buffer }, onSesMessage).catch((error: Error) => {
       throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
     });
     const inboxUrl = ses.url;
@@ -216,6 +223,16 @@ export class LocalCloud {
     }, servers, [dynamo, ses], assemblyDir, options.dataDir, stack.config.defaultPolicy);
     const sfn = new SFNClient(cloud.clientConfig('sfn'));
     cloud.onStop.push(() => sfn.destroy());
+    if (options.schedules && withFunctions) {
+      const skipped = new Set((options.schedules.except ?? []).map((role) => functionNames[role]));
+      const scheduler = new LocalScheduler(
+        clock,
+        (name, input) => lambda.invoke(name, input),
+        (schedule, error) => console.error(`[scheduler] ${schedule.description}: ${error.message}`),
+      );
+      scheduler.start(schedulesOf(resolver).filter((s) => !skipped.has(s.functionName)));
+      cloud.onStop.push(() => scheduler.stop());
+    }
     staffContext.current = {
       stores: cloud.stores(),
       sfn,

@@ -4,6 +4,10 @@
 import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import sesModule from 'aws-ses-v2-local';
+import { installVirtualDate } from './virtual-date.mjs';
+
+// The inbox dates each email by the local cloud's clock.
+installVirtualDate(workerData.clockBuffer);
 
 // A CommonJS package with a default export: loaders disagree on whether it is unwrapped.
 const start = typeof sesModule === 'function' ? sesModule : sesModule.default;
