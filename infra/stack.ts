@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -250,6 +250,16 @@ export class RecallGuardStack extends Stack {
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
     this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed, overdueCheck, staffReports };
+    // What staff tools need from a deployment (npx cdk deploy --outputs-file F; the CLI's --aws F).
+    const outputs: Record<string, string> = {
+      CasesTable: tables.cases.tableName,
+      AuditTable: tables.audit.tableName,
+      CaseStateMachine: caseWorkflow.stateMachine.stateMachineArn,
+      StaffDecisionFunction: staffDecision.functionName,
+      StaffReportsFunction: staffReports.functionName,
+      ResponseApiUrl: api.baseUrl,
+    };
+    for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
     this.operations = new Operations(this, 'Operations', {
       opsEmails: config.opsEmails ?? config.staffEmails,
       functions: this.functions,

@@ -1,10 +1,9 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
 import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
 import { executionEvents, type ExecutionEvent } from '../execution-history.ts';
-import { withStoredCloud } from './files.ts';
+import { withCaseTables, type CaseSource } from './case-tables.ts';
 
 export interface CaseHistory {
   caseId: string;
@@ -15,23 +14,18 @@ export interface CaseHistory {
   execution: ExecutionEvent[];
 }
 
-/** A case's audit log and its execution history, from the state a run left in `dataDir`. */
-export async function caseHistory(caseId: string, dataDir: string): Promise<CaseHistory> {
-  return withStoredCloud(dataDir, async (cloud) => {
-    const sfn = new SFNClient(cloud.clientConfig('sfn'));
-    try {
-      const record = await cloud.caseRecord(caseId);
-      if (!record) throw new Error(`there is no case ${caseId} in ${dataDir}`);
-      return {
-        caseId,
-        status: record.status,
-        executionArn: record.executionId,
-        audit: await cloud.stores().audit.list(caseId),
-        execution: await executionEvents(sfn, record.executionId),
-      };
-    } finally {
-      sfn.destroy();
-    }
+/** A case's audit log and its execution history, read through the DynamoDB and Step Functions APIs. */
+export async function caseHistory(caseId: string, source: CaseSource): Promise<CaseHistory> {
+  return withCaseTables(source, async ({ cases, audit, sfn, name }) => {
+    const record = await cases.get(caseId);
+    if (!record) throw new Error(`there is no case ${caseId} in ${name}`);
+    return {
+      caseId,
+      status: record.status,
+      executionArn: record.executionId,
+      audit: await audit.list(caseId),
+      execution: await executionEvents(sfn, record.executionId),
+    };
   });
 }
 
@@ -54,10 +48,10 @@ export interface CaseLine {
 }
 
 /** The cases of a run, optionally of one status and one marketplace, in case id order. */
-export async function listCases(filter: { status?: string; marketplace?: string }, dataDir: string): Promise<CaseLine[]> {
+export async function listCases(filter: { status?: string; marketplace?: string }, source: CaseSource): Promise<CaseLine[]> {
   if (filter.status && !CASE_STATUSES.includes(filter.status as CaseStatus)) throw new Error(`--status must be one of ${CASE_STATUSES.join(', ')}`);
-  return withStoredCloud(dataDir, async (cloud) => {
-    const records: CaseRecord[] = await cloud.stores().cases.list();
+  return withCaseTables(source, async ({ cases }) => {
+    const records: CaseRecord[] = await cases.list();
     return records
       .filter((r) => (!filter.status || r.status === filter.status) && (!filter.marketplace || r.marketplaceId === filter.marketplace))
       .map((r) => ({
@@ -79,13 +73,13 @@ export function printCases(cases: CaseLine[]): void {
 }
 
 /** The scorecard of each marketplace for the cases notified between two agency dates (both included). */
-export async function report(options: { since?: string; until?: string }, dataDir: string): Promise<MarketplaceScore[]> {
+export async function report(options: { since?: string; until?: string }, source: CaseSource): Promise<MarketplaceScore[]> {
   const period = {
     since: options.since ? agencyInstant(options.since, 0, 0, 0) : undefined,
     until: options.until ? new Date(endOfAgencyDay(options.until).getTime() + 1000) : undefined,
   };
   if (period.since && period.until && period.since >= period.until) throw new Error('--since must be before --until');
-  return withStoredCloud(dataDir, async (cloud) => scorecard(await cloud.stores().cases.list(), period));
+  return withCaseTables(source, async ({ cases }) => scorecard(await cases.list(), period));
 }
 
 export function printReport(scores: MarketplaceScore[]): void {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
+import type { CaseSource } from './case-tables.ts';
 import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
 import { readJsonFile, withStoredCloud } from './files.ts';
@@ -21,6 +22,9 @@ const port = (value: string) => {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port from 0 to 65535');
   return n;
 };
+
+/** A deployed stack when --aws names its outputs file; the data directory otherwise. */
+const sourceOf = (options: { dataDir: string; aws?: string }): CaseSource => (options.aws ? { awsOutputs: options.aws } : { dataDir: options.dataDir });
 
 const program = new Command('recallguard').description('Keeps recalled products off online marketplaces.').showHelpAfterError();
 
@@ -133,8 +137,9 @@ program
   .description("a case's audit log and its Step Functions execution history (read through the Step Functions API)")
   .option('--json', 'print exactly one JSON object: {"caseId", "status", "executionArn", "audit", "execution"}')
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (caseId: string, options: { json?: boolean; dataDir: string }) => {
-    const history = await caseHistory(caseId, options.dataDir);
+  .option('--aws <outputs-file>', 'read the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)')
+  .action(async (caseId: string, options: { json?: boolean; dataDir: string; aws?: string }) => {
+    const history = await caseHistory(caseId, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(history)}\n`);
     else printHistory(history);
   });
@@ -146,8 +151,9 @@ program
   .option('--marketplace <id>', "only this marketplace's cases")
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (options: { status?: string; marketplace?: string; json?: boolean; dataDir: string }) => {
-    const cases = await listCases(options, options.dataDir);
+  .option('--aws <outputs-file>', 'read the deployed stack instead (see history)')
+  .action(async (options: { status?: string; marketplace?: string; json?: boolean; dataDir: string; aws?: string }) => {
+    const cases = await listCases(options, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify({ cases })}\n`);
     else printCases(cases);
   });
@@ -159,8 +165,9 @@ program
   .option('--until <date>', 'and on or before this date', isoDate)
   .option('--json', 'print exactly one JSON object: {"marketplaces": [...]}')
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (options: { since?: string; until?: string; json?: boolean; dataDir: string }) => {
-    const marketplaces = await report(options, options.dataDir);
+  .option('--aws <outputs-file>', 'read the deployed stack instead (see history)')
+  .action(async (options: { since?: string; until?: string; json?: boolean; dataDir: string; aws?: string }) => {
+    const marketplaces = await report(options, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify({ marketplaces })}\n`);
     else printReport(marketplaces);
   });

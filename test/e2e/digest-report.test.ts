@@ -87,15 +87,34 @@ describe('the digest and the scorecard after a simulation', () => {
     const now = new Date(DIGEST_AT);
     const cloud = await LocalCloud.start({ dataDir: state, deployTimeWrites: false, functions: false });
     const cases: { caseId: string; marketplaceId: string; log: ReturnType<typeof fromAuditLog> }[] = [];
+    const ids = (pick: (c: (typeof cases)[number]) => boolean) => cases.filter(pick).map((c) => c.caseId).sort();
     try {
       expect(cloud.clock.date().toISOString()).toBe(now.toISOString());
       for (const r of RECALLS) {
         for (const m of MARKETPLACES) cases.push({ caseId: `${r}.${m.id}`, marketplaceId: m.id, log: fromAuditLog(await cloud.stores().audit.list(`${r}.${m.id}`), now) });
       }
+
+      // The same commands read a deployed stack through the AWS APIs: here pointed at this cloud's endpoints.
+      await writeFile(`${dir}/outputs.json`, JSON.stringify({ RecallGuard: { CasesTable: cloud.tableNames.cases, AuditTable: cloud.tableNames.audit } }));
+      const aws = (...args: string[]) =>
+        run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', `${dir}/outputs.json`, '--json'], {
+          cwd: ROOT,
+          env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb, AWS_ENDPOINT_URL_SFN: cloud.urls.aws },
+        });
+      const history = JSON.parse((await aws('history', '26580.silent')).stdout) as { status: string; audit: { action: string }[]; execution: { type: string; state: string | null }[] };
+      expect(history.status).toBe('OVERDUE');
+      expect(history.audit.map((e) => e.action)).toEqual(['NOTICE_SENT', 'REMINDER_SENT', 'ESCALATED']);
+      expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'SendReminder', 'AwaitAnswer', 'Escalate', 'AwaitAnswer']);
+      const overdue = JSON.parse((await aws('cases', '--status', 'OVERDUE')).stdout) as { cases: { caseId: string }[] };
+      expect(overdue.cases.map((c) => c.caseId)).toEqual(ids((c) => c.log.escalated));
+      await writeFile(`${dir}/bad-outputs.json`, '{}');
+      expect(JSON.parse((await aws('report', '--since', '2026-12-01', '--until', '2026-12-31')).stdout)).toEqual({ marketplaces: scores });
+      await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'history', '26580.silent', '--aws', `${dir}/bad-outputs.json`], { cwd: ROOT })).rejects.toMatchObject({
+        stderr: expect.stringContaining(`bad-outputs.json has no RecallGuard.CasesTable and RecallGuard.AuditTable: write it with npx cdk deploy --outputs-file`),
+      });
     } finally {
       await cloud.stop();
     }
-    const ids = (pick: (c: (typeof cases)[number]) => boolean) => cases.filter(pick).map((c) => c.caseId).sort();
 
     // The digest.
     const { digest } = sent;
