@@ -22,41 +22,24 @@ export class Schedules extends Construct {
   ) {
     super(scope, id);
     const newYork = TimeZone.AMERICA_NEW_YORK;
-    const at = (expression: string) => ScheduleExpression.expression(expression, newYork);
     // One role for the schedules: invoking these functions, and their dead-letter queues.
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'recallguard schedules' });
-    const target = (fn: LambdaFunction, input: Record<string, unknown>, maxEventAge: Duration) =>
-      new LambdaInvoke(fn, { input: ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge, deadLetterQueue: fn.deadLetterQueue, role });
-    new Schedule(this, 'DailyPull', {
-      description: 'Pull new and changed recalls from the CPSC Recalls API on working days',
-      schedule: at(props.expressions.dailyPull),
-      target: target(props.pullRecalls, { mode: 'daily' }, Duration.hours(6)),
-    });
-    new Schedule(this, 'WeeklyRescan', {
-      description: 'Re-scan a year of recalls by recall date: edits do not always change the publish date',
-      schedule: at(props.expressions.weeklyRescan),
-      target: target(props.pullRecalls, { mode: 'rescan', force: true }, Duration.hours(24)),
-    });
-    new Schedule(this, 'StartSweep', {
-      description: 'Start the workflow of every stored recall whose start has not succeeded yet',
-      schedule: at(props.expressions.startSweep),
-      target: target(props.startWorkflows, {}, Duration.minutes(15)),
-    });
-    new Schedule(this, 'OverdueCheck', {
-      description: 'Count the cases overdue beyond the configured working days (an alarm watches the count)',
-      schedule: at(props.expressions.overdueCheck),
-      target: target(props.overdueCheck, {}, Duration.hours(6)),
-    });
-    new Schedule(this, 'Digest', {
-      description: 'Email staff the overdue and due-today cases, decisions waiting and bounced notices, every working morning',
-      schedule: at(props.expressions.digest),
-      target: target(props.staffReports, { report: 'digest' }, Duration.hours(2)),
-    });
-    new Schedule(this, 'MonthlyReport', {
-      description: "Email staff the last month's marketplace scorecard with its chart",
-      schedule: at(props.expressions.monthlyReport),
-      target: target(props.staffReports, { report: 'monthly' }, Duration.hours(24)),
-    });
+    const e = props.expressions;
+    const schedules: [id: string, description: string, expression: string, fn: LambdaFunction, input: Record<string, unknown>, maxEventAge: Duration][] = [
+      ['DailyPull', 'Pull new and changed recalls from the CPSC Recalls API on working days', e.dailyPull, props.pullRecalls, { mode: 'daily' }, Duration.hours(6)],
+      ['WeeklyRescan', 'Re-scan a year of recalls by recall date: edits do not always change the publish date', e.weeklyRescan, props.pullRecalls, { mode: 'rescan', force: true }, Duration.hours(24)],
+      ['StartSweep', 'Start the workflow of every stored recall whose start has not succeeded yet', e.startSweep, props.startWorkflows, {}, Duration.minutes(15)],
+      ['OverdueCheck', 'Count the cases overdue beyond the configured working days (an alarm watches the count)', e.overdueCheck, props.overdueCheck, {}, Duration.hours(6)],
+      ['Digest', 'Email staff the overdue and due-today cases, decisions waiting and bounced notices, every working morning', e.digest, props.staffReports, { report: 'digest' }, Duration.hours(2)],
+      ['MonthlyReport', "Email staff the last month's marketplace scorecard with its chart", e.monthlyReport, props.staffReports, { report: 'monthly' }, Duration.hours(24)],
+    ];
+    for (const [id, description, expression, fn, input, maxEventAge] of schedules) {
+      new Schedule(this, id, {
+        description,
+        schedule: ScheduleExpression.expression(expression, newYork),
+        target: new LambdaInvoke(fn, { input: ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge, deadLetterQueue: fn.deadLetterQueue, role }),
+      });
+    }
     // After the targets: their grants create the role's policy.
     NagSuppressions.addResourceSuppressions(
       role,
