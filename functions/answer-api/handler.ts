@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DynamoApiKeyStore } from '#shared/store/api-key-store.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
+import { CLIENT_SETTINGS, observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { answerApi, type AnswerApiDeps } from './answer-api.ts';
 import { answerApiEnv } from './env.ts';
@@ -15,7 +15,7 @@ const deps: AnswerApiDeps = {
   recalls: stores.recalls(),
   audit: stores.audit(),
   apiKeys: new DynamoApiKeyStore(tracedDocumentClient(), env.API_KEYS_TABLE),
-  sfn: traced(new SFNClient({})),
+  sfn: traced(new SFNClient(CLIENT_SETTINGS)),
 };
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(observed()).handler((event) => {

@@ -2,7 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { observed, traced } from '../runtime/observability.ts';
+import { CLIENT_SETTINGS, observed, traced } from '../runtime/observability.ts';
 import { linkKeysFrom } from '../runtime/link-keys.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { respondEnv } from './env.ts';
@@ -14,7 +14,7 @@ const deps: RespondDeps = {
   cases: stores.cases(),
   ...stores.cachedReads(),
   audit: stores.audit(),
-  sfn: traced(new SFNClient({})),
+  sfn: traced(new SFNClient(CLIENT_SETTINGS)),
   linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
 };
 

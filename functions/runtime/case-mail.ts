@@ -1,4 +1,4 @@
-import { traced } from './observability.ts';
+import { CLIENT_SETTINGS, traced } from './observability.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { z } from 'zod';
 import type { CaseRecord } from '#shared/case.ts';
@@ -36,7 +36,7 @@ export function caseMailDeps(env: CaseMailEnv): CaseMailDeps {
     cases: stores.cases(),
     ...stores.cachedReads(),
     audit: stores.audit(),
-    mailer: new SesMailer(traced(new SESv2Client({})), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
+    mailer: new SesMailer(traced(new SESv2Client(CLIENT_SETTINGS)), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
     linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
     calendar: new WorkingCalendar(env.CLOSURE_DAYS),
     settings: {

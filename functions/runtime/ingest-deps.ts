@@ -1,4 +1,4 @@
-import { tracedDocumentClient, traced } from './observability.ts';
+import { CLIENT_SETTINGS, tracedDocumentClient, traced } from './observability.ts';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { z } from 'zod';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
@@ -16,6 +16,6 @@ export function ingestDeps(env: z.infer<typeof ingestEnv>): Required<IngestDeps>
     state: new IngestState(db, env.INGEST_STATE_TABLE),
     quarantine: new QuarantineStore(db, env.QUARANTINE_TABLE),
     audit: new DynamoAuditLog(db, env.AUDIT_TABLE),
-    start: { sfn: traced(new SFNClient({})), recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN },
+    start: { sfn: traced(new SFNClient(CLIENT_SETTINGS)), recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN },
   };
 }

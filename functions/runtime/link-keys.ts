@@ -1,4 +1,4 @@
-import { traced } from './observability.ts';
+import { CLIENT_SETTINGS, traced } from './observability.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 
@@ -14,7 +14,7 @@ export interface LinkKeys {
 const CACHE_MS = 5 * 60_000;
 
 /** Reads the link-signing keys from Secrets Manager, cached for a few minutes per container. */
-export function linkKeysFrom(secretArn: string, client = traced(new SecretsManagerClient({}))): () => Promise<LinkKeys> {
+export function linkKeysFrom(secretArn: string, client = traced(new SecretsManagerClient(CLIENT_SETTINGS))): () => Promise<LinkKeys> {
   let cached: { keys: LinkKeys; until: number } | undefined;
   return async () => {
     if (cached && cached.until > Date.now()) return cached.keys;

@@ -48,6 +48,14 @@ export function traced<T>(client: T): T {
 }
 
 /** The DynamoDB document client of a handler, traced. */
+/**
+ * Settings every AWS client of the functions takes: the SDK's standard retries (exponential
+ * backoff with jitter) with 6 attempts rather than 3, so throttling and transient errors of a
+ * burst are absorbed in the call instead of failing the invocation, whose retry could repeat
+ * what the invocation already did (an email sent before a write that failed).
+ */
+export const CLIENT_SETTINGS = { maxAttempts: 6 } as const;
+
 export function tracedDocumentClient(): DynamoDBDocumentClient {
-  return documentClient(traced(new DynamoDBClient({})));
+  return documentClient(traced(new DynamoDBClient(CLIENT_SETTINGS)));
 }

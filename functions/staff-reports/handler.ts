@@ -3,7 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '#shared/mailer.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { observed, traced } from '../runtime/observability.ts';
+import { CLIENT_SETTINGS, observed, traced } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { staffReportsEnv } from './env.ts';
 import { staffReport, type DigestResult, type MonthlyResult, type StaffReportEvent } from './staff-reports.ts';
@@ -13,7 +13,7 @@ const stores = storesFrom(env);
 const deps = {
   cases: stores.cases(),
   ...stores.cachedReads(),
-  mailer: new SesMailer(traced(new SESv2Client({})), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
+  mailer: new SesMailer(traced(new SESv2Client(CLIENT_SETTINGS)), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
   calendar: new WorkingCalendar(env.CLOSURE_DAYS),
   settings: {
     authority: env.AGENCY_NAME,

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { IngestState } from '#shared/store/ingest-state.ts';
 import { DynamoRecallStore } from '#shared/store/recall-store.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
+import { CLIENT_SETTINGS, observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
 import type { StartDeps } from '../runtime/start-recalls.ts';
 import { startWorkflowsEnv } from './env.ts';
 import { startPendingWorkflows } from './start-pending.ts';
@@ -13,7 +13,7 @@ const db = tracedDocumentClient();
 const deps: StartDeps = {
   recalls: new DynamoRecallStore(db, env.RECALLS_TABLE),
   state: new IngestState(db, env.INGEST_STATE_TABLE),
-  sfn: traced(new SFNClient({})),
+  sfn: traced(new SFNClient(CLIENT_SETTINGS)),
   recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN,
 };
 

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp, STACK_NAME } from '../app.ts';
+import { parseFaults, type FaultSpec } from '../local-cloud/faults.ts';
 import type { CaseSource } from './case-tables.ts';
 import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
@@ -25,6 +26,14 @@ const port = (value: string) => {
 
 /** A deployed stack when --aws names its outputs file; the data directory otherwise. */
 const sourceOf = (options: { dataDir: string; aws?: string }): CaseSource => (options.aws ? { awsOutputs: options.aws } : { dataDir: options.dataDir });
+
+const parseFaultsOption = (value: string): FaultSpec => {
+  try {
+    return parseFaults(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
 
 const program = new Command('recallguard').description('Keeps recalled products off online marketplaces.').showHelpAfterError();
 
@@ -55,9 +64,10 @@ program
   .option('--responses <file>', 'scripted answers: [{"recallNumber", "marketplaceId", "action", "at"}]')
   .option('--start <iso>', 'when virtual time starts (default: now)')
   .option('--until <iso>', 'stop virtual time here, with the workflows where they stand (default: run every one to its end)')
+  .option('--faults <spec>', 'inject transient faults: a rate for all (0.1), or dynamodb=R,ses=R,crash-before=R,crash-after=R,callback=R,seed=N', parseFaultsOption)
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
   .option('--data-dir <dir>', 'where the final state is kept', '.recallguard')
-  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; until?: string; json?: boolean; dataDir: string }) => {
+  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; until?: string; faults?: FaultSpec; json?: boolean; dataDir: string }) => {
     const reports = await simulate({ ...options, json: Boolean(options.json) });
     if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
     else printReports(reports);

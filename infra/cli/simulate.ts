@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import type { FaultSpec } from '../local-cloud/faults.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { caseReports, parseResponses, runSimulation, type CaseReport } from '../simulate/simulation.ts';
 import { readJsonFile } from './files.ts';
@@ -9,6 +10,7 @@ export interface SimulateOptions {
   responses?: string;
   start?: string;
   until?: string;
+  faults?: FaultSpec;
   json: boolean;
   dataDir: string;
 }
@@ -28,9 +30,10 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
 
   await mkdir(options.dataDir, { recursive: true });
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
-  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false });
+  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false, faults: options.faults });
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
+    if (options.faults) console.error(`faults injected: ${Object.entries(cloud.faults.injected).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
     return await caseReports(cloud);
   } finally {
     await cloud.stop();

@@ -45,7 +45,6 @@ export function awaitCallback(scope: Construct, id: string, fn: IFunction, paylo
       taskTimeout: Timeout.at('$.timer.timeoutSeconds'),
       resultPath,
     }),
-    3,
   );
 }
 

@@ -25,7 +25,7 @@ type Operation = (body: Record<string, unknown>) => unknown;
  * emulator of their own: Step Functions and Secrets Manager. Unchanged SDK clients reach it
  * through AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SECRETS_MANAGER.
  */
-export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clock: VirtualClock) {
+export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clock: VirtualClock, callbackFails: (token: string) => boolean = () => false) {
   const s = (value: unknown) => String(value ?? '');
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (b) => {
@@ -73,9 +73,12 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
       response.end(JSON.stringify(body));
     };
     const operation = operations[target];
+    const isCallback = target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure';
     if (!operation) return reply(400, { __type: 'UnknownOperationException', message: `the local cloud does not implement ${target || 'this request'}` }, 'UnknownOperationException');
     try {
       const body = JSON.parse((await readBody(request, 1024 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
+      // An injected fault: the service fails the call before it takes the callback; a retry gets through.
+      if (isCallback && callbackFails(String(body.taskToken))) return reply(500, { __type: 'ServiceUnavailable', message: 'injected: the service is unavailable' }, 'ServiceUnavailable');
       reply(200, await clock.track(async () => operation(body)));
     } catch (error) {
       if (error instanceof StepFunctionsError) return reply(400, { __type: error.code, message: error.message }, error.code);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLarge, readBody } from './http.ts';
-import { LambdaFunctionError, type LambdaRuntime } from './lambda-runtime.ts';
+import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -41,7 +41,7 @@ export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Rout
  * A local API Gateway HTTP API: turns requests into payload-format-2.0 events for the
  * integrated function and its result back into a response, as API Gateway does.
  */
-export function httpApi(routes: Route[], apiId: string, lambda: LambdaRuntime, clock: VirtualClock) {
+export function httpApi(routes: Route[], apiId: string, invoke: (functionName: string, event: unknown) => Promise<unknown>, clock: VirtualClock) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://local');
     const method = request.method ?? 'GET';
@@ -91,7 +91,7 @@ export function httpApi(routes: Route[], apiId: string, lambda: LambdaRuntime, c
     };
     let result: unknown;
     try {
-      result = await lambda.invoke(match.route.functionName, event);
+      result = await invoke(match.route.functionName, event);
     } catch (error) {
       if (!(error instanceof LambdaFunctionError)) throw error;
       console.error(`[http-api] ${match.route.functionName} failed: ${error.message}`);

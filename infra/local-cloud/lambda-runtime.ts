@@ -43,6 +43,8 @@ export class LambdaRuntime {
   private readonly queues = new Map<string, { running: number; waiting: (() => void)[] }>();
 
   private readonly logged = new Map<string, string>();
+  /** Invocations run so far, by function (for cost figures). */
+  readonly invocations = new Map<string, number>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -124,6 +126,7 @@ export class LambdaRuntime {
       this.queues.set(name, queue);
       if (queue.running >= CONCURRENCY) await new Promise<void>((resolve) => queue.waiting.push(resolve));
       queue.running++;
+      this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
       try {
         return await this.run(name, event);
       } finally {

@@ -25,6 +25,7 @@ import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
 import { close, listen } from './http.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { mailEventRoutes, mailEventsFor, type SentEmail } from './mail-events.ts';
+import { FaultInjector, NO_FAULTS, type FaultSpec } from './faults.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -59,6 +60,8 @@ export interface LocalCloudOptions {
    * invoke the `except` functions. Off by default: tests and simulations invoke what they need.
    */
   schedules?: { except?: FunctionRole[] };
+  /** Transient faults to inject into the functions' calls (see faults.ts); none by default. */
+  faults?: FaultSpec;
 }
 
 export interface Email {
@@ -111,31 +114,53 @@ export class LocalCloud {
 
     const servers: Server[] = [];
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-    const dynamo = await startWorker(new URL('./dynamodb-worker.mjs', import.meta.url), { path: options.dataDir && `${options.dataDir}/dynamodb` });
+    const faults = new FaultInjector(options.faults ?? NO_FAULTS);
+    const countFault = (message: { fault?: string }) => {
+      if (message.fault === 'dynamodb' || message.fault === 'ses') faults.injected[message.fault]++;
+    };
+    let takeRequests: (requests: Record<string, number>) => void = () => undefined;
+    const dynamo = await startWorker(
+      new URL('./dynamodb-worker.mjs', import.meta.url),
+      { path: options.dataDir && `${options.dataDir}/dynamodb`, faultRate: faults.spec.dynamodb, faultSeed: faults.spec.seed + 1 },
+      (message: { fault?: string; requests?: Record<string, number> }) => (message.requests ? takeRequests(message.requests) : countFault(message)),
+    );
     const dynamoUrl = dynamo.url;
+    // The functions reach the tables through the port that injects faults, when there is one.
+    const functionsDynamoUrl = dynamo.ready.faultyPort ? `http://127.0.0.1:${String(dynamo.ready.faultyPort)}` : dynamoUrl;
     let publishMailEvents: (sent: SentEmail) => void = () => undefined;
-    const onSesMessage = (message: { sent?: SentEmail }) => message.sent && publishMailEvents(message.sent);
-    const ses = await startWorker(new URL('./ses-worker.mjs', import.meta.url), { port: options.ports?.inbox ?? 0, clockBuffer: clock.buffer }, onSesMessage).catch((error: Error) => {
+    const onSesMessage = (message: { sent?: SentEmail; fault?: string }) => (message.sent ? publishMailEvents(message.sent) : countFault(message));
+    const ses = await startWorker(
+      new URL('./ses-worker.mjs', import.meta.url),
+      { port: options.ports?.inbox ?? 0, clockBuffer: clock.buffer, faultRate: faults.spec.ses, faultSeed: faults.spec.seed + 2 },
+      onSesMessage,
+    ).catch((error: Error) => {
       throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
     });
     const inboxUrl = ses.url;
 
     const lambda = new LambdaRuntime(clock, options.echoLogs ?? false);
+    // Step Functions tasks and the HTTP API invoke functions that may crash before or after they run.
+    const invokeFunction = async (name: string, event: unknown): Promise<unknown> => {
+      if (faults.strikes('crashBefore')) throw new LambdaFunctionError('Runtime.ExitError', 'RequestId: injected Error: Runtime exited before the handler ran');
+      const result = await lambda.invoke(name, event);
+      if (faults.strikes('crashAfter')) throw new LambdaFunctionError('Runtime.ExitError', 'RequestId: injected Error: Runtime exited after the handler ran');
+      return result;
+    };
     const engine = await loadEngine(clock);
     const stepFunctions: StepFunctionsService = new StepFunctionsService(
       engine,
       clock,
-      (resource, parameters) => invokeTask(lambda, stepFunctions, resource, parameters),
+      (resource, parameters) => invokeTask(invokeFunction, stepFunctions, resource, parameters),
       REGION,
       ACCOUNT,
     );
     const secrets = new LocalSecrets();
-    const aws = await listen(awsJsonApi(stepFunctions, secrets, clock));
+    const aws = await listen(awsJsonApi(stepFunctions, secrets, clock, (token) => faults.failsCallback(token)));
     servers.push(aws.server);
 
     const [apiId] = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => id);
     if (!apiId) throw new Error('the template has no HTTP API');
-    const respond = await listen(httpApi(routesOf(resolver, apiId), resolver.ref(apiId), lambda, clock), options.ports?.respond ?? 0);
+    const respond = await listen(httpApi(routesOf(resolver, apiId), resolver.ref(apiId), invokeFunction, clock), options.ports?.respond ?? 0);
     servers.push(respond.server);
     const apiEndpoint = `https://${resolver.ref(apiId)}.execute-api.${REGION}.amazonaws.com`;
     // The staff page stands in for the Step Functions console: links to a case or a list lead to it.
@@ -163,7 +188,7 @@ export class LocalCloud {
       AWS_DEFAULT_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: functionsDynamoUrl,
       AWS_ENDPOINT_URL_SESV2: inboxUrl,
       AWS_ENDPOINT_URL_SES: inboxUrl,
       AWS_ENDPOINT_URL_SFN: aws.url,
@@ -233,6 +258,12 @@ export class LocalCloud {
       scheduler.start(schedulesOf(resolver).filter((s) => !skipped.has(s.functionName)));
       cloud.onStop.push(() => scheduler.stop());
     }
+    cloud.faults = faults;
+    cloud.dynamodbRequests = () =>
+      new Promise((resolve) => {
+        takeRequests = resolve;
+        dynamo.post('requests');
+      });
     staffContext.current = {
       stores: cloud.stores(),
       sfn,
@@ -245,6 +276,12 @@ export class LocalCloud {
     };
     return cloud;
   }
+
+  /** DynamoDB requests served so far, by operation (for cost figures). */
+  dynamodbRequests: () => Promise<Record<string, number>> = async () => ({});
+
+  /** The faults this cloud injects, and how many of each it has (all zero without `faults`). */
+  faults: FaultInjector = new FaultInjector(NO_FAULTS);
 
   /** The plain ASL the local Step Functions service runs for a state machine. */
   definition(stateMachineArn: string): unknown {
@@ -336,7 +373,12 @@ export class LocalCloud {
 }
 
 /** Runs a Task resource the way Step Functions' Lambda and Step Functions integrations do. */
-async function invokeTask(lambda: LambdaRuntime, stepFunctions: StepFunctionsService, resource: string, parameters: unknown): Promise<unknown> {
+async function invokeTask(
+  invokeFunction: (name: string, event: unknown) => Promise<unknown>,
+  stepFunctions: StepFunctionsService,
+  resource: string,
+  parameters: unknown,
+): Promise<unknown> {
   if (resource === 'arn:aws:states:::states:startExecution') {
     const { StateMachineArn, Name, Input } = parameters as { StateMachineArn: string; Name?: string; Input?: unknown };
     try {
@@ -349,10 +391,10 @@ async function invokeTask(lambda: LambdaRuntime, stepFunctions: StepFunctionsSer
   }
   const functionOf = (nameOrArn: string) => (nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn);
   try {
-    if (resource.startsWith('arn:aws:lambda:')) return await lambda.invoke(functionOf(resource), parameters);
+    if (resource.startsWith('arn:aws:lambda:')) return await invokeFunction(functionOf(resource), parameters);
     if (resource === 'arn:aws:states:::lambda:invoke') {
       const { FunctionName, Payload } = parameters as { FunctionName: string; Payload?: unknown };
-      const result = await lambda.invoke(functionOf(FunctionName), Payload ?? {});
+      const result = await invokeFunction(functionOf(FunctionName), Payload ?? {});
       return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
     }
   } catch (error) {
@@ -379,10 +421,10 @@ async function startWorker(
   script: URL,
   workerData: Record<string, unknown>,
   onMessage: (message: Record<string, unknown>) => void = () => undefined,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; ready: Record<string, unknown>; post: (message: string) => void; stop: () => Promise<void> }> {
   const worker = new Worker(script, { workerData });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(message.error))));
+  const ready = await new Promise<{ port: number } & Record<string, unknown>>((resolve, reject) => {
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message as { port: number }) : reject(new Error(message.error))));
     worker.once('error', reject);
   }).catch(async (error: unknown) => {
     await worker.terminate();
@@ -392,7 +434,9 @@ async function startWorker(
     if (!('port' in message) && !('stopped' in message)) onMessage(message);
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${ready.port}`,
+    ready,
+    post: (message) => worker.postMessage(message),
     stop: async () => {
       // Closing lets LevelDB flush and release its lock before the thread ends.
       await new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import sesModule from 'aws-ses-v2-local';
 import { installVirtualDate } from './virtual-date.mjs';
+import { randomSource } from './random-source.mjs';
 
 // The inbox dates each email by the local cloud's clock.
 installVirtualDate(workerData.clockBuffer);
@@ -41,6 +42,27 @@ server.prependListener('request', (request, response) => {
     return end.call(this, chunk, ...rest);
   };
 });
+
+// With a fault rate, that share of sends is refused as SES refuses a burst over the sending
+// rate (HTTP 429, TooManyRequestsException), before the inbox sees it.
+const rate = workerData.faultRate ?? 0;
+if (rate > 0) {
+  const draw = randomSource(workerData.faultSeed ?? 2);
+  const handlers = server.listeners('request');
+  server.removeAllListeners('request');
+  server.on('request', (request, response) => {
+    if (request.method === 'POST' && request.url?.startsWith('/v2/email/outbound-emails') && draw() < rate) {
+      parentPort.postMessage({ fault: 'ses' });
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
+        response.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+      });
+      return;
+    }
+    for (const handler of handlers) handler.call(server, request, response);
+  });
+}
 
 parentPort.on('message', (message) => {
   if (message === 'stop') {

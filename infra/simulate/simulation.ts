@@ -91,6 +91,8 @@ class InboxLinks {
   }
 }
 
+const SEND_ATTEMPTS = 8;
+
 /** Posts one scripted answer through the real response endpoint, with the link from the emailed notice. */
 async function send(links: InboxLinks, response: ScriptedResponse, warn: (message: string) => void): Promise<void> {
   const caseId = `${response.recallNumber}.${response.marketplaceId}`;
@@ -98,7 +100,10 @@ async function send(links: InboxLinks, response: ScriptedResponse, warn: (messag
   if (!fields) return;
   const link = await links.linkFor(caseId);
   if (!link) return warn(`no notice was sent for case ${caseId}: its answer at ${response.at} is skipped`);
-  const reply = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const post = () => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  // A marketplace sends again when the service fails (5xx); a repeat of a recorded answer changes nothing.
+  let reply = await post();
+  for (let attempt = 1; reply.status >= 500 && attempt < SEND_ATTEMPTS; attempt++) reply = await post();
   if (reply.status !== 200) warn(`the answer for case ${caseId} at ${response.at} was refused (HTTP ${reply.status})`);
 }
 

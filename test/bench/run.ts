@@ -1,4 +1,5 @@
 import { bundlesBenchmark } from './bundles.ts';
+import { faultsBenchmark } from './faults.ts';
 import { ingestBenchmark } from './ingest.ts';
 import { workflowBenchmark } from './workflow.ts';
 
@@ -12,9 +13,10 @@ const number = (name: string, fallback: number) => Number(process.argv.find((a) 
 const ingest = only && only !== 'ingest' ? undefined : await ingestBenchmark(number('ingest-records', 10_000));
 const workflow = only && only !== 'workflow' ? undefined : await workflowBenchmark(number('recalls', 1000), 5);
 const bundles = only && only !== 'bundles' ? undefined : await bundlesBenchmark(number('runs', 20));
+const faults = only && only !== 'faults' ? undefined : await faultsBenchmark(number('fault-recalls', 200), 5, number('fault-rate', 0.1));
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ ingest, workflow, bundles: bundles?.bundles, baselineImportMs: bundles?.baselineImportMs })}\n`);
+  process.stdout.write(`${JSON.stringify({ ingest, workflow, bundles: bundles?.bundles, baselineImportMs: bundles?.baselineImportMs, faults })}\n`);
 } else {
   if (ingest) {
     console.log('ingest: %d recalls (from the CPSC catalogue index)', ingest.records);
@@ -30,6 +32,14 @@ if (json) {
     console.log('  transitions per case by path:');
     for (const [path, n] of Object.entries(workflow.transitionsPerCase)) console.log('    %s %d', path.padEnd(14), n);
     console.log('  statuses         %s', Object.entries(workflow.statuses).map(([s, n]) => `${s} ${n}`).join(', '));
+    console.log('  cost per 1,000 cases      $%s (polling hourly until answered: $%s)', workflow.costPer1000CasesUsd, workflow.pollingCostPer1000CasesUsd);
+    console.log('  the same, on-time cases   $%s (polling: $%s, %sx; target: at least 15x)', workflow.onTimeCostPer1000CasesUsd, workflow.onTimePollingCostPer1000CasesUsd, Math.round((workflow.onTimePollingCostPer1000CasesUsd / workflow.onTimeCostPer1000CasesUsd) * 10) / 10);
+    console.log('  per case         %s', Object.entries(workflow.usagePerCase).map(([k, v]) => `${k} ${v}`).join(', '));
+  }
+  if (faults) {
+    console.log('faults: %d cases with every fault at %d%% (%s)', faults.cases, faults.rate * 100, Object.entries(faults.injected).map(([k, n]) => `${k} ${n}`).join(', '));
+    console.log('  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d (target: 0 each); %s s', faults.lost, faults.duplicateNotices, faults.statusMismatches, faults.auditMismatches, faults.wallSeconds);
+    for (const example of faults.examples) console.log('    %s', example);
   }
   if (bundles) {
     console.log('bundles: cold import, median of %d fresh Node processes (hello-world bundle: %s ms)', bundles.runs, bundles.baselineImportMs);

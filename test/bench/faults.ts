@@ -1,0 +1,28 @@
+import { parseFaults, type FaultCounts } from '#infra/local-cloud/faults.ts';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { caseOutcomes, compareRuns, type CaseOutcome, type FaultRunComparison } from '#infra/simulate/outcomes.ts';
+import { MIX_START, pathMix, runMix } from './workflow.ts';
+
+export type FaultsResult = { rate: number; wallSeconds: number; injected: FaultCounts } & FaultRunComparison;
+
+async function runOnce(mix: ReturnType<typeof pathMix>, rate?: number): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts }> {
+  const cloud = await LocalCloud.start({ start: MIX_START, deployTimeWrites: false, faults: rate ? parseFaults(String(rate)) : undefined });
+  try {
+    await runMix(cloud, mix);
+    return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected } };
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/**
+ * The benchmark's mix twice, without faults and with every fault at `rate` (DynamoDB, SES,
+ * crashes before and after, callbacks): what the faulty run lost, sent twice or ended otherwise.
+ */
+export async function faultsBenchmark(recalls = 200, marketplaceCount = 5, rate = 0.1): Promise<FaultsResult> {
+  const mix = pathMix(recalls, marketplaceCount);
+  const clean = await runOnce(mix);
+  const started = performance.now();
+  const faulty = await runOnce(mix, rate);
+  return { rate, wallSeconds: Math.round((performance.now() - started) / 100) / 10, injected: faulty.injected, ...compareRuns(clean.outcomes, faulty.outcomes) };
+}
