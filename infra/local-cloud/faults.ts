@@ -1,3 +1,4 @@
+import { LambdaFunctionError } from './lambda-runtime.ts';
 import { randomSource } from './random-source.mjs';
 
 /**
@@ -70,5 +71,12 @@ export class FaultInjector {
     const hit = this.spec.callback > 0 && this.draw() < this.spec.callback;
     if (hit) this.injected.callback++;
     return hit;
+  }
+}
+
+/** A function crash the local cloud injected: the caller sees Lambda's own error; logs leave it out. */
+export class InjectedCrash extends LambdaFunctionError {
+  constructor(when: 'before' | 'after') {
+    super('Runtime.ExitError', `RequestId: injected Error: Runtime exited ${when} the handler ran`);
   }
 }

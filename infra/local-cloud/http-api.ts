@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLarge, readBody } from './http.ts';
+import { InjectedCrash } from './faults.ts';
 import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -94,7 +95,7 @@ export function httpApi(routes: Route[], apiId: string, invoke: (functionName: s
       result = await invoke(match.route.functionName, event);
     } catch (error) {
       if (!(error instanceof LambdaFunctionError)) throw error;
-      console.error(`[http-api] ${match.route.functionName} failed: ${error.message}`);
+      if (!(error instanceof InjectedCrash)) console.error(`[http-api] ${match.route.functionName} failed: ${error.message}`);
       response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: 'Internal Server Error' }));
       return;

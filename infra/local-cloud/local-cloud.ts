@@ -25,7 +25,7 @@ import { awsJsonApi, LocalSecrets } from './aws-json-api.ts';
 import { close, listen } from './http.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { mailEventRoutes, mailEventsFor, type SentEmail } from './mail-events.ts';
-import { FaultInjector, NO_FAULTS, type FaultSpec } from './faults.ts';
+import { FaultInjector, InjectedCrash, NO_FAULTS, type FaultSpec } from './faults.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -141,9 +141,9 @@ export class LocalCloud {
     const lambda = new LambdaRuntime(clock, options.echoLogs ?? false);
     // Step Functions tasks and the HTTP API invoke functions that may crash before or after they run.
     const invokeFunction = async (name: string, event: unknown): Promise<unknown> => {
-      if (faults.strikes('crashBefore')) throw new LambdaFunctionError('Runtime.ExitError', 'RequestId: injected Error: Runtime exited before the handler ran');
+      if (faults.strikes('crashBefore')) throw new InjectedCrash('before');
       const result = await lambda.invoke(name, event);
-      if (faults.strikes('crashAfter')) throw new LambdaFunctionError('Runtime.ExitError', 'RequestId: injected Error: Runtime exited after the handler ran');
+      if (faults.strikes('crashAfter')) throw new InjectedCrash('after');
       return result;
     };
     const engine = await loadEngine(clock);
