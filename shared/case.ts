@@ -71,17 +71,28 @@ export function caseIdOf(recallNumber: string, marketplaceId: string): string {
 export const CASE_ID_PATTERN = /^\d{5,6}\.[a-z0-9][a-z0-9-]{1,39}$/;
 
 const listings = z
-  .string()
+  .string({ error: 'give the listings blocked, one id or URL per line' })
   .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
-  .pipe(z.array(z.string().max(2000)).max(10_000));
+  .pipe(z.array(z.string().max(2000, 'a listing is at most 2,000 characters')).max(10_000, 'give at most 10,000 listings in one answer; send the rest in another'));
 
-const isoDate = z.iso.date();
+const isoDate = z.iso.date({ error: 'give the date as YYYY-MM-DD, a real day' });
+const reason = z.string({ error: 'give the reason' }).trim().max(5000, 'the reason is at most 5,000 characters');
+
+/** Whether a YYYY-MM-DD names a day that exists (2026-02-30 does not). */
+const realDay = (date: string) => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+};
 
 /** An instant with an offset, or a wall-clock time (as a datetime-local field sends it) in the agency's zone. */
 const instant = z
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))), 'give the date and time, like 2026-11-30T14:05')
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))) && realDay(s.slice(0, 10)),
+    'give the date and time, like 2026-11-30T14:05',
+  )
   .transform((s) => {
     if (/(Z|[+-]\d{2}:\d{2})$/.test(s)) return new Date(s).toISOString();
     const [date, time] = s.split('T') as [string, string];
@@ -90,21 +101,25 @@ const instant = z
   });
 
 /** The marketplace's answer, as the response form posts it. */
-export const answerSchema = z.discriminatedUnion('answer', [
-  z.object({
-    answer: z.literal('blocked'),
-    listings: listings.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line'),
-    count: z.coerce.number().int().min(1, 'count must be at least 1'),
-    blockedAt: instant,
-  }),
-  z.object({ answer: z.literal('not_listed'), reason: z.string().max(5000).optional() }),
-  z.object({ answer: z.literal('dispute'), reason: z.string().trim().min(1, 'give the reason for the dispute').max(5000) }),
-  z.object({
-    answer: z.literal('extension'),
-    reason: z.string().trim().min(1, 'give the reason for the extension').max(5000),
-    requestedDate: isoDate,
-  }),
-]);
+export const answerSchema = z.discriminatedUnion(
+  'answer',
+  [
+    z.object({
+      answer: z.literal('blocked'),
+      listings: listings.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line'),
+      count: z.coerce.number({ error: 'count is the number of listings blocked, a whole number' }).int('count is the number of listings blocked, a whole number').min(1, 'count must be at least 1'),
+      blockedAt: instant,
+    }),
+    z.object({ answer: z.literal('not_listed'), reason: reason.optional() }),
+    z.object({ answer: z.literal('dispute'), reason: reason.min(1, 'give the reason for the dispute') }),
+    z.object({
+      answer: z.literal('extension'),
+      reason: reason.min(1, 'give the reason for the extension'),
+      requestedDate: isoDate,
+    }),
+  ],
+  { error: 'answer must be one of blocked, not_listed, dispute, extension' },
+);
 export type Answer = z.infer<typeof answerSchema>;
 
 export const STATUS_OF_ANSWER: Record<Answer['answer'], CaseStatus> = {
