@@ -140,7 +140,12 @@ export class RecallGuardStack extends Stack {
     const planCases = new HandlerFunction(this, 'PlanCases', {
       name: 'plan-cases',
       environmentSchema: planCasesEnv,
-      environment: { RECALLS_TABLE: tables.recalls.tableName, MARKETPLACES_TABLE: tables.marketplaces.tableName },
+      environment: {
+        RECALLS_TABLE: tables.recalls.tableName,
+        MARKETPLACES_TABLE: tables.marketplaces.tableName,
+        SEND_SLOTS_TABLE: tables.ingestState.tableName,
+        SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
+      },
     });
     const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine, workflowFailed });
     const ingestTables = {
@@ -220,6 +225,7 @@ export class RecallGuardStack extends Stack {
     recallWorkflow.stateMachine.grantStartExecution(startWorkflows);
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);
+    tables.ingestState.grantReadWriteData(planCases);
     for (const fn of [notify, followUp, recordAnswer, applyDecision, mailEvents, workflowFailed]) {
       tables.recalls.grantReadData(fn);
       tables.marketplaces.grantReadData(fn);

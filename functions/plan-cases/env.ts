@@ -1,4 +1,11 @@
 import { z } from 'zod';
 import { tableName } from '../runtime/env-fields.ts';
 
-export const planCasesEnv = z.object({ RECALLS_TABLE: tableName, MARKETPLACES_TABLE: tableName });
+export const planCasesEnv = z.object({
+  RECALLS_TABLE: tableName,
+  MARKETPLACES_TABLE: tableName,
+  /** The table holding the send-slot counter (the IngestState table). */
+  SEND_SLOTS_TABLE: tableName,
+  /** SES's maximum sending rate of the account, in emails a second. */
+  SES_MAX_SEND_RATE: z.coerce.number().int().min(1).max(10_000),
+});

@@ -22,7 +22,12 @@ export class RecallWorkflow extends Construct {
       new StepFunctionsStartExecution(this, 'StartCase', {
         stateMachine: props.caseWorkflow,
         name: JsonPath.stringAt('$.caseId'),
-        input: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), recallNumber: JsonPath.stringAt('$.recallNumber'), marketplaceId: JsonPath.stringAt('$.marketplaceId') }),
+        input: TaskInput.fromObject({
+          caseId: JsonPath.stringAt('$.caseId'),
+          recallNumber: JsonPath.stringAt('$.recallNumber'),
+          marketplaceId: JsonPath.stringAt('$.marketplaceId'),
+          sendAt: JsonPath.stringAt('$.sendAt'),
+        }),
         resultPath: JsonPath.DISCARD,
       }),
     );
