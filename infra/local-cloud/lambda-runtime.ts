@@ -43,8 +43,9 @@ export class LambdaRuntime {
   private readonly queues = new Map<string, { running: number; waiting: (() => void)[] }>();
 
   private readonly logged = new Map<string, string>();
-  /** Invocations run so far, by function (for cost figures). */
+  /** Invocations run so far, by function (for cost figures), and those that timed out. */
   readonly invocations = new Map<string, number>();
+  readonly timeouts = new Map<string, number>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -144,6 +145,7 @@ export class LambdaRuntime {
       // Lambda's own timeout is real time, as in AWS.
       const timer = setTimeout(() => {
         pending.delete(id);
+        this.timeouts.set(name, (this.timeouts.get(name) ?? 0) + 1);
         reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${timeoutMs / 1000} seconds`));
       }, timeoutMs);
       pending.set(id, { resolve, reject, timer });

@@ -68,6 +68,9 @@ export function compareRuns(clean: CaseOutcome[], faulty: CaseOutcome[]): FaultR
       differs(expected.caseId, `audit ${expected.actions.join(' ')} without faults, ${actual?.actions.join(' ') ?? 'none'} with`);
     }
   }
-  result.duplicateNotices = faulty.filter((o) => o.noticesDelivered > 1).length;
+  for (const o of faulty.filter((x) => x.noticesDelivered > 1)) {
+    result.duplicateNotices++;
+    differs(o.caseId, `${o.noticesDelivered} notices delivered`);
+  }
   return result;
 }

@@ -3,13 +3,15 @@ import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { caseOutcomes, compareRuns, type CaseOutcome, type FaultRunComparison } from '#infra/simulate/outcomes.ts';
 import { MIX_START, pathMix, runMix } from './workflow.ts';
 
-export type FaultsResult = { rate: number; wallSeconds: number; injected: FaultCounts } & FaultRunComparison;
+export type FaultsResult = { rate: number; wallSeconds: number; injected: FaultCounts; lambdaTimeouts: Record<string, number> } & FaultRunComparison;
 
-async function runOnce(mix: ReturnType<typeof pathMix>, rate?: number): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts }> {
+async function runOnce(mix: ReturnType<typeof pathMix>, rate?: number): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number> }> {
   const cloud = await LocalCloud.start({ start: MIX_START, deployTimeWrites: false, faults: rate ? parseFaults(String(rate)) : undefined });
   try {
     await runMix(cloud, mix);
-    return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected } };
+    const names = new Map(Object.entries(cloud.functionNames).map(([role, name]) => [name, role]));
+    const lambdaTimeouts = Object.fromEntries([...cloud.lambda.timeouts].map(([name, n]) => [names.get(name) ?? name, n]));
+    return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected }, lambdaTimeouts };
   } finally {
     await cloud.stop();
   }
@@ -24,5 +26,5 @@ export async function faultsBenchmark(recalls = 200, marketplaceCount = 5, rate 
   const clean = await runOnce(mix);
   const started = performance.now();
   const faulty = await runOnce(mix, rate);
-  return { rate, wallSeconds: Math.round((performance.now() - started) / 100) / 10, injected: faulty.injected, ...compareRuns(clean.outcomes, faulty.outcomes) };
+  return { rate, wallSeconds: Math.round((performance.now() - started) / 100) / 10, injected: faulty.injected, lambdaTimeouts: faulty.lambdaTimeouts, ...compareRuns(clean.outcomes, faulty.outcomes) };
 }

@@ -35,10 +35,12 @@ if (json) {
     console.log('  cost per 1,000 cases      $%s (polling hourly until answered: $%s)', workflow.costPer1000CasesUsd, workflow.pollingCostPer1000CasesUsd);
     console.log('  the same, on-time cases   $%s (polling: $%s, %sx; target: at least 15x)', workflow.onTimeCostPer1000CasesUsd, workflow.onTimePollingCostPer1000CasesUsd, Math.round((workflow.onTimePollingCostPer1000CasesUsd / workflow.onTimeCostPer1000CasesUsd) * 10) / 10);
     console.log('  per case         %s', Object.entries(workflow.usagePerCase).map(([k, v]) => `${k} ${v}`).join(', '));
+    console.log('  notices          at most %d a second (SES rate: 14), spread over %d s', workflow.maxNoticesPerSecond, workflow.noticeSpreadSeconds);
   }
   if (faults) {
     console.log('faults: %d cases with every fault at %d%% (%s)', faults.cases, faults.rate * 100, Object.entries(faults.injected).map(([k, n]) => `${k} ${n}`).join(', '));
     console.log('  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d (target: 0 each); %s s', faults.lost, faults.duplicateNotices, faults.statusMismatches, faults.auditMismatches, faults.wallSeconds);
+    console.log('  function timeouts (real time, under load): %s', Object.entries(faults.lambdaTimeouts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none');
     for (const example of faults.examples) console.log('    %s', example);
   }
   if (bundles) {

@@ -32,6 +32,10 @@ export interface WorkflowResult {
   onTimePollingCostPer1000CasesUsd: number;
   /** What each case used, on average, as counted in the run. */
   usagePerCase: Usage;
+  /** The most notices sent in one second of virtual time (the configured maximum is 14). */
+  maxNoticesPerSecond: number;
+  /** From the first notice to the last. */
+  noticeSpreadSeconds: number;
 }
 
 /** The benchmark's mix: `recalls` x `marketplaces` cases, each on one path of the ladder in turn. */
@@ -113,6 +117,7 @@ export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): P
       transitionsPerCase: Object.fromEntries(PATH_NAMES.map((p) => [p, average(transitions[p])])) as Record<Path, number>,
       statuses,
       ...(await costs(cloud, usage, reports, mix.pathOf)),
+      ...noticeRate(reports),
     };
   } finally {
     clearInterval(sampler);
@@ -175,4 +180,12 @@ async function costs(cloud: LocalCloud, measured: { usage: Usage; recallTransiti
     onTimePollingCostPer1000CasesUsd: per1000(onTimePolling, onTime.length),
     usagePerCase: Object.fromEntries(Object.entries(perCase).map(([k, v]) => [k, Math.round(v * 10) / 10])) as unknown as Usage,
   };
+}
+
+/** How the notices of the burst were spread: the most in one second, and from the first to the last. */
+function noticeRate(reports: CaseReport[]): { maxNoticesPerSecond: number; noticeSpreadSeconds: number } {
+  const sent = reports.flatMap((r) => (r.notifiedAt ? [Date.parse(r.notifiedAt)] : []));
+  const perSecond = new Map<number, number>();
+  for (const at of sent) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+  return { maxNoticesPerSecond: Math.max(0, ...perSecond.values()), noticeSpreadSeconds: sent.length ? (Math.max(...sent) - Math.min(...sent)) / 1000 : 0 };
 }
