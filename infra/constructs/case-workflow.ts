@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
 
@@ -19,7 +19,7 @@ export interface CaseWorkflowProps {
  * One execution per case (recall x marketplace), so each case's history reads on its own and
  * stays short whatever the number of marketplaces:
  *
- * AwaitSendSlot (the notice's slot within SES's sending rate) -> NotifyMarketplace -> AwaitAnswer, whose timeout is the next ladder timer. A timer sends the
+ * NotifyMarketplace -> AwaitAnswer, whose timeout is the next ladder timer. A timer sends the
  * reminder, the escalation (OVERDUE), the final notice, or expires the case, and the workflow
  * waits again. BLOCKED and NOT_LISTED close the case; a dispute or an extension request goes
  * to staff (AwaitDecision, a callback too), whose decision closes the case or sends it back.
@@ -63,9 +63,6 @@ export class CaseWorkflow extends Construct {
       .when(Condition.or(Condition.stringEquals('$.result.answer.answer', 'blocked'), Condition.stringEquals('$.result.answer.answer', 'not_listed')), closeCase)
       .otherwise(handToStaff);
 
-    // A burst of notices is spread over the send slots PlanCases reserved for them.
-    const awaitSendSlot = new Wait(this, 'AwaitSendSlot', { time: WaitTime.timestampPath('$.sendAt') });
-    awaitSendSlot.next(notify);
     notify.next(awaitAnswer);
     awaitAnswer.addCatch(whichStep, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
     awaitAnswer.next(whichAnswer);
@@ -89,7 +86,7 @@ export class CaseWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(awaitSendSlot),
+      definitionBody: DefinitionBody.fromChainable(notify),
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }),

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, Errors, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, Errors, JsonPath, LogLevel, Map as MapState, Pass, StateMachine, StateMachineType, Succeed, TaskInput, Wait, WaitTime, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { allowStateMachineWildcards, FailureHandling, invoke, withRetry } from './task-defaults.ts';
@@ -26,14 +26,15 @@ export class RecallWorkflow extends Construct {
           caseId: JsonPath.stringAt('$.caseId'),
           recallNumber: JsonPath.stringAt('$.recallNumber'),
           marketplaceId: JsonPath.stringAt('$.marketplaceId'),
-          sendAt: JsonPath.stringAt('$.sendAt'),
         }),
         resultPath: JsonPath.DISCARD,
       }),
     );
     startCase.addCatch(new Pass(this, 'AlreadyStarted'), { errors: ['StepFunctions.ExecutionAlreadyExistsException'], resultPath: JsonPath.DISCARD });
     const startCases = new MapState(this, 'StartCases', { itemsPath: '$.plan.cases', maxConcurrency: 10, resultPath: JsonPath.DISCARD });
-    startCases.itemProcessor(startCase);
+    // Each case starts at the send slot PlanCases reserved for its notice: a burst of recalls
+    // stays within SES's sending rate, and the case's own history stays as short as it was.
+    startCases.itemProcessor(new Wait(this, 'AwaitSendSlot', { time: WaitTime.timestampPath('$.sendAt') }).next(startCase));
     // A case that cannot start fails its iteration, and the Map with it: the recall records it.
     const failures = new FailureHandling(this, props.workflowFailed, { recallNumber: JsonPath.stringAt('$.recallNumber') });
     failures.catch(plan);

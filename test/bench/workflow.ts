@@ -1,5 +1,6 @@
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { caseReports, runSimulation, type CaseReport, type ScriptedResponse } from '#infra/simulate/simulation.ts';
+import { decideAt } from '../support/staff.ts';
 import { recallsFromCatalogue } from './catalogue.ts';
 import { add, costOf, dynamodbUsage, pollingExtra, scale, usd, type Usage } from './costs.ts';
 
@@ -62,22 +63,10 @@ export const MIX_START = new Date('2026-03-02T14:00:00Z');
  * dispute (rejected) and extension (granted) on the Thursday, and the answers after them.
  */
 export async function runMix(cloud: LocalCloud, mix: ReturnType<typeof pathMix>): Promise<void> {
-  // A staff member whose click fails (a fault run) clicks again.
-  const decide = async (caseId: string, decision: Record<string, string>) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await cloud.invoke('staffDecision', { caseId, by: 'bench@example.gov', decision });
-      } catch (error) {
-        if (attempt === 5) throw error;
-      }
-    }
-  };
-  cloud.clock.setTimeout(() => {
-    for (const [caseId, path] of mix.pathOf) {
-      if (path === 'disputed') void cloud.clock.track(decide(caseId, { decision: 'reject_dispute', reason: 'Listings match.' }));
-      if (path === 'extended') void cloud.clock.track(decide(caseId, { decision: 'grant_extension', until: '2026-03-20' }));
-    }
-  }, Date.parse('2026-03-05T15:00:00Z') - cloud.clock.now());
+  const decisions = [...mix.pathOf].flatMap(([caseId, path]): [string, Record<string, string>][] =>
+    path === 'disputed' ? [[caseId, { decision: 'reject_dispute', reason: 'Listings match.' }]] : path === 'extended' ? [[caseId, { decision: 'grant_extension', until: '2026-03-20' }]] : [],
+  );
+  decideAt(cloud, '2026-03-05T15:00:00Z', decisions, 'bench@example.gov');
   const answered = mix.responses.filter((r) => r.action !== 'none');
   const followUps: ScriptedResponse[] = [...mix.pathOf]
     .filter(([, path]) => path === 'disputed' || path === 'extended')

@@ -67,15 +67,15 @@ describe('the case ladder', () => {
     expect(statuses).toEqual(PATHS.map(() => 'SUCCEEDED'));
   });
 
-  it('closes a case answered before the reminder, in six transitions', async () => {
+  it('closes a case answered before the reminder, in five transitions', async () => {
     expect(await cloud.caseRecord(caseId('prompt'))).toMatchObject({ status: 'BLOCKED', answerOnTime: true });
     expect((await cloud.caseRecord(caseId('prompt')))?.remindedAt).toBeUndefined();
-    expect(states('prompt')).toEqual(['AwaitSendSlot', 'NotifyMarketplace', 'AwaitAnswer', 'WhichAnswer', 'CloseCase', 'Closed']);
+    expect(states('prompt')).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'WhichAnswer', 'CloseCase', 'Closed']);
   });
 
   it('closes a case answered after the reminder, on time', async () => {
     expect(await cloud.caseRecord(caseId('reminded'))).toMatchObject({ status: 'NOT_LISTED', answerOnTime: true, remindedAt: '2026-03-04T04:59:59.000Z' });
-    expect(states('reminded')).toEqual(['AwaitSendSlot', 'NotifyMarketplace', 'AwaitAnswer', 'WhichTimer', 'SendReminder', 'AwaitAnswer', 'WhichAnswer', 'CloseCase', 'Closed']);
+    expect(states('reminded')).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'WhichTimer', 'SendReminder', 'AwaitAnswer', 'WhichAnswer', 'CloseCase', 'Closed']);
   });
 
   it('escalates at the deadline and records a later answer as late', async () => {
@@ -102,7 +102,7 @@ describe('the case ladder', () => {
 
   it('closes a dispute that staff uphold', async () => {
     expect(await cloud.caseRecord(caseId('upheld'))).toMatchObject({ status: 'CLOSED', decision: { decision: 'uphold_dispute', by: 'officer@example.gov' } });
-    expect(states('upheld')).toEqual(['AwaitSendSlot', 'NotifyMarketplace', 'AwaitAnswer', 'WhichAnswer', 'HandToStaff', 'AwaitDecision', 'ApplyDecision', 'IsClosed', 'Closed']);
+    expect(states('upheld')).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'WhichAnswer', 'HandToStaff', 'AwaitDecision', 'ApplyDecision', 'IsClosed', 'Closed']);
     const staffAlert = (await cloud.emails()).find((e) => e.subject.startsWith('Decision needed: Market upheld disputes'));
     expect(staffAlert?.body.text).toContain('We never sold this brand.');
   });

@@ -4,6 +4,7 @@ import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { caseOutcomes, compareRuns, type CaseOutcome } from '#infra/simulate/outcomes.ts';
 import { parseResponses, runSimulation } from '#infra/simulate/simulation.ts';
 import { cpscRecords } from '../support/data.ts';
+import { decideAt } from '../support/staff.ts';
 
 const RECALLS = ['26582', '26580', '26607'];
 const MARKETPLACES = ['prompt', 'tardy', 'silent', 'quarrel', 'stretch'].map((id) => ({ id, name: id.toUpperCase(), noticeEmails: [`safety@${id}.example`] }));
@@ -20,22 +21,14 @@ const RESPONSES = parseResponses(
 async function run(faults?: string): Promise<{ outcomes: CaseOutcome[]; injected: Record<string, number> }> {
   const cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false, faults: faults ? parseFaults(faults) : undefined });
   try {
-    // A staff member whose click fails clicks again.
-    const decide = async (caseId: string, decision: Record<string, string>) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await cloud.invoke('staffDecision', { caseId, by: 'staff@agency.example', decision });
-        } catch (error) {
-          if (attempt === 5) throw error;
-        }
-      }
-    };
-    cloud.clock.setTimeout(() => {
-      for (const recall of RECALLS) {
-        void cloud.clock.track(decide(`${recall}.quarrel`, { decision: 'reject_dispute', reason: 'The listings match.' }));
-        void cloud.clock.track(decide(`${recall}.stretch`, { decision: 'grant_extension', until: '2026-03-20' }));
-      }
-    }, Date.parse('2026-03-05T15:00:00Z') - cloud.clock.now());
+    decideAt(
+      cloud,
+      '2026-03-05T15:00:00Z',
+      RECALLS.flatMap((recall): [string, Record<string, string>][] => [
+        [`${recall}.quarrel`, { decision: 'reject_dispute', reason: 'The listings match.' }],
+        [`${recall}.stretch`, { decision: 'grant_extension', until: '2026-03-20' }],
+      ]),
+    );
     await runSimulation(cloud, { recalls: cpscRecords().filter((r) => RECALLS.includes(String(r.RecallNumber))), marketplaces: MARKETPLACES, responses: RESPONSES }, { warn: () => undefined });
     return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected } };
   } finally {

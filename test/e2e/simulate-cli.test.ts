@@ -36,20 +36,20 @@ describe('npm run cli -- simulate', () => {
       respondedAt: '2026-12-23T23:00:00.000Z',
       onTime: true,
       remindedAt: null,
-      transitions: 6,
+      transitions: 5,
     });
     expect(Object.keys(blocked).sort()).toEqual(
       ['caseId', 'recallNumber', 'marketplaceId', 'status', 'notifiedAt', 'deadline', 'remindedAt', 'escalatedAt', 'finalNoticeAt', 'respondedAt', 'onTime', 'transitions', 'emails'].sort(),
     );
     expect(output.cases.find((c) => c.caseId === '26580.bazaarly')).toMatchObject({ status: 'NOT_LISTED', onTime: false });
-    expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 16 });
+    expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 15 });
 
     const cloud = await LocalCloud.start({ dataDir: `${dir}/state`, deployTimeWrites: false });
     try {
       expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'BLOCKED' });
       const arn = 'arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:26582.alimart';
       expect(cloud.stepFunctions.describeExecution(arn).status).toBe('SUCCEEDED');
-      expect(cloud.stepFunctions.history(arn).filter((e) => e.type.endsWith('StateEntered'))).toHaveLength(6);
+      expect(cloud.stepFunctions.history(arn).filter((e) => e.type.endsWith('StateEntered'))).toHaveLength(5);
     } finally {
       await cloud.stop();
     }

@@ -109,7 +109,7 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
     expect(events.map((e) => e.type)).toContain('TaskTimedOut');
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['AwaitSendSlot', 'NotifyMarketplace', 'AwaitAnswer', 'WhichTimer', 'SendReminder', 'AwaitAnswer', 'WhichTimer', 'Escalate', 'AwaitAnswer']);
+    expect(entered).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'WhichTimer', 'SendReminder', 'AwaitAnswer', 'WhichTimer', 'Escalate', 'AwaitAnswer']);
     const escalation = (await cloud.emails()).find((e) => e.subject.startsWith('OVERDUE'))!;
     expect(escalation.destination).toMatchObject({ to: ['legal@bazaarly.example'], cc: ['compliance@example.gov'] });
   });
