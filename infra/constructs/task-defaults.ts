@@ -7,10 +7,11 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 /**
- * Every task retries failures with exponential backoff, a ceiling and full jitter. States.TaskFailed
- * covers every error but States.Timeout, the Lambda service's own errors included.
+ * Every task retries failures with exponential backoff, a ceiling and full jitter, 8 times (about
+ * 4 minutes at most): a case lives for days, and a task that gives up fails the whole case.
+ * States.TaskFailed covers every error but States.Timeout, the Lambda service's own errors included.
  */
-export function withRetry<T extends TaskStateBase>(task: T, maxAttempts = 5): T {
+export function withRetry<T extends TaskStateBase>(task: T, maxAttempts = 8): T {
   task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), backoffRate: 2, maxAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
   return task;
 }
