@@ -80,6 +80,11 @@ export interface DigestInput {
 export const isOverdue = (record: CaseRecord, now: Date) =>
   AWAITING_STATUSES.includes(record.status) && record.deadline !== undefined && Date.parse(record.deadline) < now.getTime();
 
+/** Working days since the deadline, today included (a case due Monday is 1 working day overdue on Tuesday); 0 when not overdue. */
+export function workingDaysOverdue(record: CaseRecord, now: Date, calendar: WorkingCalendar): number {
+  return isOverdue(record, now) ? calendar.workingDaysBetween(new Date(record.deadline!), endOfAgencyDay(agencyDate(now))) : 0;
+}
+
 /** The digest's lists as filters, so every page and command that lists them agrees with it. */
 export const CASE_VIEWS = {
   overdue: isOverdue,
@@ -99,7 +104,6 @@ export function buildDigest(input: DigestInput): Digest {
   const { now, calendar } = input;
   const limits = input.limits ?? DIGEST_LIMITS;
   const today = agencyDate(now);
-  const endOfToday = endOfAgencyDay(today);
   let budget = limits.total;
   const take = (lines: DigestLine[], max: number) => {
     const shown = lines.slice(0, Math.max(0, Math.min(max, budget)));
@@ -114,7 +118,7 @@ export function buildDigest(input: DigestInput): Digest {
     marketplaceName: input.marketplaceNameOf(record.marketplaceId),
     status: record.status,
     deadline: record.deadline ?? null,
-    workingDaysOverdue: isOverdue(record, now) ? calendar.workingDaysBetween(new Date(record.deadline!), endOfToday) : 0,
+    workingDaysOverdue: workingDaysOverdue(record, now, calendar),
     answeredAt: record.answeredAt ?? null,
     url: input.caseUrl(record),
   });

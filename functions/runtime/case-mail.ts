@@ -12,7 +12,7 @@ import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
-import type { caseMailEnv } from './env-fields.ts';
+import { fillUrlTemplate, type caseMailEnv } from './env-fields.ts';
 import { linkKeysFrom, type LinkKeys } from './link-keys.ts';
 import { storesFrom } from './stores.ts';
 
@@ -78,9 +78,7 @@ export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps)
 }
 
 export function staffContext(loaded: LoadedCase, deps: CaseMailDeps): StaffEmailContext {
-  const caseUrl = deps.settings.caseUrlTemplate
-    .replace('{executionArn}', encodeURIComponent(loaded.record.executionId))
-    .replace('{caseId}', encodeURIComponent(loaded.record.caseId));
+  const caseUrl = fillUrlTemplate(deps.settings.caseUrlTemplate, { executionArn: loaded.record.executionId, caseId: loaded.record.caseId });
   return { authority: deps.settings.authority, caseId: loaded.record.caseId, recall: loaded.recall, marketplace: loaded.marketplace, caseUrl };
 }
 

@@ -15,6 +15,11 @@ export const tablesEnv = {
   AUDIT_TABLE: tableName,
 };
 
+/** A staff link from a template variable: each `{name}` replaced by its value, URL-encoded. */
+export function fillUrlTemplate(template: string, values: Record<string, string>): string {
+  return Object.entries(values).reduce((url, [name, value]) => url.replaceAll(`{${name}}`, encodeURIComponent(value)), template);
+}
+
 /** What a function that emails about a case needs. */
 export const caseMailEnv = {
   ...tablesEnv,

@@ -9,6 +9,7 @@ import type { Recall } from '#shared/recall.ts';
 import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { agencyDate, agencyInstant, type WorkingCalendar } from '#shared/working-days.ts';
+import { fillUrlTemplate } from '../runtime/env-fields.ts';
 
 export interface StaffReportsDeps {
   cases: CaseStore;
@@ -33,9 +34,6 @@ async function lookup<T>(keys: string[], read: (key: string) => Promise<T | unde
   const values = await Promise.all(unique.map(read));
   return new Map(unique.map((key, i) => [key, values[i]]));
 }
-
-const fill = (template: string, values: Record<string, string>) =>
-  Object.entries(values).reduce((url, [name, value]) => url.replaceAll(`{${name}}`, encodeURIComponent(value)), template);
 
 /**
  * The morning digest: every case overdue, due today, waiting for a staff decision or whose
@@ -71,8 +69,8 @@ export async function collectDigest(at: Date, deps: Pick<StaffReportsDeps, 'case
     calendar: deps.calendar,
     titleOf: (n) => recalls.get(n)?.title ?? `(recall ${n} is not stored)`,
     marketplaceNameOf: (id) => marketplaces.get(id)?.name ?? id,
-    caseUrl: (r) => fill(settings.caseUrlTemplate, { executionArn: r.executionId, caseId: r.caseId }),
-    listUrl: (filter) => fill(settings.caseListUrlTemplate, { status: filter.status ?? '', marketplaceId: filter.marketplaceId ?? '' }),
+    caseUrl: (r) => fillUrlTemplate(settings.caseUrlTemplate, { executionArn: r.executionId, caseId: r.caseId }),
+    listUrl: (filter) => fillUrlTemplate(settings.caseListUrlTemplate, { status: filter.status ?? '', marketplaceId: filter.marketplaceId ?? '' }),
   });
 }
 

@@ -1,6 +1,7 @@
 import { now } from '#shared/clock.ts';
 import { staffWorkflowFailedEmail } from '#shared/emails/case-emails.ts';
 import { sendAndAudit, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { fillUrlTemplate } from '../runtime/env-fields.ts';
 
 /** What a workflow's Catch passes on: whose execution failed, and Step Functions' error. */
 export interface FailureInput {
@@ -27,7 +28,7 @@ export async function workflowFailed(input: FailureInput, deps: CaseMailDeps): P
     const existing = await deps.cases.get(input.caseId);
     if (existing) await deps.cases.mutate(input.caseId, at, () => ({ set: { failure } }), existing);
   }
-  const caseUrl = deps.settings.caseUrlTemplate.replace('{executionArn}', encodeURIComponent(input.executionId)).replace('{caseId}', encodeURIComponent(subject));
+  const caseUrl = fillUrlTemplate(deps.settings.caseUrlTemplate, { executionArn: input.executionId, caseId: subject });
   await sendAndAudit(deps, subject, at, {
     to: deps.settings.staffEmails,
     email: staffWorkflowFailedEmail({ authority: deps.settings.authority, subject, executionUrl: caseUrl, error: failure.error, cause: failure.cause }),

@@ -3,14 +3,14 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { collectDigest } from '#functions/staff-reports/staff-reports.ts';
 import type { StaffDecisionInput, StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { CaseRecord } from '#shared/case.ts';
-import { CASE_VIEWS, isOverdue, type CaseView } from '#shared/digest.ts';
+import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
 import { digestEmail } from '#shared/emails/digest-email.ts';
 import { scorecard } from '#shared/scorecard.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { agencyInstant, endOfAgencyDay, agencyDate, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
+import { agencyInstant, endOfAgencyDay, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
 import { executionEvents } from '../execution-history.ts';
 import { PayloadTooLarge, readBody } from './http.ts';
 import { casePage, casesPage, notFoundPage, scorecardPage, STATUS_FILTERS, type CaseRow } from './staff-views.ts';
@@ -90,15 +90,14 @@ async function listPage(ctx: StaffPageContext, query: URLSearchParams, now: Date
   const shown = records.slice(0, SHOWN);
   const titles = await titlesOf(ctx, shown);
   const names = new Map((await ctx.stores.marketplaces.listActive()).map((m) => [m.id, m.name]));
-  const endOfToday = endOfAgencyDay(agencyDate(now));
-  const rows: CaseRow[] = records.map((record) => ({
+  const rows: CaseRow[] = shown.map((record) => ({
     record,
     title: titles.get(record.recallNumber) ?? '',
     marketplaceName: names.get(record.marketplaceId) ?? record.marketplaceId,
-    workingDaysOverdue: isOverdue(record, now) ? ctx.calendar.workingDaysBetween(new Date(record.deadline!), endOfToday) : 0,
+    workingDaysOverdue: workingDaysOverdue(record, now, ctx.calendar),
   }));
   const marketplaces = [...new Set([...names.keys(), ...records.map((r) => r.marketplaceId)])].sort();
-  return casesPage({ rows, shown: SHOWN, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces, now });
+  return casesPage({ rows, total: records.length, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces, now });
 }
 
 async function titlesOf(ctx: StaffPageContext, records: CaseRecord[]): Promise<Map<string, string>> {
@@ -119,7 +118,7 @@ async function caseView(ctx: StaffPageContext, record: CaseRecord, now: Date, me
     title: recall?.title ?? `(recall ${record.recallNumber} is not stored)`,
     recallUrl: recall?.url ?? '',
     marketplaceName: marketplace?.name ?? record.marketplaceId,
-    workingDaysOverdue: isOverdue(record, now) ? ctx.calendar.workingDaysBetween(new Date(record.deadline!), endOfAgencyDay(agencyDate(now))) : 0,
+    workingDaysOverdue: workingDaysOverdue(record, now, ctx.calendar),
     audit,
     execution,
     staffEmail: ctx.staffEmail,

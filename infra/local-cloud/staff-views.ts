@@ -37,9 +37,10 @@ export interface CaseRow {
 
 export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES];
 
-export function casesPage(input: { rows: CaseRow[]; shown: number; status: string; marketplace: string; marketplaces: string[]; now: Date }): string {
+/** The cases page: `rows` are the ones shown, the first of `total`. */
+export function casesPage(input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[]; now: Date }): string {
   const option = (value: string, selected: string, label = value || 'all') => `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
-  const rows = input.rows.slice(0, input.shown).map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
+  const rows = input.rows.map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
     const late = isOverdue(r, input.now);
     return `<tr><td><a href="/cases/${encodeURIComponent(r.caseId)}">${e(r.caseId)}</a></td><td>${e(title)}</td><td>${e(marketplaceName)}</td><td${late ? ' class="late"' : ''}>${e(r.status)}</td><td>${when(r.deadline)}</td><td>${late ? workingDaysOverdue : ''}</td><td>${when(r.answeredAt)}</td><td>${r.answerOnTime === undefined ? '' : r.answerOnTime ? 'yes' : 'no'}</td></tr>`;
   });
@@ -49,7 +50,7 @@ export function casesPage(input: { rows: CaseRow[]; shown: number; status: strin
     `<h1>Cases</h1>
 <form class="filters" method="get" action="/cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
 <label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label><button type="submit">Show</button></form>
-<p id="count">${input.rows.length} cases${input.rows.length > input.shown ? `; the first ${input.shown} shown` : ''}.</p>
+<p id="count">${input.total} cases${input.total > input.rows.length ? `; the first ${input.rows.length} shown` : ''}.</p>
 <table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (Eastern)</th><th>Working days overdue</th><th>Answered (Eastern)</th><th>On time</th></tr>${rows.join('')}</table>`,
   );
 }
