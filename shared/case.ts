@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './schema.ts';
 import type { Timer } from './ladder.ts';
 import { agencyInstant } from './working-days.ts';
 
@@ -70,13 +70,19 @@ export function caseIdOf(recallNumber: string, marketplaceId: string): string {
 
 export const CASE_ID_PATTERN = /^\d{5,6}\.[a-z0-9][a-z0-9-]{1,39}$/;
 
-const listings = z
-  .string({ error: 'give the listings blocked, one id or URL per line' })
-  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
-  .pipe(z.array(z.string().max(2000, 'a listing is at most 2,000 characters')).max(10_000, 'give at most 10,000 listings in one answer; send the rest in another'));
+const listings = z.pipe(
+  z.pipe(
+    z.string({ error: 'give the listings blocked, one id or URL per line' }),
+    z.transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)),
+  ),
+  z
+    .array(z.string().check(z.maxLength(2000, 'a listing is at most 2,000 characters')))
+    .check(z.maxLength(10_000, 'give at most 10,000 listings in one answer; send the rest in another')),
+);
 
 const isoDate = z.iso.date({ error: 'give the date as YYYY-MM-DD, a real day' });
-const reason = z.string({ error: 'give the reason' }).trim().max(5000, 'the reason is at most 5,000 characters');
+const reason = (required?: string) =>
+  z.string({ error: 'give the reason' }).check(z.trim(), z.maxLength(5000, 'the reason is at most 5,000 characters'), ...(required ? [z.minLength(1, required)] : []));
 
 /** Whether a YYYY-MM-DD names a day that exists (2026-02-30 does not). */
 const realDay = (date: string) => {
@@ -86,19 +92,23 @@ const realDay = (date: string) => {
 };
 
 /** An instant with an offset, or a wall-clock time (as a datetime-local field sends it) in the agency's zone. */
-const instant = z
-  .string()
-  .trim()
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))) && realDay(s.slice(0, 10)),
-    'give the date and time, like 2026-11-30T14:05',
-  )
-  .transform((s) => {
+const instant = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.refine(
+      (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))) && realDay(s.slice(0, 10)),
+      'give the date and time, like 2026-11-30T14:05',
+    ),
+  ),
+  z.transform((s) => {
     if (/(Z|[+-]\d{2}:\d{2})$/.test(s)) return new Date(s).toISOString();
     const [date, time] = s.split('T') as [string, string];
     const [hh, mm, ss] = time.split(':').map(Number) as [number, number, number | undefined];
     return agencyInstant(date, hh, mm, Math.floor(ss ?? 0)).toISOString();
-  });
+  }),
+);
+
+const WHOLE_COUNT = 'count is the number of listings blocked, a whole number';
 
 /** The marketplace's answer, as the response form posts it. */
 export const answerSchema = z.discriminatedUnion(
@@ -106,15 +116,15 @@ export const answerSchema = z.discriminatedUnion(
   [
     z.object({
       answer: z.literal('blocked'),
-      listings: listings.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line'),
-      count: z.coerce.number({ error: 'count is the number of listings blocked, a whole number' }).int('count is the number of listings blocked, a whole number').min(1, 'count must be at least 1'),
+      listings: listings.check(z.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line')),
+      count: z.pipe(z.coerce.number({ error: WHOLE_COUNT }), z.int(WHOLE_COUNT).check(z.gte(1, 'count must be at least 1'))),
       blockedAt: instant,
     }),
-    z.object({ answer: z.literal('not_listed'), reason: reason.optional() }),
-    z.object({ answer: z.literal('dispute'), reason: reason.min(1, 'give the reason for the dispute') }),
+    z.object({ answer: z.literal('not_listed'), reason: z.optional(reason()) }),
+    z.object({ answer: z.literal('dispute'), reason: reason('give the reason for the dispute') }),
     z.object({
       answer: z.literal('extension'),
-      reason: reason.min(1, 'give the reason for the extension'),
+      reason: reason('give the reason for the extension'),
       requestedDate: isoDate,
     }),
   ],
@@ -134,11 +144,11 @@ export const FINAL_ANSWERS: ReadonlySet<Answer['answer']> = new Set(['blocked', 
 
 /** A staff decision on a case waiting for one. */
 export const decisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('grant_extension'), until: isoDate, reason: z.string().trim().max(5000).optional() }),
-  z.object({ decision: z.literal('refuse_extension'), reason: z.string().trim().min(1, 'give the reason for the refusal').max(5000) }),
-  z.object({ decision: z.literal('uphold_dispute'), reason: z.string().trim().min(1, 'give the reason for upholding the dispute').max(5000) }),
-  z.object({ decision: z.literal('reject_dispute'), reason: z.string().trim().min(1, 'give the reason for rejecting the dispute').max(5000) }),
-  z.object({ decision: z.literal('close'), reason: z.string().trim().min(1, 'give the reason for closing the case').max(5000) }),
+  z.object({ decision: z.literal('grant_extension'), until: isoDate, reason: z.optional(reason()) }),
+  z.object({ decision: z.literal('refuse_extension'), reason: reason('give the reason for the refusal') }),
+  z.object({ decision: z.literal('uphold_dispute'), reason: reason('give the reason for upholding the dispute') }),
+  z.object({ decision: z.literal('reject_dispute'), reason: reason('give the reason for rejecting the dispute') }),
+  z.object({ decision: z.literal('close'), reason: reason('give the reason for closing the case') }),
 ]);
 export type Decision = z.infer<typeof decisionSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './schema.ts';
 
 export const DEFAULT_POLICY = {
   reminderAfterWorkingDays: 1,
@@ -7,28 +7,32 @@ export const DEFAULT_POLICY = {
   expireAfterWorkingDays: 60,
 } as const;
 
-const workingDays = z.number().int().min(1).max(250);
+const workingDays = z.int().check(z.gte(1), z.lte(250));
 
 /** A ladder in working days; numbers left out are DESIGN.md's defaults; each must exceed the one before. */
-export const policySchema = z
-  .object({
-    reminderAfterWorkingDays: workingDays.default(DEFAULT_POLICY.reminderAfterWorkingDays),
-    deadlineWorkingDays: workingDays.default(DEFAULT_POLICY.deadlineWorkingDays),
-    finalNoticeAfterWorkingDays: workingDays.default(DEFAULT_POLICY.finalNoticeAfterWorkingDays),
-    expireAfterWorkingDays: workingDays.default(DEFAULT_POLICY.expireAfterWorkingDays),
-  })
-  .prefault({})
-  .refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, { message: 'reminderAfterWorkingDays must be less than deadlineWorkingDays' })
-  .refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, { message: 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays' })
-  .refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, { message: 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays' });
+export const policySchema = z.prefault(
+  z
+    .object({
+      reminderAfterWorkingDays: z._default(workingDays, DEFAULT_POLICY.reminderAfterWorkingDays),
+      deadlineWorkingDays: z._default(workingDays, DEFAULT_POLICY.deadlineWorkingDays),
+      finalNoticeAfterWorkingDays: z._default(workingDays, DEFAULT_POLICY.finalNoticeAfterWorkingDays),
+      expireAfterWorkingDays: z._default(workingDays, DEFAULT_POLICY.expireAfterWorkingDays),
+    })
+    .check(
+      z.refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, 'reminderAfterWorkingDays must be less than deadlineWorkingDays'),
+      z.refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays'),
+      z.refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays'),
+    ),
+  {},
+);
 
 export const marketplaceSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters'),
-  name: z.string().min(1).max(200),
-  noticeEmails: z.array(z.email()).min(1),
-  escalationEmails: z.array(z.email()).default([]),
-  aliases: z.array(z.string().min(1)).default([]),
-  active: z.boolean().default(true),
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters')),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  noticeEmails: z.array(z.email()).check(z.minLength(1)),
+  escalationEmails: z._default(z.array(z.email()), []),
+  aliases: z._default(z.array(z.string().check(z.minLength(1))), []),
+  active: z._default(z.boolean(), true),
   policy: policySchema,
 });
 
@@ -47,7 +51,7 @@ export function parseMarketplaces(input: unknown, defaults: Policy = DEFAULT_POL
           : entry,
       )
     : input;
-  const result = z.array(marketplaceSchema).safeParse(withDefaults);
+  const result = z.safeParse(z.array(marketplaceSchema), withDefaults);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'file';

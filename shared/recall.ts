@@ -1,45 +1,33 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './schema.ts';
 import { decodeEntities } from './html.ts';
 
 /** One record as the CPSC Recalls REST API answers it. Unknown extra fields are kept in `raw`. */
-const named = z.object({ Name: z.string().nullish() }).loose();
-const cpscRecordSchema = z
-  .object({
-    RecallID: z.number().int(),
-    RecallNumber: z.string().nullish(),
-    RecallDate: z.string().nullish(),
-    LastPublishDate: z.string().nullish(),
-    Title: z.string().nullish(),
-    Description: z.string().nullish(),
-    URL: z.string().nullish(),
-    ConsumerContact: z.string().nullish(),
-    Products: z
-      .array(
-        z
-          .object({
-            Name: z.string().nullish(),
-            Description: z.string().nullish(),
-            Model: z.string().nullish(),
-            Type: z.string().nullish(),
-            NumberOfUnits: z.string().nullish(),
-          })
-          .loose(),
-      )
-      .nullish(),
-    Images: z.array(z.object({ URL: z.string().nullish(), Caption: z.string().nullish() }).loose()).nullish(),
-    Hazards: z.array(named).nullish(),
-    Remedies: z.array(named).nullish(),
-    RemedyOptions: z.array(z.object({ Option: z.string().nullish() }).loose()).nullish(),
-    Retailers: z.array(named).nullish(),
-    Manufacturers: z.array(named).nullish(),
-    Importers: z.array(named).nullish(),
-    Distributors: z.array(named).nullish(),
-    Injuries: z.array(named).nullish(),
-    ManufacturerCountries: z.array(z.object({ Country: z.string().nullish() }).loose()).nullish(),
-    ProductUPCs: z.array(z.object({ UPC: z.string().nullish() }).loose()).nullish(),
-  })
-  .loose();
+const field = z.nullish(z.string());
+const named = z.looseObject({ Name: field });
+const listOf = <T extends z.ZodMiniType>(item: T) => z.nullish(z.array(item));
+const cpscRecordSchema = z.looseObject({
+  RecallID: z.int(),
+  RecallNumber: field,
+  RecallDate: field,
+  LastPublishDate: field,
+  Title: field,
+  Description: field,
+  URL: field,
+  ConsumerContact: field,
+  Products: listOf(z.looseObject({ Name: field, Description: field, Model: field, Type: field, NumberOfUnits: field })),
+  Images: listOf(z.looseObject({ URL: field, Caption: field })),
+  Hazards: listOf(named),
+  Remedies: listOf(named),
+  RemedyOptions: listOf(z.looseObject({ Option: field })),
+  Retailers: listOf(named),
+  Manufacturers: listOf(named),
+  Importers: listOf(named),
+  Distributors: listOf(named),
+  Injuries: listOf(named),
+  ManufacturerCountries: listOf(z.looseObject({ Country: field })),
+  ProductUPCs: listOf(z.looseObject({ UPC: field })),
+});
 
 export interface RecallProduct {
   name: string;
@@ -150,7 +138,7 @@ function withHash(body: Omit<Recall, 'contentHash'>): Recall {
   return { ...body, contentHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }
 
-const csvRowSchema = z.record(z.string(), z.string().optional());
+const csvRowSchema = z.record(z.string(), z.optional(z.string()));
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /** "February 26, 2026" -> 2026-02-26. */

@@ -1,4 +1,5 @@
 import federalHolidays from '@18f/us-federal-holidays';
+import { once } from './once.ts';
 
 /**
  * Working-day arithmetic in the agency's time zone. A working day is Monday to Friday, less US
@@ -8,19 +9,22 @@ import federalHolidays from '@18f/us-federal-holidays';
  */
 export const AGENCY_TIME_ZONE = 'America/New_York';
 
-const partsFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: AGENCY_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+const partsFormat = once(
+  () =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: AGENCY_TIME_ZONE,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }),
+);
 
 function wallClock(instant: Date): { date: string; utcOfWall: number } {
-  const p = Object.fromEntries(partsFormat.formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(partsFormat().formatToParts(instant).map((x) => [x.type, x.value]));
   const date = `${p.year}-${p.month}-${p.day}`;
   return { date, utcOfWall: Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) };
 }

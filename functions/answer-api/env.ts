@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 import { tableName } from '../runtime/env-fields.ts';
 
 export const answerApiEnv = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 import { tableName } from '../runtime/env-fields.ts';
 
 export const ingestEnv = z.object({
@@ -6,5 +6,5 @@ export const ingestEnv = z.object({
   INGEST_STATE_TABLE: tableName,
   QUARANTINE_TABLE: tableName,
   AUDIT_TABLE: tableName,
-  RECALL_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  RECALL_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
 });

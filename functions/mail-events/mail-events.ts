@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { noticeBounced } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffNoticeBouncedEmail } from '#shared/emails/case-emails.ts';
+import * as z from '#shared/schema.ts';
 import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../runtime/case-mail.ts';
 import { logger } from '../runtime/observability.ts';
 
@@ -10,19 +10,22 @@ const sesEvent = z.object({
   eventType: z.string(),
   mail: z.object({
     messageId: z.string(),
-    destination: z.array(z.string()).default([]),
-    tags: z.record(z.string(), z.array(z.string())).default({}),
+    destination: z._default(z.array(z.string()), []),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
   }),
-  bounce: z
-    .object({
+  bounce: z.optional(
+    z.object({
       bounceType: z.string(),
-      bounceSubType: z.string().optional(),
-      bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() })).default([]),
-    })
-    .optional(),
-  complaint: z
-    .object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]), complaintFeedbackType: z.string().optional() })
-    .optional(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z._default(z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) })), []),
+    }),
+  ),
+  complaint: z.optional(
+    z.object({
+      complainedRecipients: z._default(z.array(z.object({ emailAddress: z.string() })), []),
+      complaintFeedbackType: z.optional(z.string()),
+    }),
+  ),
 });
 export type SesEvent = z.infer<typeof sesEvent>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 import { caseMailEnv } from '../runtime/env-fields.ts';
 
 export const notifyEnv = z.object(caseMailEnv);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { tableName } from '../runtime/env-fields.ts';
+import * as z from '#shared/schema.ts';
+import { tableName, wholeNumber } from '../runtime/env-fields.ts';
 
 export const planCasesEnv = z.object({
   RECALLS_TABLE: tableName,
@@ -7,5 +7,5 @@ export const planCasesEnv = z.object({
   /** The table holding the send-slot counter (the IngestState table). */
   SEND_SLOTS_TABLE: tableName,
   /** SES's maximum sending rate of the account, in emails a second. */
-  SES_MAX_SEND_RATE: z.coerce.number().int().min(1).max(10_000),
+  SES_MAX_SEND_RATE: wholeNumber(1, 10_000),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 import { tableName } from '../runtime/env-fields.ts';
 
 export const respondEnv = z.object({
@@ -6,5 +6,5 @@ export const respondEnv = z.object({
   MARKETPLACES_TABLE: tableName,
   CASES_TABLE: tableName,
   AUDIT_TABLE: tableName,
-  LINK_KEY_SECRET_ARN: z.string().min(1),
+  LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
 });

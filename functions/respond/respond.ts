@@ -1,5 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { answerSchema, CASE_ID_PATTERN } from '#shared/case.ts';
+import { answerSchema, CASE_ID_PATTERN, STATUS_OF_ANSWER } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
 import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
 import { checkLink } from '#shared/signed-link.ts';
@@ -82,7 +82,7 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   const parsed = answerSchema.safeParse(form);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const kind = answerSchema.def.options.some((o) => o.shape.answer.value === form.answer) ? (form.answer as never) : undefined;
+    const kind = form.answer !== undefined && Object.hasOwn(STATUS_OF_ANSWER, form.answer) ? (form.answer as never) : undefined;
     const message = kind ? `${issue?.path.join('.') || 'answer'}: ${issue?.message}` : 'Choose one of the answers below.';
     return html(400, casePage(view, { answer: kind, error: message, values: form }));
   }

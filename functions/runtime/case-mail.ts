@@ -1,6 +1,6 @@
 import { CLIENT_SETTINGS, traced } from './observability.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { z } from 'zod';
+import type * as z from '#shared/schema.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import type { CaseEmailContext, Email, StaffEmailContext } from '#shared/emails/case-emails.ts';
 import { SesMailer, type Mailer } from '#shared/mailer.ts';

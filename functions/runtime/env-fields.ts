@@ -1,12 +1,23 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 
 /** Environment fields several functions share, with one definition each. */
-export const tableName = z.string().min(3).max(255);
-export const emailList = z
-  .string()
-  .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
-  .pipe(z.array(z.email()).min(1));
+export const tableName = z.string().check(z.minLength(3), z.maxLength(255));
 export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A whole number between `min` and `max`, from its text. */
+export const wholeNumber = (min: number, max: number) => z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max)));
+
+/** A comma-separated list, each item checked by `item`. */
+export const commaList = <T extends z.ZodMiniType<unknown, string>>(item: T, min = 0) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean)),
+    ),
+    z.array(item).check(z.minLength(min)),
+  );
+
+export const emailList = commaList(z.email(), 1);
 
 export const tablesEnv = {
   RECALLS_TABLE: tableName,
@@ -23,17 +34,14 @@ export function fillUrlTemplate(template: string, values: Record<string, string>
 /** What a function that emails about a case needs. */
 export const caseMailEnv = {
   ...tablesEnv,
-  AGENCY_NAME: z.string().min(1),
+  AGENCY_NAME: z.string().check(z.minLength(1)),
   SENDER_EMAIL: z.email(),
-  SES_CONFIGURATION_SET: z.string().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
   STAFF_EMAILS: emailList,
   RESPOND_BASE_URL: httpUrl,
-  LINK_KEY_SECRET_ARN: z.string().min(1),
-  LINK_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650),
+  LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
+  LINK_VALIDITY_DAYS: wholeNumber(1, 3650),
   /** Where staff see a case; `{executionArn}` and `{caseId}` are filled in. */
-  CASE_URL_TEMPLATE: z.string().includes('{'),
-  CLOSURE_DAYS: z
-    .string()
-    .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
-    .pipe(z.array(z.iso.date())),
+  CASE_URL_TEMPLATE: z.string().check(z.includes('{')),
+  CLOSURE_DAYS: commaList(z.iso.date()),
 };

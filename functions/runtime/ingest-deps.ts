@@ -1,6 +1,6 @@
 import { CLIENT_SETTINGS, tracedDocumentClient, traced } from './observability.ts';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { z } from 'zod';
+import type * as z from '#shared/schema.ts';
 import { DynamoAuditLog } from '#shared/store/audit-log.ts';
 import { IngestState } from '#shared/store/ingest-state.ts';
 import { QuarantineStore } from '#shared/store/quarantine-store.ts';

@@ -1,8 +1,8 @@
 import { CLIENT_SETTINGS, traced } from './observability.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 
-const secretSchema = z.object({ current: z.string().min(32), previous: z.string().min(32).optional() });
+const secretSchema = z.object({ current: z.string().check(z.minLength(32)), previous: z.optional(z.string().check(z.minLength(32))) });
 
 export interface LinkKeys {
   /** Signs new links. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/schema.ts';
 import { caseMailEnv, tableName } from '../runtime/env-fields.ts';
 
 export const staffReportsEnv = z.object({
@@ -14,5 +14,5 @@ export const staffReportsEnv = z.object({
   CASE_LIST_URL_TEMPLATE: z.url(),
   CLOSURE_DAYS: caseMailEnv.CLOSURE_DAYS,
   /** Whether a digest with nothing in it is still sent. */
-  DIGEST_WHEN_EMPTY: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  DIGEST_WHEN_EMPTY: z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')),
 });

@@ -1,6 +1,7 @@
 import type { Decision } from '../case.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
+import { once } from '../once.ts';
 import { AGENCY_TIME_ZONE } from '../working-days.ts';
 import { render, type Block, type Email } from './render.ts';
 
@@ -16,12 +17,12 @@ export interface CaseEmailContext {
   deadline: Date;
 }
 
-const eastern = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full', timeStyle: 'long' });
-const utc = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' });
+const eastern = once(() => new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full', timeStyle: 'long' }));
+const utc = once(() => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }));
 
 /** A deadline in the recipient's terms: Eastern time (the agency's) and UTC. */
 export function formatDeadline(deadline: Date): string {
-  return `${eastern.format(deadline)} (${utc.format(deadline)} UTC)`;
+  return `${eastern().format(deadline)} (${utc().format(deadline)} UTC)`;
 }
 
 /** Where the recall text names the marketplace (by name or alias), if it does. */

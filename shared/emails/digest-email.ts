@@ -1,13 +1,14 @@
 import type { Digest, DigestLine, DigestList } from '../digest.ts';
 import { escapeHtml as e } from '../html.ts';
+import { once } from '../once.ts';
 import { AGENCY_TIME_ZONE } from '../working-days.ts';
 import type { Email } from './render.ts';
 
-const day = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' });
-const longDay = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full' });
+const day = once(() => new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }));
+const longDay = once(() => new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full' }));
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const deadlineOf = (line: DigestLine) => (line.deadline ? day.format(new Date(line.deadline)) : 'none');
+const deadlineOf = (line: DigestLine) => (line.deadline ? day().format(new Date(line.deadline)) : 'none');
 /** Long recall titles would make the digest hard to scan; the case page has the whole title. */
 const short = (title: string) => (title.length > 110 ? `${title.slice(0, 107)}...` : title);
 
@@ -33,13 +34,13 @@ function listHtml(list: DigestList, extra: (line: DigestLine) => string): string
 }
 
 const overdueNote = (line: DigestLine) => `${plural(line.workingDaysOverdue, 'working day')} overdue`;
-const waitingNote = (line: DigestLine) => `${line.status === 'DISPUTED' ? 'dispute' : 'extension asked'}${line.answeredAt ? ` ${day.format(new Date(line.answeredAt))}` : ''}`;
+const waitingNote = (line: DigestLine) => `${line.status === 'DISPUTED' ? 'dispute' : 'extension asked'}${line.answeredAt ? ` ${day().format(new Date(line.answeredAt))}` : ''}`;
 
 /** The morning digest as an email: a summary line, then each list, grouped, counted and capped. */
 export function digestEmail(digest: Digest, authority: string): Email {
   const { counts } = digest;
   const summary = `${plural(counts.overdue, 'case')} overdue, ${counts.dueToday} due today, ${plural(counts.awaitingDecision, 'decision')} waiting, ${plural(counts.bouncedNotices, 'bounced notice')}`;
-  const subject = `Recall cases ${day.format(new Date(digest.at))}: ${summary}`;
+  const subject = `Recall cases ${day().format(new Date(digest.at))}: ${summary}`;
   const sections: { title: string; text: string[]; html: string }[] = [];
 
   if (counts.overdue) {
@@ -64,7 +65,7 @@ export function digestEmail(digest: Digest, authority: string): Email {
     sections.push({ title: `Notices that bounced: ${plural(counts.bouncedNotices, 'case')}`, text: listText(digest.bouncedNotices, () => 'notice bounced'), html: listHtml(digest.bouncedNotices, () => 'notice bounced') });
   }
 
-  const opening = `${authority}: recall cases on ${longDay.format(new Date(digest.at))}. ${summary}.`;
+  const opening = `${authority}: recall cases on ${longDay().format(new Date(digest.at))}. ${summary}.`;
   const nothing = 'Nothing is overdue, due today or waiting for you.';
   const text = [opening, '', ...(sections.length ? sections.flatMap((s) => [s.title, ...s.text, '']) : [nothing])].join('\n');
   const html = [
