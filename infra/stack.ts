@@ -127,7 +127,8 @@ export class RecallGuardStack extends Stack {
       CLOSURE_DAYS: config.closureDays.join(','),
     };
     const notify = new HandlerFunction(this, 'Notify', { name: 'notify', environmentSchema: notifyEnv, environment: caseMailEnv });
-    const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: caseMailEnv });
+    const sendSlots = { SEND_SLOTS_TABLE: tables.ingestState.tableName, SES_MAX_SEND_RATE: String(config.sesMaxSendRate) };
+    const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: { ...caseMailEnv, ...sendSlots } });
     const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
     const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
     const mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment: caseMailEnv, asynchronous: true });
@@ -143,8 +144,7 @@ export class RecallGuardStack extends Stack {
       environment: {
         RECALLS_TABLE: tables.recalls.tableName,
         MARKETPLACES_TABLE: tables.marketplaces.tableName,
-        SEND_SLOTS_TABLE: tables.ingestState.tableName,
-        SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
+        ...sendSlots,
       },
     });
     const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', { planCases, caseWorkflow: caseWorkflow.stateMachine, workflowFailed });
@@ -226,6 +226,7 @@ export class RecallGuardStack extends Stack {
     tables.recalls.grantReadData(planCases);
     tables.marketplaces.grantReadData(planCases);
     tables.ingestState.grantReadWriteData(planCases);
+    tables.ingestState.grantReadWriteData(followUp);
     for (const fn of [notify, followUp, recordAnswer, applyDecision, mailEvents, workflowFailed]) {
       tables.recalls.grantReadData(fn);
       tables.marketplaces.grantReadData(fn);

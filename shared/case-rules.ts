@@ -61,6 +61,13 @@ export function stepApplies(record: CaseRecord, step: Step): boolean {
   return STEP_STATUS[step].from.includes(record.status);
 }
 
+/** A due step's email waits for its send slot: the step's timer moves to it (an answer may still come first). */
+export function stepDeferred(record: CaseRecord, step: Step, slot: Date): CasePatch | undefined {
+  const timers = record.timers ?? [];
+  if (!timers.some((t) => t.step === step && !t.slotted)) return undefined;
+  return { set: { timers: timers.map((t) => (t.step === step ? { step, at: slot.toISOString(), slotted: true } : t)) } };
+}
+
 /** A ladder step is done: it leaves the timers, and moves the status when it still applies. */
 export function stepDone(record: CaseRecord, step: Step, at: Date): CasePatch | undefined {
   const timers = record.timers ?? [];

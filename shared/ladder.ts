@@ -11,6 +11,8 @@ export interface Timer {
   step: Step;
   /** ISO instant at which the step is due. */
   at: string;
+  /** Moved to a send slot of its own (SES's sending rate): the email goes at `at` without taking another. */
+  slotted?: boolean;
 }
 
 export interface Ladder {

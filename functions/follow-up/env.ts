@@ -1,4 +1,4 @@
 import * as z from '#shared/schema.ts';
-import { caseMailEnv } from '../runtime/env-fields.ts';
+import { caseMailEnv, sendSlotsEnv } from '../runtime/env-fields.ts';
 
-export const followUpEnv = z.object(caseMailEnv);
+export const followUpEnv = z.object({ ...caseMailEnv, ...sendSlotsEnv });

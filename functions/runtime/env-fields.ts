@@ -31,6 +31,14 @@ export function fillUrlTemplate(template: string, values: Record<string, string>
   return Object.entries(values).reduce((url, [name, value]) => url.replaceAll(`{${name}}`, encodeURIComponent(value)), template);
 }
 
+/** What a function that hands out send slots needs (`shared/store/send-slots.ts`). */
+export const sendSlotsEnv = {
+  /** The table holding the send-slot counter (the IngestState table). */
+  SEND_SLOTS_TABLE: tableName,
+  /** SES's maximum sending rate of the account, in emails a second. */
+  SES_MAX_SEND_RATE: wholeNumber(1, 10_000),
+};
+
 /** What a function that emails about a case needs. */
 export const caseMailEnv = {
   ...tablesEnv,

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { cpscRecords } from '../support/data.ts';
 
-describe("notices within SES's sending rate", () => {
-  it('spreads a burst of 180 notices at 14 a second at most (the default), in virtual time', { timeout: 180_000 }, async () => {
+/** How many of `instants` fall in each whole second from `start`. */
+function perSecond(instants: number[], start: number): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const at of instants) counts.set(Math.floor((at - start) / 1000), (counts.get(Math.floor((at - start) / 1000)) ?? 0) + 1);
+  return counts;
+}
+
+describe("emails within SES's sending rate", () => {
+  it('spreads a burst of 180 notices, and their reminders a working day later, at 14 a second at most (the default), in virtual time', { timeout: 180_000 }, async () => {
     const start = new Date('2026-03-02T14:00:00Z');
     const cloud = await LocalCloud.start({ start, deployTimeWrites: false });
     try {
@@ -11,22 +18,35 @@ describe("notices within SES's sending rate", () => {
       const records = cpscRecords();
       expect(records).toHaveLength(9);
       await cloud.invoke('ingest', { source: 'test', records });
-      await cloud.clock.run({ until: new Date(start.getTime() + 3_600_000) });
+      // Nobody answers: every reminder falls due at the same instant, 23:59:59 on Tuesday in New York.
+      const reminderDue = Date.parse('2026-03-04T04:59:59Z');
+      await cloud.clock.run({ until: new Date(reminderDue + 3_600_000) });
 
-      const sent: number[] = [];
+      const notices: number[] = [];
+      const reminders: number[] = [];
       for (const record of await cloud.stores().cases.list()) {
-        const notices = (await cloud.stores().audit.list(record.caseId)).filter((e) => e.action === 'NOTICE_SENT');
-        expect(notices, record.caseId).toHaveLength(1);
-        sent.push(Date.parse(notices[0]!.at));
+        const audit = await cloud.stores().audit.list(record.caseId);
+        const times = (action: string) => audit.filter((e) => e.action === action).map((e) => Date.parse(e.at));
+        expect(times('NOTICE_SENT'), record.caseId).toHaveLength(1);
+        expect(times('REMINDER_SENT'), record.caseId).toHaveLength(1);
+        expect(record.status).toBe('REMINDED');
+        notices.push(...times('NOTICE_SENT'));
+        reminders.push(...times('REMINDER_SENT'));
       }
-      expect(sent).toHaveLength(180);
-      const perSecond = new Map<number, number>();
-      for (const at of sent) perSecond.set(Math.floor((at - start.getTime()) / 1000), (perSecond.get(Math.floor((at - start.getTime()) / 1000)) ?? 0) + 1);
-      expect(Math.max(...perSecond.values())).toBe(14);
-      // 180 notices at 14 a second: 13 seconds, the first at once.
-      expect(Math.min(...sent)).toBe(start.getTime());
-      expect(Math.max(...sent) - start.getTime()).toBe(12_000);
-      expect([...perSecond.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+      // 180 emails at 14 a second: 13 seconds, the first at once; the same for the reminders.
+      for (const [sent, from] of [
+        [notices, start.getTime()],
+        [reminders, reminderDue],
+      ] as const) {
+        expect(sent).toHaveLength(180);
+        const counts = perSecond(sent, from);
+        expect(Math.max(...counts.values())).toBe(14);
+        expect(Math.min(...sent)).toBe(from);
+        expect(Math.max(...sent) - from).toBe(12_000);
+        expect([...counts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+      }
+      const emails = await cloud.emails();
+      expect(emails.filter((e) => e.subject.startsWith('Reminder'))).toHaveLength(180);
     } finally {
       await cloud.stop();
     }
