@@ -27,7 +27,7 @@ export const appConfigSchema = z.object({
   overdueAlarmWorkingDays: workingDays.default(5),
   /** The ladder of marketplaces whose entry leaves numbers out. */
   defaultPolicy: policySchema,
-  /** SES's maximum sending rate of the account (emails a second): notices are spread to stay within it. */
+  /** SES's maximum sending rate of the account (emails a second): notices and the ladder's follow-up emails are spread to stay within it. */
   sesMaxSendRate: z.number().int().min(1).max(10_000).default(14),
   /** Whether the morning digest is sent on a day with nothing to report. */
   digestWhenEmpty: z.boolean().default(false),

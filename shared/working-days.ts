@@ -49,7 +49,8 @@ export function endOfAgencyDay(date: string): Date {
   return agencyInstant(date, 23, 59, 59);
 }
 
-function addDays(date: string, days: number): string {
+/** The calendar date `days` after `date` (both YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }

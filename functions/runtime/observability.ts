@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
+import { once } from '#shared/once.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 
 /** Structured JSON logs (Powertools), one logger per container. */
@@ -47,7 +48,6 @@ export function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
 
-/** The DynamoDB document client of a handler, traced. */
 /**
  * Settings every AWS client of the functions takes: the SDK's standard retries (exponential
  * backoff with jitter) with 6 attempts rather than 3, so throttling and transient errors of a
@@ -56,6 +56,5 @@ export function traced<T>(client: T): T {
  */
 export const CLIENT_SETTINGS = { maxAttempts: 6 } as const;
 
-export function tracedDocumentClient(): DynamoDBDocumentClient {
-  return documentClient(traced(new DynamoDBClient(CLIENT_SETTINGS)));
-}
+/** The DynamoDB document client of a container, traced: one, whichever stores use it. */
+export const tracedDocumentClient: () => DynamoDBDocumentClient = once(() => documentClient(traced(new DynamoDBClient(CLIENT_SETTINGS))));

@@ -29,7 +29,7 @@ export type DigestResult = { report: 'digest'; sent: boolean; messageId?: string
 export type MonthlyResult = { report: 'monthly'; month: string; sent: boolean; messageId: string; marketplaces: MarketplaceScore[] };
 
 /** Reads each distinct key once. */
-async function lookup<T>(keys: string[], read: (key: string) => Promise<T | undefined>): Promise<Map<string, T | undefined>> {
+export async function lookup<T>(keys: string[], read: (key: string) => Promise<T | undefined>): Promise<Map<string, T | undefined>> {
   const unique = [...new Set(keys)];
   const values = await Promise.all(unique.map(read));
   return new Map(unique.map((key, i) => [key, values[i]]));

@@ -1,4 +1,4 @@
-import { agencyDate, agencyInstant, AGENCY_TIME_ZONE } from '#shared/working-days.ts';
+import { addDays, agencyDate, agencyInstant, AGENCY_TIME_ZONE } from '#shared/working-days.ts';
 import type { TemplateResolver } from './template.ts';
 import type { TimerHandle, VirtualClock } from './virtual-clock.ts';
 
@@ -43,11 +43,6 @@ function field(text: string, min: number, max: number, names: string[] = [], nam
   return values;
 }
 
-function nextDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
 /** When a `cron(...)` or `rate(...)` expression (New York time) fires next after `after`. */
 export function nextRun(expression: string, after: Date): Date {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
@@ -69,7 +64,7 @@ export function nextRun(expression: string, after: Date): Date {
     ];
     const times = [...hours].sort((a, b) => a - b).flatMap((h) => [...minutes].sort((a, b) => a - b).map((m) => [h, m] as const));
     let date = agencyDate(after);
-    for (let i = 0; i < 366 * 8; i++, date = nextDate(date)) {
+    for (let i = 0; i < 366 * 8; i++, date = addDays(date, 1)) {
       const [y, m, d] = date.split('-').map(Number) as [number, number, number];
       const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 1;
       if (!years.has(y) || !months.has(m) || !days.has(d) || !weekdays.has(weekday)) continue;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { collectDigest } from '#functions/staff-reports/staff-reports.ts';
+import { collectDigest, lookup } from '#functions/staff-reports/staff-reports.ts';
 import type { StaffDecisionInput, StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
@@ -88,22 +88,16 @@ async function listPage(ctx: StaffPageContext, query: URLSearchParams, now: Date
     return status in CASE_VIEWS ? CASE_VIEWS[status as CaseView](r, now) : r.status === status;
   });
   const shown = records.slice(0, SHOWN);
-  const titles = await titlesOf(ctx, shown);
+  const recalls = await lookup(shown.map((r) => r.recallNumber), (n) => ctx.stores.recalls.get(n));
   const names = new Map((await ctx.stores.marketplaces.listActive()).map((m) => [m.id, m.name]));
   const rows: CaseRow[] = shown.map((record) => ({
     record,
-    title: titles.get(record.recallNumber) ?? '',
+    title: recalls.get(record.recallNumber)?.title ?? `(recall ${record.recallNumber} is not stored)`,
     marketplaceName: names.get(record.marketplaceId) ?? record.marketplaceId,
     workingDaysOverdue: workingDaysOverdue(record, now, ctx.calendar),
   }));
   const marketplaces = [...new Set([...names.keys(), ...records.map((r) => r.marketplaceId)])].sort();
   return casesPage({ rows, total: records.length, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces, now });
-}
-
-async function titlesOf(ctx: StaffPageContext, records: CaseRecord[]): Promise<Map<string, string>> {
-  const numbers = [...new Set(records.map((r) => r.recallNumber))];
-  const recalls = await Promise.all(numbers.map((n) => ctx.stores.recalls.get(n)));
-  return new Map(numbers.map((n, i) => [n, recalls[i]?.title ?? `(recall ${n} is not stored)`]));
 }
 
 async function caseView(ctx: StaffPageContext, record: CaseRecord, now: Date, message?: { error?: string; done?: string }): Promise<string> {
