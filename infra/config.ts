@@ -3,48 +3,53 @@ import { policySchema } from '#shared/marketplace.ts';
 
 const workingDays = z.number().int().min(1).max(250);
 /** An EventBridge Scheduler expression: cron(...) or rate(...). */
-const scheduleExpression = z.string().regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'a schedule is cron(...) or rate(N unit), as EventBridge Scheduler takes it');
+const scheduleExpression = z
+  .string()
+  .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'a schedule is cron(...) or rate(N unit), as EventBridge Scheduler takes it');
 
 /** The `recallguard` context in cdk.json: everything the agency's cloud team configures. */
-export const appConfigSchema = z.object({
-  senderEmail: z.email('senderEmail must be the address notices are sent from'),
-  staffEmails: z.array(z.email()).min(1, 'staffEmails needs at least one compliance staff address'),
-  agencyName: z.string().min(1).default('U.S. Consumer Product Safety Commission'),
-  linkValidityDays: z.number().int().min(1).max(3650).default(120),
-  /** The agency's own closure days (YYYY-MM-DD), on top of the federal holidays. */
-  closureDays: z.array(z.iso.date()).default([]),
-  cpscApiUrl: z.url().default('https://www.saferproducts.gov/RestWebServices/Recall'),
-  pullOverlapDays: z.number().int().min(0).max(60).default(3),
-  rescanDays: z.number().int().min(1).max(3650).default(365),
-  /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
-  marketplacesFile: z.string().min(1).optional(),
-  apiThrottle: z
-    .object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) })
-    .prefault({}),
-  /** Who the operations alarms email (SNS); defaults to the staff addresses. */
-  opsEmails: z.array(z.email()).min(1).optional(),
-  /** A case still overdue this many working days after its deadline raises an alarm. */
-  overdueAlarmWorkingDays: workingDays.default(5),
-  /** The ladder of marketplaces whose entry leaves numbers out. */
-  defaultPolicy: policySchema,
-  /** SES's maximum sending rate of the account (emails a second): notices and the ladder's follow-up emails are spread to stay within it. */
-  sesMaxSendRate: z.number().int().min(1).max(10_000).default(14),
-  /** Whether the morning digest is sent on a day with nothing to report. */
-  digestWhenEmpty: z.boolean().default(false),
-  /** When the scheduled work runs, in America/New_York. */
-  schedules: z
-    .object({
-      dailyPull: scheduleExpression.default('cron(0 6 ? * MON-FRI *)'),
-      weeklyRescan: scheduleExpression.default('cron(0 5 ? * SAT *)'),
-      startSweep: scheduleExpression.default('rate(15 minutes)'),
-      overdueCheck: scheduleExpression.default('cron(0 7 ? * MON-FRI *)'),
-      digest: scheduleExpression.default('cron(0 8 ? * MON-FRI *)'),
-      monthlyReport: scheduleExpression.default('cron(0 8 1 * ? *)'),
-    })
-    .prefault({}),
-  /** The region to deploy to; the CLI's environment (AWS_REGION, profile) otherwise. */
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region is an AWS region name like us-east-1').optional(),
-}).strict();
+export const appConfigSchema = z
+  .object({
+    senderEmail: z.email('senderEmail must be the address notices are sent from'),
+    staffEmails: z.array(z.email()).min(1, 'staffEmails needs at least one compliance staff address'),
+    agencyName: z.string().min(1).default('U.S. Consumer Product Safety Commission'),
+    linkValidityDays: z.number().int().min(1).max(3650).default(120),
+    /** The agency's own closure days (YYYY-MM-DD), on top of the federal holidays. */
+    closureDays: z.array(z.iso.date()).default([]),
+    cpscApiUrl: z.url().default('https://www.saferproducts.gov/RestWebServices/Recall'),
+    pullOverlapDays: z.number().int().min(0).max(60).default(3),
+    rescanDays: z.number().int().min(1).max(3650).default(365),
+    /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
+    marketplacesFile: z.string().min(1).optional(),
+    apiThrottle: z.object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) }).prefault({}),
+    /** Who the operations alarms email (SNS); defaults to the staff addresses. */
+    opsEmails: z.array(z.email()).min(1).optional(),
+    /** A case still overdue this many working days after its deadline raises an alarm. */
+    overdueAlarmWorkingDays: workingDays.default(5),
+    /** The ladder of marketplaces whose entry leaves numbers out. */
+    defaultPolicy: policySchema,
+    /** SES's maximum sending rate of the account (emails a second): notices and the ladder's follow-up emails are spread to stay within it. */
+    sesMaxSendRate: z.number().int().min(1).max(10_000).default(14),
+    /** Whether the morning digest is sent on a day with nothing to report. */
+    digestWhenEmpty: z.boolean().default(false),
+    /** When the scheduled work runs, in America/New_York. */
+    schedules: z
+      .object({
+        dailyPull: scheduleExpression.default('cron(0 6 ? * MON-FRI *)'),
+        weeklyRescan: scheduleExpression.default('cron(0 5 ? * SAT *)'),
+        startSweep: scheduleExpression.default('rate(15 minutes)'),
+        overdueCheck: scheduleExpression.default('cron(0 7 ? * MON-FRI *)'),
+        digest: scheduleExpression.default('cron(0 8 ? * MON-FRI *)'),
+        monthlyReport: scheduleExpression.default('cron(0 8 1 * ? *)'),
+      })
+      .prefault({}),
+    /** The region to deploy to; the CLI's environment (AWS_REGION, profile) otherwise. */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region is an AWS region name like us-east-1')
+      .optional(),
+  })
+  .strict();
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 export function parseAppConfig(context: unknown): AppConfig {

@@ -77,7 +77,12 @@ export class RecallGuardStack extends Stack {
     const topicKey = new Key(this, 'TopicKey', { description: 'recallguard: SNS topics (SES events, operations alarms)', enableKeyRotation: true });
     for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
       topicKey.addToResourcePolicy(
-        new PolicyStatement({ principals: [new ServicePrincipal(service)], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+        new PolicyStatement({
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
       );
     }
     const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
@@ -88,7 +93,8 @@ export class RecallGuardStack extends Stack {
     NagSuppressions.addResourceSuppressions(linkKey, [
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotated by staff, not on a timer: links must verify for their whole validity, so a rotation moves "current" to "previous" (both verify) and retires "previous" only after linkValidityDays (README, Key rotation).',
+        reason:
+          'Rotated by staff, not on a timer: links must verify for their whole validity, so a rotation moves "current" to "previous" (both verify) and retires "previous" only after linkValidityDays (README, Key rotation).',
       },
     ]);
     const tableEnv = {
@@ -98,7 +104,10 @@ export class RecallGuardStack extends Stack {
       AUDIT_TABLE: tables.audit.tableName,
     };
     if (config.marketplacesFile) {
-      new MarketplaceSeed(this, 'Marketplaces', { table: tables.marketplaces, marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT, config.defaultPolicy) });
+      new MarketplaceSeed(this, 'Marketplaces', {
+        table: tables.marketplaces,
+        marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT, config.defaultPolicy),
+      });
     }
     const caseTables = { CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName };
 
@@ -110,7 +119,12 @@ export class RecallGuardStack extends Stack {
     const answerApi = new HandlerFunction(this, 'AnswerApi', {
       name: 'answer-api',
       environmentSchema: answerApiEnv,
-      environment: { RECALLS_TABLE: tables.recalls.tableName, CASES_TABLE: tables.cases.tableName, AUDIT_TABLE: tables.audit.tableName, API_KEYS_TABLE: tables.apiKeys.tableName },
+      environment: {
+        RECALLS_TABLE: tables.recalls.tableName,
+        CASES_TABLE: tables.cases.tableName,
+        AUDIT_TABLE: tables.audit.tableName,
+        API_KEYS_TABLE: tables.apiKeys.tableName,
+      },
     });
     const api = new ResponseApi(this, 'ResponseApi', { handler: respond, answerApi, ...config.apiThrottle });
 
@@ -128,14 +142,31 @@ export class RecallGuardStack extends Stack {
     };
     const notify = new HandlerFunction(this, 'Notify', { name: 'notify', environmentSchema: notifyEnv, environment: caseMailEnv });
     const sendSlots = { SEND_SLOTS_TABLE: tables.ingestState.tableName, SES_MAX_SEND_RATE: String(config.sesMaxSendRate) };
-    const followUp = new HandlerFunction(this, 'FollowUp', { name: 'follow-up', environmentSchema: followUpEnv, environment: { ...caseMailEnv, ...sendSlots } });
+    const followUp = new HandlerFunction(this, 'FollowUp', {
+      name: 'follow-up',
+      environmentSchema: followUpEnv,
+      environment: { ...caseMailEnv, ...sendSlots },
+    });
     const recordAnswer = new HandlerFunction(this, 'RecordAnswer', { name: 'record-answer', environmentSchema: recordAnswerEnv, environment: caseMailEnv });
     const applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment: caseMailEnv });
-    const mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment: caseMailEnv, asynchronous: true });
+    const mailEvents = new HandlerFunction(this, 'MailEvents', {
+      name: 'mail-events',
+      environmentSchema: mailEventsEnv,
+      environment: caseMailEnv,
+      asynchronous: true,
+    });
     mail.deliverEventsTo(mailEvents);
-    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', { name: 'await-answer', environmentSchema: awaitAnswerEnv, environment: { CASES_TABLE: tables.cases.tableName } });
+    const awaitAnswer = new HandlerFunction(this, 'AwaitAnswer', {
+      name: 'await-answer',
+      environmentSchema: awaitAnswerEnv,
+      environment: { CASES_TABLE: tables.cases.tableName },
+    });
     const staffDecision = new HandlerFunction(this, 'StaffDecision', { name: 'staff-decision', environmentSchema: staffDecisionEnv, environment: caseTables });
-    const workflowFailed = new HandlerFunction(this, 'WorkflowFailed', { name: 'workflow-failed', environmentSchema: workflowFailedEnv, environment: caseMailEnv });
+    const workflowFailed = new HandlerFunction(this, 'WorkflowFailed', {
+      name: 'workflow-failed',
+      environmentSchema: workflowFailedEnv,
+      environment: caseMailEnv,
+    });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { notify, awaitAnswer, followUp, recordAnswer, applyDecision, workflowFailed });
 
     const planCases = new HandlerFunction(this, 'PlanCases', {
@@ -155,7 +186,13 @@ export class RecallGuardStack extends Stack {
       AUDIT_TABLE: tables.audit.tableName,
       RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn,
     };
-    const ingest = new HandlerFunction(this, 'Ingest', { name: 'ingest', environmentSchema: ingestEnv, environment: ingestTables, timeout: Duration.minutes(10), memorySize: 1024 });
+    const ingest = new HandlerFunction(this, 'Ingest', {
+      name: 'ingest',
+      environmentSchema: ingestEnv,
+      environment: ingestTables,
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+    });
     const pullRecalls = new HandlerFunction(this, 'PullRecalls', {
       name: 'pull-recalls',
       environmentSchema: pullRecallsEnv,
@@ -173,14 +210,22 @@ export class RecallGuardStack extends Stack {
     const startWorkflows = new HandlerFunction(this, 'StartWorkflows', {
       name: 'start-workflows',
       environmentSchema: startWorkflowsEnv,
-      environment: { RECALLS_TABLE: tables.recalls.tableName, INGEST_STATE_TABLE: tables.ingestState.tableName, RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn },
+      environment: {
+        RECALLS_TABLE: tables.recalls.tableName,
+        INGEST_STATE_TABLE: tables.ingestState.tableName,
+        RECALL_STATE_MACHINE_ARN: recallWorkflow.stateMachine.stateMachineArn,
+      },
       timeout: Duration.minutes(5),
       asynchronous: true,
     });
     const overdueCheck = new HandlerFunction(this, 'OverdueCheck', {
       name: 'overdue-check',
       environmentSchema: overdueCheckEnv,
-      environment: { CASES_TABLE: tables.cases.tableName, OVERDUE_ALARM_WORKING_DAYS: String(config.overdueAlarmWorkingDays), CLOSURE_DAYS: config.closureDays.join(',') },
+      environment: {
+        CASES_TABLE: tables.cases.tableName,
+        OVERDUE_ALARM_WORKING_DAYS: String(config.overdueAlarmWorkingDays),
+        CLOSURE_DAYS: config.closureDays.join(','),
+      },
       timeout: Duration.minutes(2),
       asynchronous: true,
     });
@@ -256,7 +301,24 @@ export class RecallGuardStack extends Stack {
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
     this.responseApi = api;
-    this.functions = { ingest, pullRecalls, startWorkflows, planCases, notify, awaitAnswer, followUp, recordAnswer, applyDecision, staffDecision, respond, answerApi, mailEvents, workflowFailed, overdueCheck, staffReports };
+    this.functions = {
+      ingest,
+      pullRecalls,
+      startWorkflows,
+      planCases,
+      notify,
+      awaitAnswer,
+      followUp,
+      recordAnswer,
+      applyDecision,
+      staffDecision,
+      respond,
+      answerApi,
+      mailEvents,
+      workflowFailed,
+      overdueCheck,
+      staffReports,
+    };
     // What staff tools need from a deployment (npx cdk deploy --outputs-file F; the CLI's --aws F).
     const outputs: Record<string, string> = {
       CasesTable: tables.cases.tableName,

@@ -1,13 +1,4 @@
-import {
-  AWAITING_STATUSES,
-  DECISIONS_FOR,
-  STATUS_OF_ANSWER,
-  STAFF_STATUSES,
-  type Answer,
-  type CaseRecord,
-  type CaseStatus,
-  type Decision,
-} from './case.ts';
+import { AWAITING_STATUSES, DECISIONS_FOR, STATUS_OF_ANSWER, STAFF_STATUSES, type Answer, type CaseRecord, type CaseStatus, type Decision } from './case.ts';
 import type { Ladder, Step } from './ladder.ts';
 import type { CasePatch } from './store/case-store.ts';
 

@@ -73,7 +73,12 @@ export const CASE_ID_PATTERN = /^\d{5,6}\.[a-z0-9][a-z0-9-]{1,39}$/;
 const listings = z.pipe(
   z.pipe(
     z.string({ error: 'give the listings blocked, one id or URL per line' }),
-    z.transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)),
+    z.transform((s) =>
+      s
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
   ),
   z
     .array(z.string().check(z.maxLength(2000, 'a listing is at most 2,000 characters')))
@@ -82,7 +87,9 @@ const listings = z.pipe(
 
 const isoDate = z.iso.date({ error: 'give the date as YYYY-MM-DD, a real day' });
 const reason = (required?: string) =>
-  z.string({ error: 'give the reason' }).check(z.trim(), z.maxLength(5000, 'the reason is at most 5,000 characters'), ...(required ? [z.minLength(1, required)] : []));
+  z
+    .string({ error: 'give the reason' })
+    .check(z.trim(), z.maxLength(5000, 'the reason is at most 5,000 characters'), ...(required ? [z.minLength(1, required)] : []));
 
 /** Whether a YYYY-MM-DD names a day that exists (2026-02-30 does not). */
 const realDay = (date: string) => {
@@ -96,7 +103,8 @@ const instant = z.pipe(
   z.string().check(
     z.trim(),
     z.refine(
-      (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))) && realDay(s.slice(0, 10)),
+      (s) =>
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(s) && !Number.isNaN(Date.parse(s.slice(0, 16))) && realDay(s.slice(0, 10)),
       'give the date and time, like 2026-11-30T14:05',
     ),
   ),

@@ -47,7 +47,8 @@ export interface PullOptions {
 
 function isErrorRecord(records: unknown[]): string | undefined {
   const [first] = records as { RecallID?: unknown; Title?: unknown }[];
-  if (records.length === 1 && first?.RecallID === 0 && typeof first.Title === 'string' && first.Title.startsWith('Error retrieving Recalls')) return first.Title;
+  if (records.length === 1 && first?.RecallID === 0 && typeof first.Title === 'string' && first.Title.startsWith('Error retrieving Recalls'))
+    return first.Title;
   return undefined;
 }
 

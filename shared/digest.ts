@@ -89,7 +89,10 @@ export function workingDaysOverdue(record: CaseRecord, now: Date, calendar: Work
 export const CASE_VIEWS = {
   overdue: isOverdue,
   'due-today': (record: CaseRecord, now: Date) =>
-    AWAITING_STATUSES.includes(record.status) && record.deadline !== undefined && !isOverdue(record, now) && agencyDate(new Date(record.deadline)) === agencyDate(now),
+    AWAITING_STATUSES.includes(record.status) &&
+    record.deadline !== undefined &&
+    !isOverdue(record, now) &&
+    agencyDate(new Date(record.deadline)) === agencyDate(now),
   'awaiting-decision': (record: CaseRecord) => STAFF_STATUSES.includes(record.status),
   bounced: (record: CaseRecord) => record.noticeBouncedAt !== undefined && AWAITING_STATUSES.includes(record.status),
 } as const;
@@ -124,7 +127,10 @@ export function buildDigest(input: DigestInput): Digest {
   });
   const byDeadline = (a: DigestLine, b: DigestLine) => (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.caseId.localeCompare(b.caseId);
 
-  const overdueLines = input.cases.filter((r) => isOverdue(r, now)).map(lineOf).sort(byDeadline);
+  const overdueLines = input.cases
+    .filter((r) => isOverdue(r, now))
+    .map(lineOf)
+    .sort(byDeadline);
   const overdue = [...groupBy(overdueLines, (l) => l.marketplaceId).entries()]
     .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
     .map(([marketplaceId, lines]): OverdueMarketplace => {
@@ -141,7 +147,10 @@ export function buildDigest(input: DigestInput): Digest {
     });
 
   const section = (view: CaseView): DigestList => {
-    const lines = input.cases.filter((r) => CASE_VIEWS[view](r, now)).map(lineOf).sort(byDeadline);
+    const lines = input.cases
+      .filter((r) => CASE_VIEWS[view](r, now))
+      .map(lineOf)
+      .sort(byDeadline);
     const shown = take(lines, limits.perSection);
     return { count: lines.length, lines: shown, more: lines.length - shown.length, moreUrl: input.listUrl({ status: view }) };
   };

@@ -42,12 +42,7 @@ export function noticeLadder(notice: Date, policy: Policy, calendar: WorkingCale
  * deadline to the end of the granted day; a rejected dispute or refused extension gives the
  * policy's deadline again from the decision. The case never expires earlier than it would have.
  */
-export function resumedLadder(
-  decidedAt: Date,
-  policy: Policy,
-  calendar: WorkingCalendar,
-  options: { grantedUntil?: string; previousExpiry?: string },
-): Ladder {
+export function resumedLadder(decidedAt: Date, policy: Policy, calendar: WorkingCalendar, options: { grantedUntil?: string; previousExpiry?: string }): Ladder {
   const deadline = options.grantedUntil ? endOfAgencyDay(options.grantedUntil) : calendar.workingDaysAfter(decidedAt, policy.deadlineWorkingDays);
   const anchor = options.grantedUntil ? deadline : decidedAt;
   const offset = options.grantedUntil ? policy.deadlineWorkingDays : 0;

@@ -72,7 +72,10 @@ export class InvalidRecallError extends Error {
   }
 }
 
-const text = (value: string | null | undefined): string => decodeEntities(value ?? '').replace(/\s+/g, ' ').trim();
+const text = (value: string | null | undefined): string =>
+  decodeEntities(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 const names = (items: { Name?: string | null }[] | null | undefined): string[] =>
   (items ?? []).map((item) => text(item.Name)).filter((name) => name.length > 0);
 

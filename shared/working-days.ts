@@ -24,7 +24,11 @@ const partsFormat = once(
 );
 
 function wallClock(instant: Date): { date: string; utcOfWall: number } {
-  const p = Object.fromEntries(partsFormat().formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    partsFormat()
+      .formatToParts(instant)
+      .map((x) => [x.type, x.value]),
+  );
   const date = `${p.year}-${p.month}-${p.day}`;
   return { date, utcOfWall: Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) };
 }
@@ -104,7 +108,7 @@ export class WorkingCalendar {
   workingDaysAfter(notice: Date, n: number): Date {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`working days must be a whole number of at least 1, got ${n}`);
     let date = agencyDate(notice);
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       date = addDays(date, 1);
       if (this.isWorkingDay(date)) counted++;
     }

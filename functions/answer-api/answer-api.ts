@@ -109,7 +109,14 @@ export async function answerApi(request: ApiRequest, deps: AnswerApiDeps): Promi
   const record = await deps.cases.get(caseId);
   if (!record || record.marketplaceId !== key.marketplaceId) {
     // Another marketplace's case looks exactly like one that does not exist.
-    if (record) await deps.audit.append({ caseId, at: at.toISOString(), actor: `marketplace:${key.marketplaceId}`, action: 'API_KEY_REJECTED', detail: { reason: 'case of another marketplace', keyId: key.keyId } });
+    if (record)
+      await deps.audit.append({
+        caseId,
+        at: at.toISOString(),
+        actor: `marketplace:${key.marketplaceId}`,
+        action: 'API_KEY_REJECTED',
+        detail: { reason: 'case of another marketplace', keyId: key.keyId },
+      });
     return problem(404, `there is no case ${caseId} for marketplace ${key.marketplaceId}`);
   }
   if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) return problem(413, 'the answer is larger than 64 KB: send fewer listings at a time');

@@ -18,17 +18,19 @@ const deps: AnswerApiDeps = {
   sfn: traced(new SFNClient(CLIENT_SETTINGS)),
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(observed()).handler((event) => {
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  return answerApi(
-    {
-      method: event.requestContext.http.method,
-      routeKey: event.routeKey,
-      caseId: event.pathParameters?.caseId,
-      apiKey: event.headers['x-api-key'],
-      query: event.queryStringParameters ?? {},
-      body,
-    },
-    deps,
-  );
-});
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(observed())
+  .handler((event) => {
+    const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    return answerApi(
+      {
+        method: event.requestContext.http.method,
+        routeKey: event.routeKey,
+        caseId: event.pathParameters?.caseId,
+        apiKey: event.headers['x-api-key'],
+        query: event.queryStringParameters ?? {},
+        body,
+      },
+      deps,
+    );
+  });

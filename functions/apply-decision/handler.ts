@@ -7,4 +7,6 @@ import { applyDecisionEnv } from './env.ts';
 
 const deps = caseMailDeps(loadEnvironment(applyDecisionEnv));
 
-export const handler = middy<ApplyInput, ApplyResult>().use(observed()).handler((event) => applyDecision(event, deps));
+export const handler = middy<ApplyInput, ApplyResult>()
+  .use(observed())
+  .handler((event) => applyDecision(event, deps));

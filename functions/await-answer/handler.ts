@@ -9,4 +9,6 @@ import { awaitAnswerEnv } from './env.ts';
 const stores = storesFrom(loadEnvironment(awaitAnswerEnv));
 const deps: AwaitDeps = { cases: stores.cases(), sfn: traced(new SFNClient(CLIENT_SETTINGS)) };
 
-export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>().use(observed()).handler((event) => awaitAnswer(event, deps));
+export const handler = middy<AwaitInput, Awaited<ReturnType<typeof awaitAnswer>>>()
+  .use(observed())
+  .handler((event) => awaitAnswer(event, deps));

@@ -9,4 +9,6 @@ import { followUp, type FollowUpInput, type FollowUpResult } from './follow-up.t
 const env = loadEnvironment(followUpEnv);
 const deps = { ...caseMailDeps(env), sendSlots: new SendSlots(tracedDocumentClient(), env.SEND_SLOTS_TABLE, env.SES_MAX_SEND_RATE) };
 
-export const handler = middy<FollowUpInput, FollowUpResult>().use(observed()).handler((event) => followUp(event, deps));
+export const handler = middy<FollowUpInput, FollowUpResult>()
+  .use(observed())
+  .handler((event) => followUp(event, deps));

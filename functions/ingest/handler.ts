@@ -7,4 +7,6 @@ import { ingestRecalls, type IngestInput, type IngestResult } from './ingest-rec
 
 const deps = ingestDeps(loadEnvironment(ingestEnv));
 
-export const handler = middy<IngestInput, IngestResult>().use(observed()).handler((event) => ingestRecalls(event, deps));
+export const handler = middy<IngestInput, IngestResult>()
+  .use(observed())
+  .handler((event) => ingestRecalls(event, deps));

@@ -62,10 +62,20 @@ function rawText(raw: unknown): string {
  * workflows started.
  */
 export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promise<IngestResult> {
-  if (!Array.isArray(input.records)) throw new Error('ingest expects {"source": "...", "records": [...]} with the records of the CPSC Recalls API or the CSV export');
+  if (!Array.isArray(input.records))
+    throw new Error('ingest expects {"source": "...", "records": [...]} with the records of the CPSC Recalls API or the CSV export');
   const at = now();
   const batchId = `${at.toISOString()}#${randomBytes(4).toString('hex')}`;
-  const result: IngestResult = { batchId, received: input.records.length, inserted: 0, updated: 0, unchanged: 0, quarantined: [], workflowsStarted: 0, startsPending: 0 };
+  const result: IngestResult = {
+    batchId,
+    received: input.records.length,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: [],
+    workflowsStarted: 0,
+    startsPending: 0,
+  };
   const quarantined: QuarantinedRecord[] = [];
 
   // Records whose raw text is unchanged are known without normalizing them again.

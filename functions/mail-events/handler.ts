@@ -7,4 +7,6 @@ import { mailEvents, type SnsEvent } from './mail-events.ts';
 
 const deps = caseMailDeps(loadEnvironment(mailEventsEnv));
 
-export const handler = middy<SnsEvent, Awaited<ReturnType<typeof mailEvents>>>().use(observed()).handler((event) => mailEvents(event, deps));
+export const handler = middy<SnsEvent, Awaited<ReturnType<typeof mailEvents>>>()
+  .use(observed())
+  .handler((event) => mailEvents(event, deps));

@@ -47,7 +47,12 @@ export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Prom
       at: at.toISOString(),
       actor: 'system',
       action: 'COMPLAINT_RECEIVED',
-      detail: { kind, messageId: event.mail.messageId, recipients: event.complaint.complainedRecipients.map((r) => r.emailAddress), type: event.complaint.complaintFeedbackType },
+      detail: {
+        kind,
+        messageId: event.mail.messageId,
+        recipients: event.complaint.complainedRecipients.map((r) => r.emailAddress),
+        type: event.complaint.complaintFeedbackType,
+      },
     });
     return 'complaint-recorded';
   }
@@ -84,7 +89,10 @@ export async function mailEvents(event: SnsEvent, deps: CaseMailDeps): Promise<O
       throw new Error(`SNS message ${record.Sns.MessageId ?? ''} is not JSON: it is not an SES event`);
     }
     const parsed = sesEvent.safeParse(message);
-    if (!parsed.success) throw new Error(`SNS message ${record.Sns.MessageId ?? ''} is not an SES event: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `SNS message ${record.Sns.MessageId ?? ''} is not an SES event: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      );
     outcomes.push(await handleMailEvent(parsed.data, deps));
   }
   return outcomes;

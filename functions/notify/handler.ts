@@ -8,4 +8,6 @@ import { notifyMarketplace, type NotifyInput } from './notify-marketplace.ts';
 
 const deps = caseMailDeps(loadEnvironment(notifyEnv));
 
-export const handler = middy<NotifyInput, WorkflowTimer>().use(observed()).handler((event) => notifyMarketplace(event, deps));
+export const handler = middy<NotifyInput, WorkflowTimer>()
+  .use(observed())
+  .handler((event) => notifyMarketplace(event, deps));

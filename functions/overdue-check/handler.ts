@@ -15,4 +15,6 @@ const deps = {
   publish: (line: string) => process.stdout.write(`${line}\n`),
 };
 
-export const handler = middy().use(observed()).handler(() => overdueCheck(deps));
+export const handler = middy()
+  .use(observed())
+  .handler(() => overdueCheck(deps));

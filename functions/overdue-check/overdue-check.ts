@@ -19,7 +19,12 @@ export interface OverdueResult {
  * Counts the cases still unanswered more than `limit` working days after their deadline, and
  * publishes the count as a CloudWatch metric (embedded metric format), which an alarm watches.
  */
-export async function overdueCheck(deps: { cases: CaseStore; calendar: WorkingCalendar; limit: number; publish: (line: string) => void }): Promise<OverdueResult> {
+export async function overdueCheck(deps: {
+  cases: CaseStore;
+  calendar: WorkingCalendar;
+  limit: number;
+  publish: (line: string) => void;
+}): Promise<OverdueResult> {
   const at = now();
   const late = [];
   for (const status of PAST_DEADLINE) {
@@ -29,7 +34,10 @@ export async function overdueCheck(deps: { cases: CaseStore; calendar: WorkingCa
   }
   deps.publish(
     JSON.stringify({
-      _aws: { Timestamp: at.getTime(), CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: OVERDUE_METRIC, Unit: 'Count' }] }] },
+      _aws: {
+        Timestamp: at.getTime(),
+        CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: OVERDUE_METRIC, Unit: 'Count' }] }],
+      },
       [OVERDUE_METRIC]: late.length,
     }),
   );

@@ -8,6 +8,12 @@ import { planCases, type PlanInput, type PlannedCase } from './plan-cases.ts';
 
 const env = loadEnvironment(planCasesEnv);
 const stores = storesFrom(env);
-const deps = { recalls: stores.recalls(), marketplaces: stores.marketplaces(), sendSlots: new SendSlots(tracedDocumentClient(), env.SEND_SLOTS_TABLE, env.SES_MAX_SEND_RATE) };
+const deps = {
+  recalls: stores.recalls(),
+  marketplaces: stores.marketplaces(),
+  sendSlots: new SendSlots(tracedDocumentClient(), env.SEND_SLOTS_TABLE, env.SES_MAX_SEND_RATE),
+};
 
-export const handler = middy<PlanInput, { cases: PlannedCase[] }>().use(observed()).handler((event) => planCases(event, deps));
+export const handler = middy<PlanInput, { cases: PlannedCase[] }>()
+  .use(observed())
+  .handler((event) => planCases(event, deps));

@@ -20,11 +20,19 @@ export interface PlannedCase {
  * One case per active marketplace (the case id doubles as its execution name), each with the
  * send slot its notice waits for, so that a burst of recalls stays within SES's sending rate.
  */
-export async function planCases(input: PlanInput, deps: { recalls: RecallStore; marketplaces: MarketplaceStore; sendSlots: SendSlots }): Promise<{ cases: PlannedCase[] }> {
+export async function planCases(
+  input: PlanInput,
+  deps: { recalls: RecallStore; marketplaces: MarketplaceStore; sendSlots: SendSlots },
+): Promise<{ cases: PlannedCase[] }> {
   if (!(await deps.recalls.get(input.recallNumber))) throw new Error(`recall ${input.recallNumber} is not stored; ingest it before starting its cases`);
   const marketplaces = await deps.marketplaces.listActive();
   const slots = await deps.sendSlots.reserve(marketplaces.length, now());
   return {
-    cases: marketplaces.map((m, i) => ({ caseId: caseIdOf(input.recallNumber, m.id), recallNumber: input.recallNumber, marketplaceId: m.id, sendAt: slots[i]!.toISOString() })),
+    cases: marketplaces.map((m, i) => ({
+      caseId: caseIdOf(input.recallNumber, m.id),
+      recallNumber: input.recallNumber,
+      marketplaceId: m.id,
+      sendAt: slots[i]!.toISOString(),
+    })),
   };
 }

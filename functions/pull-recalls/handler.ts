@@ -15,4 +15,6 @@ const deps: PullDeps = {
   rescanDays: env.RESCAN_DAYS,
 };
 
-export const handler = middy<PullInput, PullResult>().use(observed()).handler((event) => pullRecalls(event ?? {}, deps));
+export const handler = middy<PullInput, PullResult>()
+  .use(observed())
+  .handler((event) => pullRecalls(event ?? {}, deps));

@@ -56,4 +56,3 @@ export async function pullRecalls(input: PullInput, deps: PullDeps): Promise<Pul
   }
   return result;
 }
-

@@ -7,4 +7,6 @@ import { recordAnswer, type RecordInput, type RecordResult } from './record-answ
 
 const deps = caseMailDeps(loadEnvironment(recordAnswerEnv));
 
-export const handler = middy<RecordInput, RecordResult>().use(observed()).handler((event) => recordAnswer(event, deps));
+export const handler = middy<RecordInput, RecordResult>()
+  .use(observed())
+  .handler((event) => recordAnswer(event, deps));

@@ -18,16 +18,18 @@ const deps: RespondDeps = {
   linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(observed()).handler((event) => {
-  const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  return respond(
-    {
-      method: event.requestContext.http.method,
-      caseId: decodeURIComponent(event.pathParameters?.caseId ?? ''),
-      query: event.queryStringParameters ?? {},
-      url: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
-      body,
-    },
-    deps,
-  );
-});
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(observed())
+  .handler((event) => {
+    const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    return respond(
+      {
+        method: event.requestContext.http.method,
+        caseId: decodeURIComponent(event.pathParameters?.caseId ?? ''),
+        query: event.queryStringParameters ?? {},
+        url: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
+        body,
+      },
+      deps,
+    );
+  });

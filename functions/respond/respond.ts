@@ -64,7 +64,13 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   const link = checkLink(request.caseId, request.query.exp, request.query.sig, (await deps.linkKeys()).verifying, at);
   if (!link.ok) {
     // Opening a forged, tampered or expired link is audited too: it changes nothing else.
-    await deps.audit.append({ caseId: request.caseId, at: at.toISOString(), actor: 'system', action: 'LINK_REJECTED', detail: { reason: link.reason, method: request.method } });
+    await deps.audit.append({
+      caseId: request.caseId,
+      at: at.toISOString(),
+      actor: 'system',
+      action: 'LINK_REJECTED',
+      detail: { reason: link.reason, method: request.method },
+    });
     return html(403, errorPage(403, LINK_PROBLEMS[link.reason]));
   }
   const record = await deps.cases.get(request.caseId);

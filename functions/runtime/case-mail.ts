@@ -74,7 +74,14 @@ export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps)
     key: (await deps.linkKeys()).current,
     validityDays: deps.settings.linkValidityDays,
   });
-  return { authority: deps.settings.authority, caseId: record.caseId, recall: loaded.recall, marketplace: loaded.marketplace, link, deadline: new Date(record.deadline) };
+  return {
+    authority: deps.settings.authority,
+    caseId: record.caseId,
+    recall: loaded.recall,
+    marketplace: loaded.marketplace,
+    link,
+    deadline: new Date(record.deadline),
+  };
 }
 
 export function staffContext(loaded: LoadedCase, deps: CaseMailDeps): StaffEmailContext {

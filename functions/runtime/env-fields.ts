@@ -12,7 +12,12 @@ export const commaList = <T extends z.ZodMiniType<unknown, string>>(item: T, min
   z.pipe(
     z.pipe(
       z.string(),
-      z.transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean)),
+      z.transform((s) =>
+        s
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      ),
     ),
     z.array(item).check(z.minLength(min)),
   );

@@ -20,13 +20,21 @@ export interface StartDeps {
  * execution counts as started, and the recall keeps its pending mark until the start succeeds,
  * so a failed start is retried by the next ingest or the scheduled sweep.
  */
-export async function startRecallWorkflows(recallNumbers: readonly string[], deps: StartDeps, at: Date): Promise<{ started: number; failed: { recallNumber: string; error: string }[] }> {
+export async function startRecallWorkflows(
+  recallNumbers: readonly string[],
+  deps: StartDeps,
+  at: Date,
+): Promise<{ started: number; failed: { recallNumber: string; error: string }[] }> {
   let started = 0;
   const failed: { recallNumber: string; error: string }[] = [];
   await inParallel(recallNumbers, 8, async (recallNumber) => {
     try {
       await deps.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: deps.recallStateMachineArn, name: recallExecutionName(recallNumber), input: JSON.stringify({ recallNumber }) }),
+        new StartExecutionCommand({
+          stateMachineArn: deps.recallStateMachineArn,
+          name: recallExecutionName(recallNumber),
+          input: JSON.stringify({ recallNumber }),
+        }),
       );
       started++;
     } catch (error) {

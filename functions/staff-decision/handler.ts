@@ -9,4 +9,6 @@ import { staffDecision, type StaffDecisionDeps, type StaffDecisionInput, type St
 const stores = storesFrom(loadEnvironment(staffDecisionEnv));
 const deps: StaffDecisionDeps = { cases: stores.cases(), audit: stores.audit(), sfn: traced(new SFNClient(CLIENT_SETTINGS)) };
 
-export const handler = middy<StaffDecisionInput, StaffDecisionResult>().use(observed()).handler((event) => staffDecision(event, deps));
+export const handler = middy<StaffDecisionInput, StaffDecisionResult>()
+  .use(observed())
+  .handler((event) => staffDecision(event, deps));

@@ -13,9 +13,7 @@ export interface StaffDecisionInput {
   decision: unknown;
 }
 
-export type StaffDecisionResult =
-  | { ok: true; status: CaseStatus; delivery: Delivery | 'closed-directly' }
-  | { ok: false; error: string };
+export type StaffDecisionResult = { ok: true; status: CaseStatus; delivery: Delivery | 'closed-directly' } | { ok: false; error: string };
 
 export interface StaffDecisionDeps {
   cases: CaseStore;

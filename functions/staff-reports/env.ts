@@ -14,5 +14,8 @@ export const staffReportsEnv = z.object({
   CASE_LIST_URL_TEMPLATE: z.url(),
   CLOSURE_DAYS: caseMailEnv.CLOSURE_DAYS,
   /** Whether a digest with nothing in it is still sent. */
-  DIGEST_WHEN_EMPTY: z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')),
+  DIGEST_WHEN_EMPTY: z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
 });

@@ -24,4 +24,6 @@ const deps = {
   },
 };
 
-export const handler = middy<StaffReportEvent, DigestResult | MonthlyResult>().use(observed()).handler((event) => staffReport(event, deps));
+export const handler = middy<StaffReportEvent, DigestResult | MonthlyResult>()
+  .use(observed())
+  .handler((event) => staffReport(event, deps));

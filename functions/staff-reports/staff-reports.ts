@@ -59,8 +59,14 @@ export async function collectDigest(at: Date, deps: Pick<StaffReportsDeps, 'case
   const waiting = await Promise.all([...AWAITING_STATUSES, ...STAFF_STATUSES].map((status) => deps.cases.withStatus(status)));
   const cases: CaseRecord[] = waiting.flat();
   const [recalls, marketplaces] = await Promise.all([
-    lookup(cases.map((c) => c.recallNumber), (n) => deps.recalls.get(n)),
-    lookup(cases.map((c) => c.marketplaceId), (id) => deps.marketplaces.get(id)),
+    lookup(
+      cases.map((c) => c.recallNumber),
+      (n) => deps.recalls.get(n),
+    ),
+    lookup(
+      cases.map((c) => c.marketplaceId),
+      (id) => deps.marketplaces.get(id),
+    ),
   ]);
   const { settings } = deps;
   return buildDigest({

@@ -17,4 +17,6 @@ const deps: StartDeps = {
   recallStateMachineArn: env.RECALL_STATE_MACHINE_ARN,
 };
 
-export const handler = middy<{ limit?: number }, Awaited<ReturnType<typeof startPendingWorkflows>>>().use(observed()).handler((event) => startPendingWorkflows(event ?? {}, deps));
+export const handler = middy<{ limit?: number }, Awaited<ReturnType<typeof startPendingWorkflows>>>()
+  .use(observed())
+  .handler((event) => startPendingWorkflows(event ?? {}, deps));

@@ -7,4 +7,6 @@ import { workflowFailed, type FailureInput } from './workflow-failed.ts';
 
 const deps = caseMailDeps(loadEnvironment(workflowFailedEnv));
 
-export const handler = middy<FailureInput, Awaited<ReturnType<typeof workflowFailed>>>().use(observed()).handler((event) => workflowFailed(event, deps));
+export const handler = middy<FailureInput, Awaited<ReturnType<typeof workflowFailed>>>()
+  .use(observed())
+  .handler((event) => workflowFailed(event, deps));

@@ -47,7 +47,12 @@ export async function withCaseTables<T>(source: CaseSource, work: (tables: CaseT
   const db = documentClient(dynamodb);
   const sfn = new SFNClient({});
   try {
-    return await work({ cases: new DynamoCaseStore(db, casesTable), audit: new DynamoAuditLog(db, auditTable), sfn, name: `the stack in ${source.awsOutputs}` });
+    return await work({
+      cases: new DynamoCaseStore(db, casesTable),
+      audit: new DynamoAuditLog(db, auditTable),
+      sfn,
+      name: `the stack in ${source.awsOutputs}`,
+    });
   } finally {
     dynamodb.destroy();
     sfn.destroy();

@@ -68,7 +68,8 @@ export async function listCases(filter: { status?: string; marketplace?: string 
 
 export function printCases(cases: CaseLine[]): void {
   console.log(['case', 'status', 'deadline', 'answered', 'on time'].join('\t'));
-  for (const c of cases) console.log([c.caseId, c.status, c.deadline ?? '-', c.answeredAt ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'no'].join('\t'));
+  for (const c of cases)
+    console.log([c.caseId, c.status, c.deadline ?? '-', c.answeredAt ?? '-', c.onTime === null ? '-' : c.onTime ? 'yes' : 'no'].join('\t'));
   console.log(`${cases.length} cases`);
 }
 
@@ -86,6 +87,18 @@ export function printReport(scores: MarketplaceScore[]): void {
   const cell = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
   console.log(['marketplace', 'notified', 'answered', 'on time', 'median h', 'p90 h', 'overdue now', 'expired', 'disputed'].join('\t'));
   for (const s of scores) {
-    console.log([s.marketplaceId, s.notified, s.answered, `${s.onTime} (${cell(s.onTimePct, '%')})`, cell(s.medianHoursToAnswer), cell(s.p90HoursToAnswer), s.overdueNow, s.expired, s.disputed].join('\t'));
+    console.log(
+      [
+        s.marketplaceId,
+        s.notified,
+        s.answered,
+        `${s.onTime} (${cell(s.onTimePct, '%')})`,
+        cell(s.medianHoursToAnswer),
+        cell(s.p90HoursToAnswer),
+        s.overdueNow,
+        s.expired,
+        s.disputed,
+      ].join('\t'),
+    );
   }
 }

@@ -49,12 +49,24 @@ program
   .option('--json', 'print one line of JSON with the URLs once everything is up')
   .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
   .option('--logs', "print the functions' JSON log lines as they come")
-  .action(async (options: { recalls?: string; marketplaces?: string; speed: number; inboxPort: number; respondPort: number; staffPort: number; json?: boolean; dataDir?: string; logs?: boolean }) => {
-    const cloud = await start({ ...options, json: Boolean(options.json) });
-    const stop = () => void cloud.stop().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  .action(
+    async (options: {
+      recalls?: string;
+      marketplaces?: string;
+      speed: number;
+      inboxPort: number;
+      respondPort: number;
+      staffPort: number;
+      json?: boolean;
+      dataDir?: string;
+      logs?: boolean;
+    }) => {
+      const cloud = await start({ ...options, json: Boolean(options.json) });
+      const stop = () => void cloud.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  );
 
 program
   .command('simulate')
@@ -64,14 +76,29 @@ program
   .option('--responses <file>', 'scripted answers: [{"recallNumber", "marketplaceId", "action", "at"}]')
   .option('--start <iso>', 'when virtual time starts (default: now)')
   .option('--until <iso>', 'stop virtual time here, with the workflows where they stand (default: run every one to its end)')
-  .option('--faults <spec>', 'inject transient faults: a rate for all (0.1), or dynamodb=R,ses=R,crash-before=R,crash-after=R,callback=R,seed=N', parseFaultsOption)
+  .option(
+    '--faults <spec>',
+    'inject transient faults: a rate for all (0.1), or dynamodb=R,ses=R,crash-before=R,crash-after=R,callback=R,seed=N',
+    parseFaultsOption,
+  )
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
   .option('--data-dir <dir>', 'where the final state is kept', '.recallguard')
-  .action(async (options: { recalls: string; marketplaces: string; responses?: string; start?: string; until?: string; faults?: FaultSpec; json?: boolean; dataDir: string }) => {
-    const reports = await simulate({ ...options, json: Boolean(options.json) });
-    if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
-    else printReports(reports);
-  });
+  .action(
+    async (options: {
+      recalls: string;
+      marketplaces: string;
+      responses?: string;
+      start?: string;
+      until?: string;
+      faults?: FaultSpec;
+      json?: boolean;
+      dataDir: string;
+    }) => {
+      const reports = await simulate({ ...options, json: Boolean(options.json) });
+      if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
+      else printReports(reports);
+    },
+  );
 
 const isoDate = (value: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('give a date as YYYY-MM-DD');
@@ -93,14 +120,20 @@ program
       const summary = await ingestFile(options.file, options.dataDir);
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
-        console.log(`${summary.received} received: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.quarantined.length} quarantined.`);
+        console.log(
+          `${summary.received} received: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.quarantined.length} quarantined.`,
+        );
         for (const q of summary.quarantined) console.log(`  record ${q.index}${q.recallNumber ? ` (${q.recallNumber})` : ''}: ${q.reason}`);
       }
       return;
     }
     const result = await ingestFromApi({ since: options.since!, until: options.until, apiUrl: options.apiUrl, dataDir: options.dataDir });
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else for (const w of result.windows) console.log(`${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`);
+    else
+      for (const w of result.windows)
+        console.log(
+          `${w.window.start}..${w.window.end}: ${w.received} received, ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${w.quarantined} quarantined`,
+        );
   });
 
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
@@ -147,7 +180,10 @@ program
   .description("a case's audit log and its Step Functions execution history (read through the Step Functions API)")
   .option('--json', 'print exactly one JSON object: {"caseId", "status", "executionArn", "audit", "execution"}')
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .option('--aws <outputs-file>', 'read the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)')
+  .option(
+    '--aws <outputs-file>',
+    'read the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)',
+  )
   .action(async (caseId: string, options: { json?: boolean; dataDir: string; aws?: string }) => {
     const history = await caseHistory(caseId, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(history)}\n`);

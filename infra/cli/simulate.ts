@@ -22,7 +22,8 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
   const start = options.start ? new Date(options.start) : new Date();
   if (Number.isNaN(start.getTime())) throw new Error(`--start must be an ISO 8601 date and time, got ${options.start}`);
   const until = options.until ? new Date(options.until) : undefined;
-  if (until && (Number.isNaN(until.getTime()) || until <= start)) throw new Error(`--until must be an ISO 8601 date and time after the start, got ${options.until}`);
+  if (until && (Number.isNaN(until.getTime()) || until <= start))
+    throw new Error(`--until must be an ISO 8601 date and time after the start, got ${options.until}`);
   const recalls = await readJsonFile(options.recalls, 'recalls');
   if (!Array.isArray(recalls)) throw new Error(`the recalls file ${options.recalls} must hold a JSON array of CPSC Recalls API records`);
   const marketplaces = await readJsonFile(options.marketplaces, 'marketplaces');
@@ -33,7 +34,12 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
   const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false, faults: options.faults });
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
-    if (options.faults) console.error(`faults injected: ${Object.entries(cloud.faults.injected).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+    if (options.faults)
+      console.error(
+        `faults injected: ${Object.entries(cloud.faults.injected)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ')}`,
+      );
     return await caseReports(cloud);
   } finally {
     await cloud.stop();
@@ -44,7 +50,18 @@ export function printReports(reports: CaseReport[]): void {
   const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
   console.log(['case', 'status', 'notified', 'deadline', 'answered', 'on time', 'transitions', 'emails'].join('\t'));
   for (const r of reports) {
-    console.log([r.caseId, r.status, day(r.notifiedAt), day(r.deadline), day(r.respondedAt), r.onTime === null ? '-' : r.onTime ? 'yes' : 'no', r.transitions, r.emails.length].join('\t'));
+    console.log(
+      [
+        r.caseId,
+        r.status,
+        day(r.notifiedAt),
+        day(r.deadline),
+        day(r.respondedAt),
+        r.onTime === null ? '-' : r.onTime ? 'yes' : 'no',
+        r.transitions,
+        r.emails.length,
+      ].join('\t'),
+    );
   }
   const counts = new Map<string, number>();
   for (const r of reports) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);

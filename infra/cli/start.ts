@@ -37,7 +37,9 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     void cloud.caseRecord(execution.name).then((record) => {
       const status = record?.status ?? 'UNKNOWN';
       const ended = record?.closedAt ? `closed as ${status}` : `now ${status}`;
-      say(`[${stamp()} virtual] case ${execution.name} ${ended}${record?.answerOnTime === false ? ' (answer late)' : ''}; its workflow ${execution.status.toLowerCase()}`);
+      say(
+        `[${stamp()} virtual] case ${execution.name} ${ended}${record?.answerOnTime === false ? ' (answer late)' : ''}; its workflow ${execution.status.toLowerCase()}`,
+      );
       emit({ event: 'workflow-ended', caseId: execution.name, caseStatus: status, closed: Boolean(record?.closedAt), workflowStatus: execution.status });
     });
   });
@@ -61,7 +63,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     console.log(JSON.stringify({ inbox: cloud.urls.inbox, respond: cloud.urls.respond, api: cloud.urls.api, staff: cloud.urls.staff, cases, apiKeys }));
     return cloud;
   }
-  say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${((options.speed / 60) | 0) || options.speed / 60} virtual hours).`);
+  say(`recallguard is running locally; virtual time runs ${options.speed}x (1 real minute = ${(options.speed / 60) | 0 || options.speed / 60} virtual hours).`);
   say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
   say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
   say(`  JSON API for bulk answers:     ${cloud.urls.api}/cases (x-api-key from \`npm run cli -- marketplaces key ID\`; ${cloud.urls.api}/openapi.json)`);
@@ -72,7 +74,11 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     `Recalls: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.quarantined.length} quarantined; ${cases} cases started.`,
   );
   for (const q of result.quarantined) say(`  record ${q.index} quarantined: ${q.reason}`);
-  say(`API keys of this run: ${Object.entries(apiKeys).map(([id, key]) => `${id} ${key}`).join(', ')}.`);
+  say(
+    `API keys of this run: ${Object.entries(apiKeys)
+      .map(([id, key]) => `${id} ${key}`)
+      .join(', ')}.`,
+  );
   say('Open a notice in the inbox and follow its link to answer. Ctrl+C stops.');
   return cloud;
 }

@@ -37,7 +37,12 @@ export class CaseWorkflow extends Construct {
       this,
       'NotifyMarketplace',
       props.notify,
-      { caseId, recallNumber: JsonPath.stringAt('$.recallNumber'), marketplaceId: JsonPath.stringAt('$.marketplaceId'), executionId: JsonPath.stringAt('$$.Execution.Id') },
+      {
+        caseId,
+        recallNumber: JsonPath.stringAt('$.recallNumber'),
+        marketplaceId: JsonPath.stringAt('$.marketplaceId'),
+        executionId: JsonPath.stringAt('$$.Execution.Id'),
+      },
       '$.timer',
     );
     const awaitAnswer = awaitCallback(this, 'AwaitAnswer', props.awaitAnswer, { caseId, waitingFor: 'marketplace' }, '$.result');
@@ -60,7 +65,10 @@ export class CaseWorkflow extends Construct {
       .when(Condition.stringEquals('$.timer.step', 'EXPIRE'), expire)
       .otherwise(new Fail(this, 'UnknownTimer', { error: 'UnknownTimer', causePath: '$.timer.step' }));
     const whichAnswer = new Choice(this, 'WhichAnswer')
-      .when(Condition.or(Condition.stringEquals('$.result.answer.answer', 'blocked'), Condition.stringEquals('$.result.answer.answer', 'not_listed')), closeCase)
+      .when(
+        Condition.or(Condition.stringEquals('$.result.answer.answer', 'blocked'), Condition.stringEquals('$.result.answer.answer', 'not_listed')),
+        closeCase,
+      )
       .otherwise(handToStaff);
 
     notify.next(awaitAnswer);
@@ -82,7 +90,12 @@ export class CaseWorkflow extends Construct {
     for (const task of [notify, awaitAnswer, remind, escalate, finalNotice, expire, closeCase, handToStaff, awaitDecision, applyDecision]) failures.catch(task);
 
     const stateMachineName = `${Stack.of(this).stackName}-case`;
-    this.stateMachineArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.stateMachineArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,

@@ -66,14 +66,19 @@ export class HandlerFunction<S extends z.ZodMiniObject> extends NodejsFunction {
       },
     });
     NagSuppressions.addResourceSuppressions(this, [
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime these bundles are built (esbuild target node22) and tested for; moving to a newer one is a tested change of its own.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the runtime these bundles are built (esbuild target node22) and tested for; moving to a newer one is a tested change of its own.',
+      },
     ]);
     NagSuppressions.addResourceSuppressions(
       role,
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'X-Ray PutTraceSegments/PutTelemetryRecords take no resource; DynamoDB grants include the indexes of the tables the function reads (table/<name>/index/*).',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords take no resource; DynamoDB grants include the indexes of the tables the function reads (table/<name>/index/*).',
           appliesTo: ['Resource::*', { regex: '/^Resource::<Tables[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' }],
         },
       ],

@@ -48,7 +48,12 @@ export class MarketplaceSeed extends Construct {
       NagSuppressions.addResourceSuppressions(
         provider,
         [
-          { id: 'AwsSolutions-IAM4', reason: "CDK's AwsCustomResource provider logs through AWSLambdaBasicExecutionRole (CloudWatch Logs writes only); it runs at deploy to write the marketplaces.", appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
+          {
+            id: 'AwsSolutions-IAM4',
+            reason:
+              "CDK's AwsCustomResource provider logs through AWSLambdaBasicExecutionRole (CloudWatch Logs writes only); it runs at deploy to write the marketplaces.",
+            appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+          },
           { id: 'AwsSolutions-L1', reason: "CDK's AwsCustomResource provider: its runtime is chosen by aws-cdk-lib." },
         ],
         true,

@@ -58,7 +58,11 @@ export class Operations extends Construct {
       alarm(`${name}Errors`, fn.metricErrors({ period }), `${name} invocations failed`);
       alarm(`${name}Throttles`, fn.metricThrottles({ period }), `${name} invocations were throttled`);
       if (fn.deadLetterQueue) {
-        alarm(`${name}DeadLetters`, fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), `events for ${name} failed every retry and wait in its dead-letter queue`);
+        alarm(
+          `${name}DeadLetters`,
+          fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }),
+          `events for ${name} failed every retry and wait in its dead-letter queue`,
+        );
       }
     }
 

@@ -51,7 +51,8 @@ export class ResponseApi extends Construct {
       [
         {
           id: 'AwsSolutions-APIG4',
-          reason: 'Marketplaces are outside the agency: /respond is authorized by the HMAC-signed, expiring link (checked in the function), /v1 by the per-marketplace API key (hashed at rest, checked in the function); the OpenAPI document is public.',
+          reason:
+            'Marketplaces are outside the agency: /respond is authorized by the HMAC-signed, expiring link (checked in the function), /v1 by the per-marketplace API key (hashed at rest, checked in the function); the OpenAPI document is public.',
         },
       ],
       true,

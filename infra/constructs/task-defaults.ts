@@ -12,7 +12,14 @@ import type { Construct } from 'constructs';
  * States.TaskFailed covers every error but States.Timeout, the Lambda service's own errors included.
  */
 export function withRetry<T extends TaskStateBase>(task: T, maxAttempts = 8): T {
-  task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), backoffRate: 2, maxAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
+  task.addRetry({
+    errors: [Errors.TASKS_FAILED],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: JitterType.FULL,
+  });
   return task;
 }
 
@@ -65,7 +72,12 @@ export class FailureHandling {
       scope,
       'RecordFailure',
       fn,
-      { ...subject, executionId: JsonPath.stringAt('$$.Execution.Id'), error: JsonPath.stringAt('$.failure.Error'), cause: JsonPath.stringAt('$.failure.Cause') },
+      {
+        ...subject,
+        executionId: JsonPath.stringAt('$$.Execution.Id'),
+        error: JsonPath.stringAt('$.failure.Error'),
+        cause: JsonPath.stringAt('$.failure.Cause'),
+      },
       JsonPath.DISCARD,
     );
     this.target.addCatch(this.failed, { errors: [Errors.ALL], resultPath: '$.recordingFailure' });

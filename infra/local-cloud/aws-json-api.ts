@@ -29,7 +29,11 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
   const s = (value: unknown) => String(value ?? '');
   const operations: Record<string, Operation> = {
     'AWSStepFunctions.StartExecution': (b) => {
-      const { executionArn, startDate } = sfn.startExecution({ stateMachineArn: s(b.stateMachineArn), name: b.name as string | undefined, input: b.input as string | undefined });
+      const { executionArn, startDate } = sfn.startExecution({
+        stateMachineArn: s(b.stateMachineArn),
+        name: b.name as string | undefined,
+        input: b.input as string | undefined,
+      });
       return { executionArn, startDate: startDate / 1000 };
     },
     'AWSStepFunctions.DescribeExecution': (b) => sfn.describeExecution(s(b.executionArn)),
@@ -61,7 +65,14 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
     'secretsmanager.GetSecretValue': (b) => {
       const secret = secrets.get(s(b.SecretId));
       if (!secret) throw new StepFunctionsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-      return { ARN: secret.arn, Name: secret.name, SecretString: secret.value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: clock.now() / 1000 };
+      return {
+        ARN: secret.arn,
+        Name: secret.name,
+        SecretString: secret.value,
+        VersionId: 'local',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: clock.now() / 1000,
+      };
     },
   };
 
@@ -74,11 +85,17 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
     };
     const operation = operations[target];
     const isCallback = target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure';
-    if (!operation) return reply(400, { __type: 'UnknownOperationException', message: `the local cloud does not implement ${target || 'this request'}` }, 'UnknownOperationException');
+    if (!operation)
+      return reply(
+        400,
+        { __type: 'UnknownOperationException', message: `the local cloud does not implement ${target || 'this request'}` },
+        'UnknownOperationException',
+      );
     try {
       const body = JSON.parse((await readBody(request, 1024 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
       // An injected fault: the service fails the call before it takes the callback; a retry gets through.
-      if (isCallback && callbackFails(String(body.taskToken))) return reply(500, { __type: 'ServiceUnavailable', message: 'injected: the service is unavailable' }, 'ServiceUnavailable');
+      if (isCallback && callbackFails(String(body.taskToken)))
+        return reply(500, { __type: 'ServiceUnavailable', message: 'injected: the service is unavailable' }, 'ServiceUnavailable');
       reply(200, await clock.track(async () => operation(body)));
     } catch (error) {
       if (error instanceof StepFunctionsError) return reply(400, { __type: error.code, message: error.message }, error.code);

@@ -13,7 +13,10 @@ const port = await listening(server);
 // Requests by operation (X-Amz-Target), for the cost figures of the benchmarks.
 const requests = {};
 server.prependListener('request', (request) => {
-  const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
+  const operation =
+    String(request.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop() || 'unknown';
   requests[operation] = (requests[operation] ?? 0) + 1;
 });
 

@@ -19,7 +19,14 @@ export interface FaultSpec {
 
 export const NO_FAULTS: FaultSpec = { dynamodb: 0, ses: 0, crashBefore: 0, crashAfter: 0, callback: 0, seed: 1 };
 
-const KINDS: Record<string, keyof FaultSpec> = { dynamodb: 'dynamodb', ses: 'ses', 'crash-before': 'crashBefore', 'crash-after': 'crashAfter', callback: 'callback', seed: 'seed' };
+const KINDS: Record<string, keyof FaultSpec> = {
+  dynamodb: 'dynamodb',
+  ses: 'ses',
+  'crash-before': 'crashBefore',
+  'crash-after': 'crashAfter',
+  callback: 'callback',
+  seed: 'seed',
+};
 
 /** `0.1` (every fault at 10%) or `dynamodb=0.1,ses=0.1,crash-before=0.05,crash-after=0.05,callback=0.1,seed=7`. */
 export function parseFaults(text: string): FaultSpec {

@@ -29,10 +29,12 @@ export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Rout
       const [method, path] = routeKey.split(' ') as [string, string];
       const params: string[] = [];
       const pattern = new RegExp(
-        `^${path.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`)).replace(/\{([^}+]+)(\+)?\}/g, (_, name: string, greedy?: string) => {
-          params.push(name);
-          return greedy ? '(.+)' : '([^/]+)';
-        })}$`,
+        `^${path
+          .replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`))
+          .replace(/\{([^}+]+)(\+)?\}/g, (_, name: string, greedy?: string) => {
+            params.push(name);
+            return greedy ? '(.+)' : '([^/]+)';
+          })}$`,
       );
       return { method, pattern, params, routeKey, functionName: uri.split(':function:')[1]!.split(':')[0]! };
     });
@@ -80,7 +82,13 @@ export function httpApi(routes: Route[], apiId: string, invoke: (functionName: s
         accountId: '000000000000',
         apiId,
         domainName: headers.host ?? 'localhost',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: match.route.routeKey,
         stage: '$default',

@@ -166,14 +166,20 @@ export class LocalCloud {
     // The staff page stands in for the Step Functions console: links to a case or a list lead to it.
     const staffContext: { current?: StaffPageContext } = {};
     const staff = await listen(
-      staffPage(() => {
-        if (!staffContext.current) throw new Error('the staff page is not ready yet');
-        return staffContext.current;
-      }, () => staff.url),
+      staffPage(
+        () => {
+          if (!staffContext.current) throw new Error('the staff page is not ready yet');
+          return staffContext.current;
+        },
+        () => staff.url,
+      ),
       options.ports?.staff ?? 0,
     );
     servers.push(staff.server);
-    const consoleLinks: Record<string, string> = { CASE_URL_TEMPLATE: `${staff.url}${STAFF_CASE_URL}`, CASE_LIST_URL_TEMPLATE: `${staff.url}${STAFF_LIST_URL}` };
+    const consoleLinks: Record<string, string> = {
+      CASE_URL_TEMPLATE: `${staff.url}${STAFF_CASE_URL}`,
+      CASE_LIST_URL_TEMPLATE: `${staff.url}${STAFF_LIST_URL}`,
+    };
 
     await createTables(resolver, dynamoUrl);
     if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, dynamoUrl);
@@ -220,12 +226,21 @@ export class LocalCloud {
     publishMailEvents = (sent) => {
       for (const { functionName, event } of mailEventsFor(sent, mailRoutes, clock.date())) {
         // SES reports a bounce or a complaint moments after it accepted the email.
-        clock.setTimeout(() => void clock.track(lambda.invoke(functionName, event).catch((error: Error) => console.error(`[ses] ${functionName} failed on a mail event: ${error.message}`))), 1_000);
+        clock.setTimeout(
+          () =>
+            void clock.track(
+              lambda.invoke(functionName, event).catch((error: Error) => console.error(`[ses] ${functionName} failed on a mail event: ${error.message}`)),
+            ),
+          1_000,
+        );
       }
     };
     if (options.dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${options.dataDir}/executions.json`, []));
 
-    const functionNames = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(logicalId(fn))])) as Record<FunctionRole, string>;
+    const functionNames = Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(logicalId(fn))])) as Record<
+      FunctionRole,
+      string
+    >;
     const tables = stack.tables;
     const tableNames = {
       recalls: resolver.ref(logicalId(tables.recalls)),
@@ -238,14 +253,30 @@ export class LocalCloud {
     };
     const caseStateMachineArn = resolver.arn(logicalId(stack.caseWorkflow.stateMachine));
     const recallStateMachineArn = resolver.arn(logicalId(stack.recallWorkflow.stateMachine));
-    const cloud = new LocalCloud(clock, template, resolver, stepFunctions, lambda, functionNames, caseStateMachineArn, recallStateMachineArn, tableNames, {
-      inbox: inboxUrl,
-      respond: `${respond.url}/`,
-      api: `${respond.url}/v1`,
-      staff: staff.url,
-      aws: aws.url,
-      dynamodb: dynamoUrl,
-    }, servers, [dynamo, ses], assemblyDir, options.dataDir, stack.config.defaultPolicy);
+    const cloud = new LocalCloud(
+      clock,
+      template,
+      resolver,
+      stepFunctions,
+      lambda,
+      functionNames,
+      caseStateMachineArn,
+      recallStateMachineArn,
+      tableNames,
+      {
+        inbox: inboxUrl,
+        respond: `${respond.url}/`,
+        api: `${respond.url}/v1`,
+        staff: staff.url,
+        aws: aws.url,
+        dynamodb: dynamoUrl,
+      },
+      servers,
+      [dynamo, ses],
+      assemblyDir,
+      options.dataDir,
+      stack.config.defaultPolicy,
+    );
     const sfn = new SFNClient(cloud.clientConfig('sfn'));
     cloud.onStop.push(() => sfn.destroy());
     if (options.schedules && withFunctions) {
@@ -411,7 +442,9 @@ interface GenerateSecretString {
 }
 
 function generateSecret(spec: GenerateSecretString | undefined): string {
-  const value = randomBytes(64).toString('base64url').slice(0, spec?.PasswordLength ?? 32);
+  const value = randomBytes(64)
+    .toString('base64url')
+    .slice(0, spec?.PasswordLength ?? 32);
   if (!spec?.GenerateStringKey) return value;
   return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
 }
@@ -424,7 +457,9 @@ async function startWorker(
 ): Promise<{ url: string; ready: Record<string, unknown>; post: (message: string) => void; stop: () => Promise<void> }> {
   const worker = new Worker(script, { workerData });
   const ready = await new Promise<{ port: number } & Record<string, unknown>>((resolve, reject) => {
-    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message as { port: number }) : reject(new Error(message.error))));
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message as { port: number }) : reject(new Error(message.error)),
+    );
     worker.once('error', reject);
   }).catch(async (error: unknown) => {
     await worker.terminate();

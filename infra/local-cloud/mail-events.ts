@@ -27,7 +27,8 @@ const SIMULATOR = {
 export function mailEventRoutes(resolver: TemplateResolver): MailEventRoute[] {
   const subscriptions = resolver.ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties ?? {});
   return resolver.ofType('AWS::SES::ConfigurationSetEventDestination').flatMap(([, d]) => {
-    const destination = d.Properties?.EventDestination as { Enabled?: boolean; MatchingEventTypes?: string[]; SnsDestination?: { TopicARN: unknown } } | undefined;
+    const destination = d.Properties?.EventDestination as
+      { Enabled?: boolean; MatchingEventTypes?: string[]; SnsDestination?: { TopicARN: unknown } } | undefined;
     if (!destination?.SnsDestination || destination.Enabled === false) return [];
     const topicArn = String(resolver.resolve(destination.SnsDestination.TopicARN));
     const configurationSet = String(resolver.resolve(d.Properties!.ConfigurationSetName));
@@ -63,7 +64,12 @@ export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Dat
         bounce: {
           bounceType: 'Permanent',
           bounceSubType: 'General',
-          bouncedRecipients: bounced.map((emailAddress) => ({ emailAddress, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' })),
+          bouncedRecipients: bounced.map((emailAddress) => ({
+            emailAddress,
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          })),
           timestamp,
           feedbackId: randomUUID(),
         },
@@ -74,7 +80,16 @@ export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Dat
   if (complained.length) {
     events.push({
       type: 'complaint',
-      body: { eventType: 'Complaint', complaint: { complainedRecipients: complained.map((emailAddress) => ({ emailAddress })), complaintFeedbackType: 'abuse', timestamp, feedbackId: randomUUID() }, mail },
+      body: {
+        eventType: 'Complaint',
+        complaint: {
+          complainedRecipients: complained.map((emailAddress) => ({ emailAddress })),
+          complaintFeedbackType: 'abuse',
+          timestamp,
+          feedbackId: randomUUID(),
+        },
+        mail,
+      },
     });
   }
   return events.flatMap(({ type, body }) =>

@@ -13,11 +13,23 @@ export interface LocalSchedule {
 
 export function schedulesOf(resolver: TemplateResolver): LocalSchedule[] {
   return resolver.ofType('AWS::Scheduler::Schedule').map(([id, resource]) => {
-    const p = resource.Properties as { Description?: string; ScheduleExpression: string; ScheduleExpressionTimezone?: string; Target: { Arn: { 'Fn::GetAtt'?: [string, string] }; Input?: string } };
-    if ((p.ScheduleExpressionTimezone ?? 'UTC') !== AGENCY_TIME_ZONE) throw new Error(`schedule ${id}: the local cloud runs schedules in ${AGENCY_TIME_ZONE} only`);
+    const p = resource.Properties as {
+      Description?: string;
+      ScheduleExpression: string;
+      ScheduleExpressionTimezone?: string;
+      Target: { Arn: { 'Fn::GetAtt'?: [string, string] }; Input?: string };
+    };
+    if ((p.ScheduleExpressionTimezone ?? 'UTC') !== AGENCY_TIME_ZONE)
+      throw new Error(`schedule ${id}: the local cloud runs schedules in ${AGENCY_TIME_ZONE} only`);
     const target = p.Target.Arn['Fn::GetAtt']?.[0];
     if (!target) throw new Error(`schedule ${id}: the local cloud runs schedules that invoke a function of the stack only`);
-    return { id, description: p.Description ?? id, expression: p.ScheduleExpression, functionName: resolver.ref(target), input: JSON.parse(p.Target.Input ?? '{}') };
+    return {
+      id,
+      description: p.Description ?? id,
+      expression: p.ScheduleExpression,
+      functionName: resolver.ref(target),
+      input: JSON.parse(p.Target.Input ?? '{}'),
+    };
   });
 }
 
@@ -37,7 +49,12 @@ function field(text: string, min: number, max: number, names: string[] = [], nam
     const [range, stepText] = part.split('/') as [string, string | undefined];
     const step = stepText === undefined ? 1 : Number(stepText);
     if (!Number.isInteger(step) || step < 1) throw new Error(`"${part}" has no valid step`);
-    const [from, to] = range === '*' || range === '?' ? [min, max] : range.includes('-') ? (range.split('-').map(value) as [number, number]) : [value(range), stepText === undefined ? value(range) : max];
+    const [from, to] =
+      range === '*' || range === '?'
+        ? [min, max]
+        : range.includes('-')
+          ? (range.split('-').map(value) as [number, number])
+          : [value(range), stepText === undefined ? value(range) : max];
     for (let n = from; n <= to; n += step) values.add(n);
   }
   return values;

@@ -56,12 +56,21 @@ export function staffPage(context: () => StaffPageContext, baseUrl: () => string
       const since = url.searchParams.get('since') ?? '';
       const until = url.searchParams.get('until') ?? '';
       const bad = [since, until].find((d) => d && !ISO_DATE.test(d));
-      const period = { since: since && !bad ? agencyInstant(since, 0, 0, 0) : undefined, until: until && !bad ? new Date(endOfAgencyDay(until).getTime() + 1000) : undefined };
+      const period = {
+        since: since && !bad ? agencyInstant(since, 0, 0, 0) : undefined,
+        until: until && !bad ? new Date(endOfAgencyDay(until).getTime() + 1000) : undefined,
+      };
       const scores = scorecard(await ctx.stores.cases.list(), period);
       return send(response, bad ? 400 : 200, scorecardPage({ scores, since, until, now, error: bad && `${bad} is not a date: give YYYY-MM-DD` }));
     }
     if (request.method === 'GET' && path === '/digest') {
-      const settings = { caseUrlTemplate: `${baseUrl()}${STAFF_CASE_URL}`, caseListUrlTemplate: `${baseUrl()}${STAFF_LIST_URL}`, authority: ctx.authority, staffEmails: [ctx.staffEmail], digestWhenEmpty: true };
+      const settings = {
+        caseUrlTemplate: `${baseUrl()}${STAFF_CASE_URL}`,
+        caseListUrlTemplate: `${baseUrl()}${STAFF_LIST_URL}`,
+        authority: ctx.authority,
+        staffEmails: [ctx.staffEmail],
+        digestWhenEmpty: true,
+      };
       const digest = await collectDigest(now, { ...ctx.stores, calendar: ctx.calendar, settings });
       return send(response, 200, digestEmail(digest, ctx.authority).html);
     }
@@ -88,7 +97,10 @@ async function listPage(ctx: StaffPageContext, query: URLSearchParams, now: Date
     return status in CASE_VIEWS ? CASE_VIEWS[status as CaseView](r, now) : r.status === status;
   });
   const shown = records.slice(0, SHOWN);
-  const recalls = await lookup(shown.map((r) => r.recallNumber), (n) => ctx.stores.recalls.get(n));
+  const recalls = await lookup(
+    shown.map((r) => r.recallNumber),
+    (n) => ctx.stores.recalls.get(n),
+  );
   const names = new Map((await ctx.stores.marketplaces.listActive()).map((m) => [m.id, m.name]));
   const rows: CaseRow[] = shown.map((record) => ({
     record,

@@ -39,7 +39,8 @@ export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES]
 
 /** The cases page: `rows` are the ones shown, the first of `total`. */
 export function casesPage(input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[]; now: Date }): string {
-  const option = (value: string, selected: string, label = value || 'all') => `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
+  const option = (value: string, selected: string, label = value || 'all') =>
+    `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
   const rows = input.rows.map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
     const late = isOverdue(r, input.now);
     return `<tr><td><a href="/cases/${encodeURIComponent(r.caseId)}">${e(r.caseId)}</a></td><td>${e(title)}</td><td>${e(marketplaceName)}</td><td${late ? ' class="late"' : ''}>${e(r.status)}</td><td>${when(r.deadline)}</td><td>${late ? workingDaysOverdue : ''}</td><td>${when(r.answeredAt)}</td><td>${r.answerOnTime === undefined ? '' : r.answerOnTime ? 'yes' : 'no'}</td></tr>`;
@@ -99,7 +100,10 @@ export function casePage(input: {
 }): string {
   const r = input.record;
   const facts: [string, string][] = [
-    ['Status', `<span id="status">${e(r.status)}</span>${isOverdue(r, input.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`],
+    [
+      'Status',
+      `<span id="status">${e(r.status)}</span>${isOverdue(r, input.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`,
+    ],
     ['Recall', `${e(r.recallNumber)}: <a href="${e(input.recallUrl)}">${e(input.title)}</a>`],
     ['Marketplace', e(input.marketplaceName)],
     ['Notice sent', when(r.noticeSentAt)],
@@ -107,14 +111,23 @@ export function casePage(input: {
     ...(r.noticeBouncedAt ? ([['Notice bounced', when(r.noticeBouncedAt)]] as [string, string][]) : []),
     ['Answer', r.answer ? `${e(describeAnswer(r.answer))} (${when(r.answeredAt)}, ${r.answerOnTime ? 'on time' : 'late'})` : '-'],
     ...(r.previousAnswers ?? []).map((p): [string, string] => ['Earlier answer', `${e(describeAnswer(p.answer))} (${when(p.answeredAt)})`]),
-    ...(r.decision ? ([['Decision', `${e(r.decision.decision)} by ${e(r.decision.by)} (${when(r.decision.decidedAt)})${r.decision.reason ? `: ${e(r.decision.reason)}` : ''}`]] as [string, string][]) : []),
+    ...(r.decision
+      ? ([
+          [
+            'Decision',
+            `${e(r.decision.decision)} by ${e(r.decision.by)} (${when(r.decision.decidedAt)})${r.decision.reason ? `: ${e(r.decision.reason)}` : ''}`,
+          ],
+        ] as [string, string][])
+      : []),
     ...(r.failure ? ([['Failure', `<span class="error">${e(r.failure.error)}</span>: ${e(r.failure.cause)}`]] as [string, string][]) : []),
     ['Execution', `<code>${e(r.executionId)}</code>`],
   ];
   type Row = { at: string; order: number; audit?: string; event?: string };
   const rows: Row[] = input.audit.map((a, i) => ({ at: a.at, order: i, audit: auditCell(a) }));
   if (Array.isArray(input.execution)) {
-    rows.push(...input.execution.map((ev) => ({ at: ev.timestamp, order: ev.id, event: `${e(ev.type)}${ev.state ? ` <strong>${e(ev.state)}</strong>` : ''}` })));
+    rows.push(
+      ...input.execution.map((ev) => ({ at: ev.timestamp, order: ev.id, event: `${e(ev.type)}${ev.state ? ` <strong>${e(ev.state)}</strong>` : ''}` })),
+    );
   }
   rows.sort((a, b) => a.at.localeCompare(b.at) || Number(Boolean(a.event)) - Number(Boolean(b.event)) || a.order - b.order);
   const message = input.message?.error
@@ -135,7 +148,8 @@ ${rows.map((row) => `<tr><td>${e(row.at.slice(0, 19).replace('T', ' '))}</td><td
 }
 
 export function scorecardPage(input: { scores: MarketplaceScore[]; since: string; until: string; now: Date; error?: string }): string {
-  const period = input.since || input.until ? `notified ${input.since ? `from ${input.since}` : ''} ${input.until ? `to ${input.until}` : ''}`.trim() : 'all cases';
+  const period =
+    input.since || input.until ? `notified ${input.since ? `from ${input.since}` : ''} ${input.until ? `to ${input.until}` : ''}`.trim() : 'all cases';
   return staffLayout(
     'Scorecard',
     input.now,

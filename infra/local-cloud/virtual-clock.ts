@@ -26,7 +26,10 @@ export class VirtualClock {
   private realTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(start: Date, readonly mode: { kind: 'manual' } | { kind: 'scaled'; rate: number } = { kind: 'manual' }) {
+  constructor(
+    start: Date,
+    readonly mode: { kind: 'manual' } | { kind: 'scaled'; rate: number } = { kind: 'manual' },
+  ) {
     this.shared[0] = mode.kind === 'scaled' ? mode.rate : 0;
     this.shared[1] = start.getTime();
     this.shared[2] = Date.now();
@@ -68,7 +71,7 @@ export class VirtualClock {
   private push(timer: Timer): void {
     const heap = this.timers;
     heap.push(timer);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!VirtualClock.before(heap[i]!, heap[parent]!)) break;
       [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
@@ -82,7 +85,7 @@ export class VirtualClock {
     const last = heap.pop();
     if (heap.length && last) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

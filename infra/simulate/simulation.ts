@@ -100,7 +100,8 @@ async function send(links: InboxLinks, response: ScriptedResponse, warn: (messag
   if (!fields) return;
   const link = await links.linkFor(caseId);
   if (!link) return warn(`no notice was sent for case ${caseId}: its answer at ${response.at} is skipped`);
-  const post = () => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const post = () =>
+    fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
   // A marketplace sends again when the service fails (5xx); a repeat of a recorded answer changes nothing.
   let reply = await post();
   for (let attempt = 1; reply.status >= 500 && attempt < SEND_ATTEMPTS; attempt++) reply = await post();
@@ -119,13 +120,18 @@ export async function runSimulation(
   const warn = options.warn ?? ((m: string) => console.error(m));
   const start = cloud.clock.now();
   const early = input.responses.find((r) => Date.parse(r.at) < start);
-  if (early) throw new Error(`the answer for ${early.recallNumber}.${early.marketplaceId} at ${early.at} is before the simulation starts (${new Date(start).toISOString()})`);
+  if (early)
+    throw new Error(
+      `the answer for ${early.recallNumber}.${early.marketplaceId} at ${early.at} is before the simulation starts (${new Date(start).toISOString()})`,
+    );
   await cloud.importMarketplaces(input.marketplaces);
   const ingest = await cloud.invoke('ingest', { source: 'simulation', records: input.recalls });
   const links = new InboxLinks(cloud);
   for (const response of input.responses) {
     const post = () =>
-      send(links, response, warn).catch((error: unknown) => warn(`the answer for ${response.recallNumber}.${response.marketplaceId} failed: ${(error as Error).message}`));
+      send(links, response, warn).catch((error: unknown) =>
+        warn(`the answer for ${response.recallNumber}.${response.marketplaceId} failed: ${(error as Error).message}`),
+      );
     cloud.clock.setTimeout(() => void cloud.clock.track(post()), Date.parse(response.at) - start);
   }
   await cloud.clock.run({ until: options.until });

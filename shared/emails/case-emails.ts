@@ -92,14 +92,18 @@ export function reminderEmail(ctx: CaseEmailContext): Email {
 
 export function escalationEmail(ctx: CaseEmailContext): Email {
   return marketplaceEmail(ctx, `OVERDUE: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}: no answer by the deadline`, [
-    { p: `${ctx.marketplace.name} has not answered the notice for CPSC recall ${ctx.recall.recallNumber} by its deadline, ${formatDeadline(ctx.deadline)}. The case is overdue and has been referred to compliance staff.` },
+    {
+      p: `${ctx.marketplace.name} has not answered the notice for CPSC recall ${ctx.recall.recallNumber} by its deadline, ${formatDeadline(ctx.deadline)}. The case is overdue and has been referred to compliance staff.`,
+    },
     { p: `Please ${ACTION}, and answer now.` },
   ]);
 }
 
 export function finalNoticeEmail(ctx: CaseEmailContext, expiresAt: Date): Email {
   return marketplaceEmail(ctx, `FINAL NOTICE: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}`, [
-    { p: `This is the final notice for CPSC recall ${ctx.recall.recallNumber}. ${ctx.marketplace.name} has not answered since the deadline of ${formatDeadline(ctx.deadline)}.` },
+    {
+      p: `This is the final notice for CPSC recall ${ctx.recall.recallNumber}. ${ctx.marketplace.name} has not answered since the deadline of ${formatDeadline(ctx.deadline)}.`,
+    },
     { p: `Please ${ACTION}, and answer at once. Without an answer by ${formatDeadline(expiresAt)} the case is left to compliance staff for action.` },
   ]);
 }
@@ -136,16 +140,22 @@ export interface StaffEmailContext {
 
 export function staffDecisionNeededEmail(ctx: StaffEmailContext, what: 'dispute' | 'extension', detail: string): Email {
   return render(`Decision needed: ${ctx.marketplace.name} ${what === 'dispute' ? 'disputes' : 'asks for an extension on'} recall ${ctx.recall.recallNumber}`, [
-    { p: `${ctx.marketplace.name} ${what === 'dispute' ? 'disputes the notice for' : 'asks for more time on'} CPSC recall ${ctx.recall.recallNumber} (${ctx.recall.title}).` },
+    {
+      p: `${ctx.marketplace.name} ${what === 'dispute' ? 'disputes the notice for' : 'asks for more time on'} CPSC recall ${ctx.recall.recallNumber} (${ctx.recall.title}).`,
+    },
     { p: detail, lead: what === 'dispute' ? 'Reason given:' : 'Request:' },
-    { p: `Case ${ctx.caseId} waits for your decision: ${what === 'dispute' ? 'uphold or reject the dispute' : 'grant or refuse the extension'}, or close the case.` },
+    {
+      p: `Case ${ctx.caseId} waits for your decision: ${what === 'dispute' ? 'uphold or reject the dispute' : 'grant or refuse the extension'}, or close the case.`,
+    },
     { link: ctx.caseUrl, label: 'The case' },
   ]);
 }
 
 export function staffExpiredEmail(ctx: StaffEmailContext): Email {
   return render(`EXPIRED: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name} is unresolved`, [
-    { p: `Case ${ctx.caseId} (CPSC recall ${ctx.recall.recallNumber}, ${ctx.recall.title}) on ${ctx.marketplace.name} is unresolved at the end of its ladder. It is EXPIRED and left to you.` },
+    {
+      p: `Case ${ctx.caseId} (CPSC recall ${ctx.recall.recallNumber}, ${ctx.recall.title}) on ${ctx.marketplace.name} is unresolved at the end of its ladder. It is EXPIRED and left to you.`,
+    },
     { link: ctx.caseUrl, label: 'The case' },
   ]);
 }
@@ -155,7 +165,9 @@ export function staffNoticeBouncedEmail(ctx: StaffEmailContext, bounce: { recipi
     {
       p: `SES could not deliver the notice of case ${ctx.caseId} (CPSC recall ${ctx.recall.recallNumber}, ${ctx.recall.title}) to ${ctx.marketplace.name}: ${bounce.recipients.join(', ')} bounced permanently${bounce.diagnostic ? ` (${bounce.diagnostic})` : ''}.`,
     },
-    { p: 'The case is NOTICE_BOUNCED. Its reminder and escalation still go out, the escalation to the marketplace\'s escalation addresses and to you. Correct the marketplace\'s notice addresses and reach it another way.' },
+    {
+      p: "The case is NOTICE_BOUNCED. Its reminder and escalation still go out, the escalation to the marketplace's escalation addresses and to you. Correct the marketplace's notice addresses and reach it another way.",
+    },
     { link: ctx.caseUrl, label: 'The case' },
   ]);
 }

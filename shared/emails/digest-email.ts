@@ -20,7 +20,8 @@ function htmlRow(line: DigestLine, extra: string): string {
   return `<tr><td><a href="${e(line.url)}">${e(line.recallNumber)}</a></td><td>${e(short(line.title))}</td><td>${e(line.marketplaceName)}</td><td>${e(deadlineOf(line))}</td><td>${e(extra)}</td></tr>`;
 }
 
-const TABLE_HEAD = '<table cellpadding="4" style="border-collapse:collapse;font-size:14px"><tr style="text-align:left"><th>Recall</th><th>Title</th><th>Marketplace</th><th>Deadline</th><th></th></tr>';
+const TABLE_HEAD =
+  '<table cellpadding="4" style="border-collapse:collapse;font-size:14px"><tr style="text-align:left"><th>Recall</th><th>Title</th><th>Marketplace</th><th>Deadline</th><th></th></tr>';
 
 function listText(list: DigestList, extra: (line: DigestLine) => string): string[] {
   const out = list.lines.map((line) => textLine(line, extra(line) ? ` | ${extra(line)}` : ''));
@@ -34,7 +35,8 @@ function listHtml(list: DigestList, extra: (line: DigestLine) => string): string
 }
 
 const overdueNote = (line: DigestLine) => `${plural(line.workingDaysOverdue, 'working day')} overdue`;
-const waitingNote = (line: DigestLine) => `${line.status === 'DISPUTED' ? 'dispute' : 'extension asked'}${line.answeredAt ? ` ${day().format(new Date(line.answeredAt))}` : ''}`;
+const waitingNote = (line: DigestLine) =>
+  `${line.status === 'DISPUTED' ? 'dispute' : 'extension asked'}${line.answeredAt ? ` ${day().format(new Date(line.answeredAt))}` : ''}`;
 
 /** The morning digest as an email: a summary line, then each list, grouped, counted and capped. */
 export function digestEmail(digest: Digest, authority: string): Email {
@@ -52,17 +54,33 @@ export function digestEmail(digest: Digest, authority: string): Email {
       for (const g of m.groups) {
         const heading = `${plural(g.workingDaysOverdue, 'working day')} overdue: ${plural(g.count, 'case')}`;
         text.push(` ${heading}`, ...listText(g, () => ''));
-        html.push(`<p><strong>${e(heading)}</strong></p>`, g.lines.length ? listHtml(g, overdueNote) : `<p>... <a href="${e(g.moreUrl)}">${plural(g.count, 'case')}</a> not listed here</p>`);
+        html.push(
+          `<p><strong>${e(heading)}</strong></p>`,
+          g.lines.length ? listHtml(g, overdueNote) : `<p>... <a href="${e(g.moreUrl)}">${plural(g.count, 'case')}</a> not listed here</p>`,
+        );
       }
     }
     sections.push({ title: `Overdue: ${plural(counts.overdue, 'case')}`, text, html: html.join('\n') });
   }
-  if (counts.dueToday) sections.push({ title: `Due today: ${plural(counts.dueToday, 'case')}`, text: listText(digest.dueToday, () => ''), html: listHtml(digest.dueToday, () => 'due today') });
+  if (counts.dueToday)
+    sections.push({
+      title: `Due today: ${plural(counts.dueToday, 'case')}`,
+      text: listText(digest.dueToday, () => ''),
+      html: listHtml(digest.dueToday, () => 'due today'),
+    });
   if (counts.awaitingDecision) {
-    sections.push({ title: `Waiting for your decision: ${plural(counts.awaitingDecision, 'case')}`, text: listText(digest.awaitingDecision, waitingNote), html: listHtml(digest.awaitingDecision, waitingNote) });
+    sections.push({
+      title: `Waiting for your decision: ${plural(counts.awaitingDecision, 'case')}`,
+      text: listText(digest.awaitingDecision, waitingNote),
+      html: listHtml(digest.awaitingDecision, waitingNote),
+    });
   }
   if (counts.bouncedNotices) {
-    sections.push({ title: `Notices that bounced: ${plural(counts.bouncedNotices, 'case')}`, text: listText(digest.bouncedNotices, () => 'notice bounced'), html: listHtml(digest.bouncedNotices, () => 'notice bounced') });
+    sections.push({
+      title: `Notices that bounced: ${plural(counts.bouncedNotices, 'case')}`,
+      text: listText(digest.bouncedNotices, () => 'notice bounced'),
+      html: listHtml(digest.bouncedNotices, () => 'notice bounced'),
+    });
   }
 
   const opening = `${authority}: recall cases on ${longDay().format(new Date(digest.at))}. ${summary}.`;

@@ -32,7 +32,9 @@ export function render(subject: string, blocks: Block[]): Email {
     } else {
       if (!block.images.length) continue;
       text.push(...block.images.map((i) => `Image: ${i.url}${i.caption ? ` (${i.caption})` : ''}`), '');
-      html.push(`<p>${block.images.map((i) => `<img src="${e(i.url)}" alt="${e(i.caption || 'Recalled product')}" style="max-width:200px;margin-right:8px">`).join('')}</p>`);
+      html.push(
+        `<p>${block.images.map((i) => `<img src="${e(i.url)}" alt="${e(i.caption || 'Recalled product')}" style="max-width:200px;margin-right:8px">`).join('')}</p>`,
+      );
     }
   }
   return {

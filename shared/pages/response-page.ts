@@ -93,7 +93,12 @@ export function casePage(view: CaseView, form: { answer?: Answer['answer']; erro
       errorFor('blocked'),
     ),
     answerForm('not_listed', view.action, field('not_listed', 'reason', 'Notes (optional)', valuesFor('not_listed'), '', true), errorFor('not_listed')),
-    answerForm('dispute', view.action, field('dispute', 'reason', 'Why the notice should not apply', valuesFor('dispute'), 'required', true), errorFor('dispute')),
+    answerForm(
+      'dispute',
+      view.action,
+      field('dispute', 'reason', 'Why the notice should not apply', valuesFor('dispute'), 'required', true),
+      errorFor('dispute'),
+    ),
     answerForm(
       'extension',
       view.action,
@@ -102,7 +107,10 @@ export function casePage(view: CaseView, form: { answer?: Answer['answer']; erro
       errorFor('extension'),
     ),
   ];
-  return page(`Recall ${view.recall.recallNumber}: answer the notice`, `${recallSummary(view)}<h2>Your answer</h2>${form.error && !form.answer ? `<p class="error" role="alert">${e(form.error)}</p>` : ''}${forms.join('\n')}`);
+  return page(
+    `Recall ${view.recall.recallNumber}: answer the notice`,
+    `${recallSummary(view)}<h2>Your answer</h2>${form.error && !form.answer ? `<p class="error" role="alert">${e(form.error)}</p>` : ''}${forms.join('\n')}`,
+  );
 }
 
 /** The receipt after an answer, or the answer already on record for a second visit. */

@@ -28,9 +28,7 @@ export class DynamoAuditLog implements AuditLog {
     // Ordered by time, then by a monotonic counter for entries of the same millisecond (the
     // local cloud's virtual time stands still while a case moves); the random tail keeps them unique.
     const entryKey = `${entry.at}#${process.hrtime.bigint().toString().padStart(20, '0')}#${randomBytes(4).toString('hex')}`;
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...entry, entryKey }, ConditionExpression: 'attribute_not_exists(entryKey)' }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...entry, entryKey }, ConditionExpression: 'attribute_not_exists(entryKey)' }));
   }
 
   async list(caseId: string): Promise<AuditEntry[]> {

@@ -37,7 +37,12 @@ export async function batchPut(db: DynamoDBDocumentClient, table: string, items:
 }
 
 /** Gets items by key with BatchGetItem, 100 a request, retrying unprocessed keys. */
-export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[], projection?: string): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  projection?: string,
+): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   await inParallel(chunks(keys, 100), 4, async (chunk) => {
     let pending: Record<string, unknown>[] = chunk;
@@ -45,7 +50,9 @@ export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: 
       if (attempt === MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} keys of ${table} unread after ${MAX_ATTEMPTS} attempts`);
       if (attempt > 0) await backoff(attempt);
       const { Responses, UnprocessedKeys } = await db.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) } } }),
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) } },
+        }),
       );
       found.push(...(Responses?.[table] ?? []));
       pending = (UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];

@@ -32,7 +32,10 @@ export interface CaseStore {
    * One page of a marketplace's cases, oldest first, optionally only those in `statuses`.
    * `after` is the `next` of the page before; a page may hold fewer than `limit` when filtered.
    */
-  ofMarketplace(marketplaceId: string, page: { limit: number; after?: string; statuses?: readonly CaseStatus[] }): Promise<{ records: CaseRecord[]; next?: string }>;
+  ofMarketplace(
+    marketplaceId: string,
+    page: { limit: number; after?: string; statuses?: readonly CaseStatus[] },
+  ): Promise<{ records: CaseRecord[]; next?: string }>;
   /**
    * Stores the workflow's current task token in one write, whatever else changed meanwhile
    * (the token is only ever replaced by a newer one). `changed` is false when it was there.
@@ -47,7 +50,13 @@ export class BadPageToken extends Error {}
 function pageKey(token: string, marketplaceId: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string') && (key as { marketplaceId?: unknown }).marketplaceId === marketplaceId) {
+    if (
+      key &&
+      typeof key === 'object' &&
+      !Array.isArray(key) &&
+      Object.values(key).every((v) => typeof v === 'string') &&
+      (key as { marketplaceId?: unknown }).marketplaceId === marketplaceId
+    ) {
       return key as Record<string, unknown>;
     }
   } catch {
@@ -123,7 +132,9 @@ export class DynamoCaseStore implements CaseStore {
         TableName: this.table,
         IndexName: 'byMarketplace',
         KeyConditionExpression: 'marketplaceId = :m',
-        ...(statuses.length ? { FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`, ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ...(statuses.length
+          ? { FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`, ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
         ExpressionAttributeValues: values,
         Limit: page.limit,
         ExclusiveStartKey: page.after ? pageKey(page.after, marketplaceId) : undefined,

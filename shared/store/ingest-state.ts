@@ -32,7 +32,11 @@ export class IngestState {
 
   async read(recallNumbers: readonly string[]): Promise<HashSnapshot> {
     const shards = [...new Set(recallNumbers.map(shardOf))];
-    const items = await batchGet(this.db, this.table, shards.map((key) => ({ key })));
+    const items = await batchGet(
+      this.db,
+      this.table,
+      shards.map((key) => ({ key })),
+    );
     const snapshot: HashSnapshot = { hashes: new Map(), versions: new Map(shards.map((s) => [s, 0])) };
     for (const item of items) {
       snapshot.versions.set(item.key as string, item.version as number);
@@ -90,7 +94,12 @@ export class IngestState {
   async addPendingStarts(recallNumbers: readonly string[]): Promise<void> {
     for (const chunk of chunks(recallNumbers, 5_000)) {
       await this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: { key: PENDING_STARTS }, UpdateExpression: 'ADD recalls :n', ExpressionAttributeValues: { ':n': new Set(chunk) } }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key: PENDING_STARTS },
+          UpdateExpression: 'ADD recalls :n',
+          ExpressionAttributeValues: { ':n': new Set(chunk) },
+        }),
       );
     }
   }
@@ -102,7 +111,12 @@ export class IngestState {
 
   async clearPendingStart(recallNumber: string): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.table, Key: { key: PENDING_STARTS }, UpdateExpression: 'DELETE recalls :n', ExpressionAttributeValues: { ':n': new Set([recallNumber]) } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { key: PENDING_STARTS },
+        UpdateExpression: 'DELETE recalls :n',
+        ExpressionAttributeValues: { ':n': new Set([recallNumber]) },
+      }),
     );
   }
 

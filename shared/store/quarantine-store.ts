@@ -46,14 +46,27 @@ export class QuarantineStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'batchId = :b', ExpressionAttributeValues: { ':b': batchId }, ExclusiveStartKey: startKey }));
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'batchId = :b',
+          ExpressionAttributeValues: { ':b': batchId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const records = new Map<number, QuarantinedRecord>();
     for (const item of items) {
       const index = item.index as number;
-      const record = records.get(index) ?? { source: item.source as string, index, recallNumber: item.recallNumber as string | null, reason: item.reason as string, raw: '' };
+      const record = records.get(index) ?? {
+        source: item.source as string,
+        index,
+        recallNumber: item.recallNumber as string | null,
+        reason: item.reason as string,
+        raw: '',
+      };
       record.raw += item.raw as string;
       records.set(index, record);
     }

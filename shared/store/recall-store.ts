@@ -28,20 +28,34 @@ export class DynamoRecallStore implements RecallStore {
   ) {}
 
   async get(recallNumber: string): Promise<Recall | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber }, ProjectionExpression: '#s, #r', ExpressionAttributeNames: { '#s': 'source', '#r': 'raw' } }));
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { recallNumber },
+        ProjectionExpression: '#s, #r',
+        ExpressionAttributeNames: { '#s': 'source', '#r': 'raw' },
+      }),
+    );
     if (!Item) return undefined;
     return normalizeRecord(JSON.parse(Item.raw as string), Item.source === 'cpsc-csv' ? 'cpsc-csv' : 'cpsc-api-json');
   }
 
   /** The record exactly as it was received, for audit. */
   async raw(recallNumber: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { recallNumber }, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'raw' } }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { recallNumber }, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'raw' } }),
+    );
     return Item?.raw as string | undefined;
   }
 
   /** New recalls, in batches. */
   async insertMany(records: readonly StoredRecall[], at: Date): Promise<void> {
-    await batchPut(this.db, this.table, records.map((record) => ({ ...item(record), storedAt: at.toISOString() })), 8);
+    await batchPut(
+      this.db,
+      this.table,
+      records.map((record) => ({ ...item(record), storedAt: at.toISOString() })),
+      8,
+    );
   }
 
   /** A changed recall: its content is replaced; whether its workflow has started is kept. */
@@ -54,7 +68,9 @@ export class DynamoRecallStore implements RecallStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { recallNumber },
-        UpdateExpression: `SET ${Object.keys(fields).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        UpdateExpression: `SET ${Object.keys(fields)
+          .map((_, i) => `#f${i} = :v${i}`)
+          .join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
@@ -63,7 +79,12 @@ export class DynamoRecallStore implements RecallStore {
 
   async markStarted(recallNumber: string, at: Date): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.table, Key: { recallNumber }, UpdateExpression: 'SET workflowStartedAt = :at', ExpressionAttributeValues: { ':at': at.toISOString() } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { recallNumber },
+        UpdateExpression: 'SET workflowStartedAt = :at',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
     );
   }
 }

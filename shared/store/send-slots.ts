@@ -29,7 +29,13 @@ export class SendSlots {
     if (count < 1) return [];
     for (let attempt = 0; attempt < MAX_RESTARTS; attempt++) {
       const { Attributes } = await this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: { key: KEY }, UpdateExpression: 'ADD seq :n', ExpressionAttributeValues: { ':n': count }, ReturnValues: 'ALL_NEW' }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key: KEY },
+          UpdateExpression: 'ADD seq :n',
+          ExpressionAttributeValues: { ':n': count },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       const epoch = Attributes?.epoch as number | undefined;
       const first = (Attributes?.seq as number) - count;

@@ -48,7 +48,9 @@ async function importMs(file: string, env: Record<string, string>, runs: number)
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    await run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)});`], { env: { PATH: process.env.PATH ?? '', ...env } });
+    await run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)});`], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     times.push(performance.now() - started);
   }
   return Math.round(median(times) * 10) / 10;
@@ -77,7 +79,12 @@ export async function bundlesBenchmark(runs = 20): Promise<BundlesResult> {
   await mkdir(OUT, { recursive: true });
   const envs = Object.values(environments());
   const folders = (await readdir(`${ROOT}functions`, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'runtime').map((d) => d.name);
-  const base = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const base = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
 
   await writeFile(`${OUT}hello.mjs`, 'export const handler = async () => "hello";\n');
   await build({ ...OPTIONS, entryPoints: [`${OUT}hello.mjs`], outfile: `${OUT}hello/index.mjs` });

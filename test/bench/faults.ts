@@ -5,7 +5,10 @@ import { MIX_START, pathMix, runMix } from './workflow.ts';
 
 export type FaultsResult = { rate: number; wallSeconds: number; injected: FaultCounts; lambdaTimeouts: Record<string, number> } & FaultRunComparison;
 
-async function runOnce(mix: ReturnType<typeof pathMix>, rate?: number): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number> }> {
+async function runOnce(
+  mix: ReturnType<typeof pathMix>,
+  rate?: number,
+): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number> }> {
   const cloud = await LocalCloud.start({ start: MIX_START, deployTimeWrites: false, faults: rate ? parseFaults(String(rate)) : undefined });
   try {
     await runMix(cloud, mix);
@@ -26,5 +29,11 @@ export async function faultsBenchmark(recalls = 200, marketplaceCount = 5, rate 
   const clean = await runOnce(mix);
   const started = performance.now();
   const faulty = await runOnce(mix, rate);
-  return { rate, wallSeconds: Math.round((performance.now() - started) / 100) / 10, injected: faulty.injected, lambdaTimeouts: faulty.lambdaTimeouts, ...compareRuns(clean.outcomes, faulty.outcomes) };
+  return {
+    rate,
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+    injected: faulty.injected,
+    lambdaTimeouts: faulty.lambdaTimeouts,
+    ...compareRuns(clean.outcomes, faulty.outcomes),
+  };
 }

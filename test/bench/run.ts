@@ -31,23 +31,71 @@ if (json) {
     console.log('  peak RSS         %d MB', workflow.peakRssMb);
     console.log('  transitions per case by path:');
     for (const [path, n] of Object.entries(workflow.transitionsPerCase)) console.log('    %s %d', path.padEnd(14), n);
-    console.log('  statuses         %s', Object.entries(workflow.statuses).map(([s, n]) => `${s} ${n}`).join(', '));
+    console.log(
+      '  statuses         %s',
+      Object.entries(workflow.statuses)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', '),
+    );
     console.log('  cost per 1,000 cases      $%s (polling hourly until answered: $%s)', workflow.costPer1000CasesUsd, workflow.pollingCostPer1000CasesUsd);
-    console.log('  the same, on-time cases   $%s (polling: $%s, %sx; target: at least 15x)', workflow.onTimeCostPer1000CasesUsd, workflow.onTimePollingCostPer1000CasesUsd, Math.round((workflow.onTimePollingCostPer1000CasesUsd / workflow.onTimeCostPer1000CasesUsd) * 10) / 10);
-    console.log('  per case         %s', Object.entries(workflow.usagePerCase).map(([k, v]) => `${k} ${v}`).join(', '));
+    console.log(
+      '  the same, on-time cases   $%s (polling: $%s, %sx; target: at least 15x)',
+      workflow.onTimeCostPer1000CasesUsd,
+      workflow.onTimePollingCostPer1000CasesUsd,
+      Math.round((workflow.onTimePollingCostPer1000CasesUsd / workflow.onTimeCostPer1000CasesUsd) * 10) / 10,
+    );
+    console.log(
+      '  per case         %s',
+      Object.entries(workflow.usagePerCase)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    );
     console.log('  notices          at most %d a second (SES rate: 14), spread over %d s', workflow.maxNoticesPerSecond, workflow.noticeSpreadSeconds);
   }
   if (faults) {
-    console.log('faults: %d cases with every fault at %d%% (%s)', faults.cases, faults.rate * 100, Object.entries(faults.injected).map(([k, n]) => `${k} ${n}`).join(', '));
-    console.log('  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d (target: 0 each); %s s', faults.lost, faults.duplicateNotices, faults.statusMismatches, faults.auditMismatches, faults.wallSeconds);
-    console.log('  function timeouts (real time, under load): %s', Object.entries(faults.lambdaTimeouts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none');
+    console.log(
+      'faults: %d cases with every fault at %d%% (%s)',
+      faults.cases,
+      faults.rate * 100,
+      Object.entries(faults.injected)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', '),
+    );
+    console.log(
+      '  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d (target: 0 each); %s s',
+      faults.lost,
+      faults.duplicateNotices,
+      faults.statusMismatches,
+      faults.auditMismatches,
+      faults.wallSeconds,
+    );
+    console.log(
+      '  function timeouts (real time, under load): %s',
+      Object.entries(faults.lambdaTimeouts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none',
+    );
     for (const example of faults.examples) console.log('    %s', example);
   }
   if (bundles) {
     console.log('bundles: cold import, median of %d fresh Node processes (hello-world bundle: %s ms)', bundles.runs, bundles.baselineImportMs);
-    console.log('  %s %s %s %s %s', 'function'.padEnd(16), 'SDK bundled'.padStart(12), 'import ms'.padStart(10), 'SDK external'.padStart(13), 'import ms'.padStart(10));
+    console.log(
+      '  %s %s %s %s %s',
+      'function'.padEnd(16),
+      'SDK bundled'.padStart(12),
+      'import ms'.padStart(10),
+      'SDK external'.padStart(13),
+      'import ms'.padStart(10),
+    );
     for (const b of bundles.bundles) {
-      console.log('  %s %s %s %s %s', b.function.padEnd(16), `${Math.round(b.bytes / 1024)} KB`.padStart(12), String(b.importMs).padStart(10), `${Math.round(b.externalSdkBytes / 1024)} KB`.padStart(13), String(b.externalSdkImportMs).padStart(10));
+      console.log(
+        '  %s %s %s %s %s',
+        b.function.padEnd(16),
+        `${Math.round(b.bytes / 1024)} KB`.padStart(12),
+        String(b.importMs).padStart(10),
+        `${Math.round(b.externalSdkBytes / 1024)} KB`.padStart(13),
+        String(b.externalSdkImportMs).padStart(10),
+      );
     }
   }
 }

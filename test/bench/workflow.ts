@@ -42,7 +42,11 @@ export interface WorkflowResult {
 /** The benchmark's mix: `recalls` x `marketplaces` cases, each on one path of the ladder in turn. */
 export function pathMix(recalls: number, marketplaceCount: number) {
   const records = recallsFromCatalogue(recalls);
-  const marketplaces = Array.from({ length: marketplaceCount }, (_, j) => ({ id: `market-${j + 1}`, name: `Market ${j + 1}`, noticeEmails: [`safety@market-${j + 1}.example`] }));
+  const marketplaces = Array.from({ length: marketplaceCount }, (_, j) => ({
+    id: `market-${j + 1}`,
+    name: `Market ${j + 1}`,
+    noticeEmails: [`safety@market-${j + 1}.example`],
+  }));
   const pathOf = new Map<string, Path>();
   const responses: ScriptedResponse[] = [];
   records.forEach((record, i) =>
@@ -64,7 +68,11 @@ export const MIX_START = new Date('2026-03-02T14:00:00Z');
  */
 export async function runMix(cloud: LocalCloud, mix: ReturnType<typeof pathMix>): Promise<void> {
   const decisions = [...mix.pathOf].flatMap(([caseId, path]): [string, Record<string, string>][] =>
-    path === 'disputed' ? [[caseId, { decision: 'reject_dispute', reason: 'Listings match.' }]] : path === 'extended' ? [[caseId, { decision: 'grant_extension', until: '2026-03-20' }]] : [],
+    path === 'disputed'
+      ? [[caseId, { decision: 'reject_dispute', reason: 'Listings match.' }]]
+      : path === 'extended'
+        ? [[caseId, { decision: 'grant_extension', until: '2026-03-20' }]]
+        : [],
   );
   decideAt(cloud, '2026-03-05T15:00:00Z', decisions, 'bench@example.gov');
   const answered = mix.responses.filter((r) => r.action !== 'none');
@@ -147,7 +155,10 @@ async function costs(cloud: LocalCloud, measured: { usage: Usage; recallTransiti
   const polling = reports.reduce<Usage>((u, r) => add(u, pollingExtra(hoursWaiting(r.caseId))), total);
   const perCase = scale(total, 1 / cases);
   const onTime = reports.filter((r) => pathOf.get(r.caseId) === 'onTime');
-  const tasks = (r: CaseReport) => cloud.stepFunctions.history(`${cloud.caseStateMachineArn.replace(':stateMachine:', ':execution:')}:${r.caseId}`).filter((e) => e.type === 'TaskStateEntered').length;
+  const tasks = (r: CaseReport) =>
+    cloud.stepFunctions
+      .history(`${cloud.caseStateMachineArn.replace(':stateMachine:', ':execution:')}:${r.caseId}`)
+      .filter((e) => e.type === 'TaskStateEntered').length;
   const onTimeUsage = onTime.reduce<Usage>(
     (u, r) =>
       add(u, {

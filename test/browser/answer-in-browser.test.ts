@@ -9,7 +9,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 /** CI runs the other test files beside this one on two cores: each browser step gets room. */
 const STEP_TIMEOUT = 90_000;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('a marketplace answers in a browser, from the notice in the local inbox', () => {
   let cloud: LocalCloud;
@@ -22,7 +30,6 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-
   });
   /**
    * A browser context that reaches the local cloud only: the pages show the recall's images from
@@ -30,7 +37,10 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
    */
   async function offline(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
     const context = await browser.newContext(options);
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('internetdisconnected'));
+    await context.route(
+      (url) => url.hostname !== '127.0.0.1',
+      (route) => route.abort('internetdisconnected'),
+    );
     return context;
   }
 

@@ -8,7 +8,15 @@ import { cpscRecords } from '../support/data.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const STEP_TIMEOUT = 90_000;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RECALLS = ['26582', '26580', '26607'];
 const marketplace = (id: string, name: string) => ({ id, name, noticeEmails: [`safety@${id}.example`] });
 
@@ -27,7 +35,13 @@ describe('staff work from the staff page, in a browser', () => {
         marketplaces: [marketplace('prompt', 'Prompt'), marketplace('silent', 'Silent <Shop>'), marketplace('quarrel', 'Quarrel')],
         responses: parseResponses([
           ...RECALLS.map((recallNumber) => ({ recallNumber, marketplaceId: 'prompt', action: 'blocked', at: '2026-12-01T15:00:00-05:00' })),
-          ...RECALLS.map((recallNumber) => ({ recallNumber, marketplaceId: 'quarrel', action: 'dispute', at: '2026-12-02T10:00:00-05:00', reason: 'Our <b>listings</b> are a different model.' })),
+          ...RECALLS.map((recallNumber) => ({
+            recallNumber,
+            marketplaceId: 'quarrel',
+            action: 'dispute',
+            at: '2026-12-02T10:00:00-05:00',
+            reason: 'Our <b>listings</b> are a different model.',
+          })),
         ]),
       },
       // Tuesday morning: the silent marketplace's cases are 3 working days overdue.
@@ -36,7 +50,10 @@ describe('staff work from the staff page, in a browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
     // Server-rendered: the page needs no JavaScript. Only the local cloud is reached.
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('internetdisconnected'));
+    await context.route(
+      (url) => url.hostname !== '127.0.0.1',
+      (route) => route.abort('internetdisconnected'),
+    );
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
   });
@@ -66,7 +83,14 @@ describe('staff work from the staff page, in a browser', () => {
     const audit = await timeline.locator('td:nth-child(2)').allInnerTexts();
     const execution = await timeline.locator('td:nth-child(3)').allInnerTexts();
     expect(audit.filter(Boolean).map((t) => t.split(' ')[0])).toEqual(['NOTICE_SENT', 'REMINDER_SENT', 'ESCALATED']);
-    expect(execution.filter((t) => t.startsWith('TaskStateEntered')).map((t) => t.split(' ')[1])).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'SendReminder', 'AwaitAnswer', 'Escalate', 'AwaitAnswer']);
+    expect(execution.filter((t) => t.startsWith('TaskStateEntered')).map((t) => t.split(' ')[1])).toEqual([
+      'NotifyMarketplace',
+      'AwaitAnswer',
+      'SendReminder',
+      'AwaitAnswer',
+      'Escalate',
+      'AwaitAnswer',
+    ]);
     // No decision is asked of staff while the marketplace still owes an answer.
     expect(await page.getByRole('button', { name: /Close the case|Reject/ }).count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}staff-case.png`, fullPage: true });

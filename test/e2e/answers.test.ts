@@ -100,7 +100,12 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     }
     expect(await state()).toBe(before);
     const rejected = (await cloud.stores().audit.list('26582.alimart')).filter((e) => e.action === 'LINK_REJECTED');
-    expect(rejected.map((e) => `${String(e.detail?.method)} ${String(e.detail?.reason)}`)).toEqual(['GET bad-signature', 'POST bad-signature', 'GET expired', 'POST expired']);
+    expect(rejected.map((e) => `${String(e.detail?.method)} ${String(e.detail?.reason)}`)).toEqual([
+      'GET bad-signature',
+      'POST bad-signature',
+      'GET expired',
+      'POST expired',
+    ]);
     expect((await cloud.stores().audit.list('26582.bazaarly')).filter((e) => e.action === 'LINK_REJECTED')).toHaveLength(2);
   });
 
@@ -138,11 +143,18 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     expect(receipt.status).toBe(200);
     const revisit = await call(link);
     // Every other field, recorded: listings of a blocked answer, the reason and date of an extension.
-    const blocked = await post(links.get('26580.alimart')!, { answer: 'blocked', listings: `${HOSTILE}\n${HOSTILE}`, count: '2', blockedAt: '2026-03-02T10:00' });
+    const blocked = await post(links.get('26580.alimart')!, {
+      answer: 'blocked',
+      listings: `${HOSTILE}\n${HOSTILE}`,
+      count: '2',
+      blockedAt: '2026-03-02T10:00',
+    });
     const badDate = await post(links.get('26581.gonemart')!, { answer: 'extension', reason: 'r', requestedDate: HOSTILE });
     const extension = await post(links.get('26581.gonemart')!, { answer: 'extension', reason: HOSTILE, requestedDate: '2026-03-20' });
     await cloud.clock.settle();
-    const staffEmails = (await cloud.emails()).filter((e) => e.subject === 'Decision needed: Bazaarly disputes recall 26582' || e.subject === 'Decision needed: GoneMart asks for an extension on recall 26581');
+    const staffEmails = (await cloud.emails()).filter(
+      (e) => e.subject === 'Decision needed: Bazaarly disputes recall 26582' || e.subject === 'Decision needed: GoneMart asks for an extension on recall 26581',
+    );
     expect(staffEmails).toHaveLength(2);
     expect([badDate.status, blocked.status, extension.status]).toEqual([400, 200, 200]);
     for (const html of [echoed.text, badDate.text, receipt.text, revisit.text, blocked.text, extension.text, ...staffEmails.map((e) => e.body.html ?? '')]) {
@@ -168,7 +180,7 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     expect(await state()).toBe(before);
   });
 
-  it('refuses a missing or unknown API key, and another marketplace\'s case, with nothing changed', async () => {
+  it("refuses a missing or unknown API key, and another marketplace's case, with nothing changed", async () => {
     const before = await state();
     const url = `${cloud.urls.api}/cases/26580.bazaarly/answer`;
     const body = { answer: 'not_listed' };
@@ -193,7 +205,12 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
       [undefined, '{not json', 400, 'the body is not JSON'],
       [[1, 2], undefined, 400, 'the body must be a JSON object'],
       [{ answer: 'maybe' }, undefined, 400, 'answer must be one of blocked, not_listed, dispute, extension'],
-      [{ answer: 'blocked', listings: [], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 400, 'listings: give at least one listing id or URL, one per line'],
+      [
+        { answer: 'blocked', listings: [], count: 1, blockedAt: '2026-03-02T10:00:00Z' },
+        undefined,
+        400,
+        'listings: give at least one listing id or URL, one per line',
+      ],
       [{ answer: 'blocked', listings: [7], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 400, 'listings:'],
       [{ answer: 'blocked', listings: ['x'.repeat(70_000)], count: 1, blockedAt: '2026-03-02T10:00:00Z' }, undefined, 413, 'larger than 64 KB'],
     ];
@@ -209,14 +226,30 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     const listed = (open.json().cases as { caseId: string; status: string; recallTitle: string }[]).map((c) => c.caseId).sort();
     expect(listed).toEqual(['26580.bazaarly', '26581.bazaarly', '26582.bazaarly']);
     expect((await api(`${cloud.urls.api}/cases?status=maybe`, bazKey)).json()).toEqual({ error: 'status must be open, closed or all', field: 'status' });
-    expect((await api(`${cloud.urls.api}/cases?nextToken=${Buffer.from('{"marketplaceId":"alimart","caseId":"1.alimart","openedAt":"x"}').toString('base64url')}`, bazKey)).status).toBe(400);
+    expect(
+      (
+        await api(
+          `${cloud.urls.api}/cases?nextToken=${Buffer.from('{"marketplaceId":"alimart","caseId":"1.alimart","openedAt":"x"}').toString('base64url')}`,
+          bazKey,
+        )
+      ).status,
+    ).toBe(400);
 
-    const answered = await api(url('26580.bazaarly'), bazKey, { answer: 'blocked', listings: ['https://bazaarly.example/l/1', 'BZ-2'], count: 2, blockedAt: '2026-03-02T10:30:00-05:00' });
+    const answered = await api(url('26580.bazaarly'), bazKey, {
+      answer: 'blocked',
+      listings: ['https://bazaarly.example/l/1', 'BZ-2'],
+      count: 2,
+      blockedAt: '2026-03-02T10:30:00-05:00',
+    });
     expect(answered.status).toBe(200);
     expect(answered.json()).toMatchObject({ caseId: '26580.bazaarly', status: 'BLOCKED', recorded: true, onTime: true, answer: 'blocked' });
     await cloud.clock.settle();
     const record = await cloud.caseRecord('26580.bazaarly');
-    expect(record).toMatchObject({ status: 'BLOCKED', answerDelivered: true, answer: { listings: ['https://bazaarly.example/l/1', 'BZ-2'], count: 2, blockedAt: '2026-03-02T15:30:00.000Z' } });
+    expect(record).toMatchObject({
+      status: 'BLOCKED',
+      answerDelivered: true,
+      answer: { listings: ['https://bazaarly.example/l/1', 'BZ-2'], count: 2, blockedAt: '2026-03-02T15:30:00.000Z' },
+    });
     const again = await api(url('26580.bazaarly'), bazKey, { answer: 'not_listed' });
     expect(again.json()).toMatchObject({ recorded: false, answer: 'blocked' });
     const closedNow = await api(`${cloud.urls.api}/cases?status=closed`, bazKey);
@@ -269,7 +302,12 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     expect(late.text).toContain('The case had already ended (EXPIRED)');
     await cloud.clock.settle();
     expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'EXPIRED', answerOnTime: false, answer: { answer: 'not_listed' } });
-    const viaApi = await api(`${cloud.urls.api}/cases/26582.alimart/answer`, aliKey, { answer: 'blocked', listings: ['A'], count: 1, blockedAt: '2026-03-02T10:00:00Z' });
+    const viaApi = await api(`${cloud.urls.api}/cases/26582.alimart/answer`, aliKey, {
+      answer: 'blocked',
+      listings: ['A'],
+      count: 1,
+      blockedAt: '2026-03-02T10:00:00Z',
+    });
     expect(viaApi.json()).toMatchObject({ recorded: false, status: 'EXPIRED' });
   });
 
@@ -291,4 +329,3 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     }
   });
 });
-

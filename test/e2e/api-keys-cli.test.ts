@@ -8,7 +8,8 @@ import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { hashApiKey } from '#shared/store/api-key-store.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+const cli = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
 
 /** Runs `look` on the stored state of `dir`, as the next command would find it. */
 async function inspect<T>(dir: string, look: (cloud: LocalCloud) => Promise<T>): Promise<T> {
@@ -25,14 +26,23 @@ describe('npm run cli -- marketplaces key / revoke-key', () => {
     const dir = await mkdtemp(`${tmpdir()}/recallguard-keys-`);
     await writeFile(`${dir}/marketplaces.json`, JSON.stringify([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] }]));
     await cli('marketplaces', 'import', `${dir}/marketplaces.json`, '--data-dir', dir);
-    const issued = JSON.parse((await cli('marketplaces', 'key', 'alimart', '--json', '--data-dir', dir)).stdout) as { marketplaceId: string; keyId: string; key: string };
+    const issued = JSON.parse((await cli('marketplaces', 'key', 'alimart', '--json', '--data-dir', dir)).stdout) as {
+      marketplaceId: string;
+      keyId: string;
+      key: string;
+    };
     expect(issued).toMatchObject({ marketplaceId: 'alimart', keyId: expect.stringMatching(/^[a-z0-9]{8}$/) });
     expect(issued.key.startsWith(`rgk_${issued.keyId}_`)).toBe(true);
 
     const revoked = await cli('marketplaces', 'revoke-key', issued.keyId, '--data-dir', dir);
     expect(revoked.stdout).toContain(`API key ${issued.keyId} of alimart is revoked`);
-    const stored = await inspect(dir, async (cloud) => ({ keys: await cloud.stores().apiKeys.list(), verified: await cloud.stores().apiKeys.verify(issued.key) }));
-    expect(stored.keys).toEqual([{ keyHash: hashApiKey(issued.key), keyId: issued.keyId, marketplaceId: 'alimart', createdAt: expect.any(String), revokedAt: expect.any(String) }]);
+    const stored = await inspect(dir, async (cloud) => ({
+      keys: await cloud.stores().apiKeys.list(),
+      verified: await cloud.stores().apiKeys.verify(issued.key),
+    }));
+    expect(stored.keys).toEqual([
+      { keyHash: hashApiKey(issued.key), keyId: issued.keyId, marketplaceId: 'alimart', createdAt: expect.any(String), revokedAt: expect.any(String) },
+    ]);
     expect(JSON.stringify(stored.keys)).not.toContain(issued.key);
     expect(stored.verified).toBeUndefined();
 

@@ -102,7 +102,16 @@ describe('the case ladder', () => {
 
   it('closes a dispute that staff uphold', async () => {
     expect(await cloud.caseRecord(caseId('upheld'))).toMatchObject({ status: 'CLOSED', decision: { decision: 'uphold_dispute', by: 'officer@example.gov' } });
-    expect(states('upheld')).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'WhichAnswer', 'HandToStaff', 'AwaitDecision', 'ApplyDecision', 'IsClosed', 'Closed']);
+    expect(states('upheld')).toEqual([
+      'NotifyMarketplace',
+      'AwaitAnswer',
+      'WhichAnswer',
+      'HandToStaff',
+      'AwaitDecision',
+      'ApplyDecision',
+      'IsClosed',
+      'Closed',
+    ]);
     const staffAlert = (await cloud.emails()).find((e) => e.subject.startsWith('Decision needed: Market upheld disputes'));
     expect(staffAlert?.body.text).toContain('We never sold this brand.');
   });
@@ -141,7 +150,12 @@ describe('the case ladder', () => {
 
   it('sends one notice and one reminder per case when their Lambda runs again', async () => {
     const before = (await cloud.emails()).length;
-    const timer = await cloud.invoke('notify', { caseId: caseId('reminded'), recallNumber: '26582', marketplaceId: 'reminded', executionId: executionArn('reminded') });
+    const timer = await cloud.invoke('notify', {
+      caseId: caseId('reminded'),
+      recallNumber: '26582',
+      marketplaceId: 'reminded',
+      executionId: executionArn('reminded'),
+    });
     expect(timer).toMatchObject({ step: 'EXPIRE' });
     await cloud.invoke('followUp', { caseId: caseId('reminded'), step: 'REMIND' });
     await cloud.invoke('followUp', { caseId: caseId('silent'), step: 'ESCALATE' });
@@ -151,9 +165,17 @@ describe('the case ladder', () => {
   });
 
   it('refuses a decision the case does not wait for, saying which it takes', async () => {
-    const result = await cloud.invoke('staffDecision', { caseId: caseId('prompt'), by: 'officer@example.gov', decision: { decision: 'grant_extension', until: '2026-12-01' } });
+    const result = await cloud.invoke('staffDecision', {
+      caseId: caseId('prompt'),
+      by: 'officer@example.gov',
+      decision: { decision: 'grant_extension', until: '2026-12-01' },
+    });
     expect(result).toEqual({ ok: false, error: 'case 26582.prompt is BLOCKED: it waits for no staff decision' });
-    const expired = await cloud.invoke('staffDecision', { caseId: caseId('silent'), by: 'officer@example.gov', decision: { decision: 'close', reason: 'Referred to enforcement.' } });
+    const expired = await cloud.invoke('staffDecision', {
+      caseId: caseId('silent'),
+      by: 'officer@example.gov',
+      decision: { decision: 'close', reason: 'Referred to enforcement.' },
+    });
     expect(expired).toMatchObject({ ok: true, status: 'CLOSED', delivery: 'closed-directly' });
   });
 });

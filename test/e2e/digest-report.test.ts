@@ -54,14 +54,22 @@ function fromAuditLog(entries: AuditEntry[], now: Date) {
   const closed = sorted.some((e) => e.action === 'CASE_CLOSED');
   const expired = sorted.some((e) => e.action === 'EXPIRED');
   const lastAnswer = answers.at(-1);
-  const waitingForStaff = !closed && lastAnswer !== undefined && ['DISPUTED', 'EXTENSION_REQUESTED'].includes(String(lastAnswer.detail!.status)) && last('CASE_RESUMED') < lastAnswer.at;
+  const waitingForStaff =
+    !closed &&
+    lastAnswer !== undefined &&
+    ['DISPUTED', 'EXTENSION_REQUESTED'].includes(String(lastAnswer.detail!.status)) &&
+    last('CASE_RESUMED') < lastAnswer.at;
   const awaiting = !closed && !expired && !waitingForStaff && (answers.length === 0 || last('CASE_RESUMED') > (lastAnswer?.at ?? ''));
   return {
     notifiedAt: notice?.at,
     firstAnswer: answers[0],
     deadline,
     overdue: awaiting && deadline !== undefined && Date.parse(deadline) < now.getTime(),
-    dueToday: awaiting && deadline !== undefined && Date.parse(deadline) >= now.getTime() && deadline.slice(0, 10) === '2026-12-09' /* 23:59:59 ET is 04:59:59Z the next day */,
+    dueToday:
+      awaiting &&
+      deadline !== undefined &&
+      Date.parse(deadline) >= now.getTime() &&
+      deadline.slice(0, 10) === '2026-12-09' /* 23:59:59 ET is 04:59:59Z the next day */,
     waitingForStaff,
     bounced: awaiting && sorted.some((e) => e.action === 'NOTICE_BOUNCED'),
     escalated: awaiting && sorted.some((e) => e.action === 'ESCALATED'),
@@ -78,20 +86,50 @@ describe('the digest and the scorecard after a simulation', () => {
     await writeFile(`${dir}/marketplaces.json`, JSON.stringify(MARKETPLACES));
     await writeFile(`${dir}/responses.json`, JSON.stringify(RESPONSES));
     const state = `${dir}/state`;
-    await cli('simulate', '--recalls', 'infra/demo/recalls.json', '--marketplaces', `${dir}/marketplaces.json`, '--responses', `${dir}/responses.json`, '--start', '2026-12-01T09:00:00-05:00', '--until', DIGEST_AT, '--json', '--data-dir', state);
+    await cli(
+      'simulate',
+      '--recalls',
+      'infra/demo/recalls.json',
+      '--marketplaces',
+      `${dir}/marketplaces.json`,
+      '--responses',
+      `${dir}/responses.json`,
+      '--start',
+      '2026-12-01T09:00:00-05:00',
+      '--until',
+      DIGEST_AT,
+      '--json',
+      '--data-dir',
+      state,
+    );
 
-    const sent = JSON.parse((await cli('digest', '--json', '--data-dir', state)).stdout) as { sent: boolean; messageId: string; digest: Digest; to: string[]; text: string };
-    const scores = (JSON.parse((await cli('report', '--since', '2026-12-01', '--until', '2026-12-31', '--json', '--data-dir', state)).stdout) as { marketplaces: MarketplaceScore[] }).marketplaces;
+    const sent = JSON.parse((await cli('digest', '--json', '--data-dir', state)).stdout) as {
+      sent: boolean;
+      messageId: string;
+      digest: Digest;
+      to: string[];
+      text: string;
+    };
+    const scores = (
+      JSON.parse((await cli('report', '--since', '2026-12-01', '--until', '2026-12-31', '--json', '--data-dir', state)).stdout) as {
+        marketplaces: MarketplaceScore[];
+      }
+    ).marketplaces;
 
     // The recount: each case's audit log, read from the tables the run left.
     const now = new Date(DIGEST_AT);
     const cloud = await LocalCloud.start({ dataDir: state, deployTimeWrites: false, functions: false });
     const cases: { caseId: string; marketplaceId: string; log: ReturnType<typeof fromAuditLog> }[] = [];
-    const ids = (pick: (c: (typeof cases)[number]) => boolean) => cases.filter(pick).map((c) => c.caseId).sort();
+    const ids = (pick: (c: (typeof cases)[number]) => boolean) =>
+      cases
+        .filter(pick)
+        .map((c) => c.caseId)
+        .sort();
     try {
       expect(cloud.clock.date().toISOString()).toBe(now.toISOString());
       for (const r of RECALLS) {
-        for (const m of MARKETPLACES) cases.push({ caseId: `${r}.${m.id}`, marketplaceId: m.id, log: fromAuditLog(await cloud.stores().audit.list(`${r}.${m.id}`), now) });
+        for (const m of MARKETPLACES)
+          cases.push({ caseId: `${r}.${m.id}`, marketplaceId: m.id, log: fromAuditLog(await cloud.stores().audit.list(`${r}.${m.id}`), now) });
       }
 
       // The same commands read a deployed stack through the AWS APIs: here pointed at this cloud's endpoints.
@@ -99,18 +137,40 @@ describe('the digest and the scorecard after a simulation', () => {
       const aws = (...args: string[]) =>
         run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', `${dir}/outputs.json`, '--json'], {
           cwd: ROOT,
-          env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb, AWS_ENDPOINT_URL_SFN: cloud.urls.aws },
+          env: {
+            ...process.env,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+            AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
+            AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
+          },
         });
-      const history = JSON.parse((await aws('history', '26580.silent')).stdout) as { status: string; audit: { action: string }[]; execution: { type: string; state: string | null }[] };
+      const history = JSON.parse((await aws('history', '26580.silent')).stdout) as {
+        status: string;
+        audit: { action: string }[];
+        execution: { type: string; state: string | null }[];
+      };
       expect(history.status).toBe('OVERDUE');
       expect(history.audit.map((e) => e.action)).toEqual(['NOTICE_SENT', 'REMINDER_SENT', 'ESCALATED']);
-      expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'SendReminder', 'AwaitAnswer', 'Escalate', 'AwaitAnswer']);
+      expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual([
+        'NotifyMarketplace',
+        'AwaitAnswer',
+        'SendReminder',
+        'AwaitAnswer',
+        'Escalate',
+        'AwaitAnswer',
+      ]);
       const overdue = JSON.parse((await aws('cases', '--status', 'OVERDUE')).stdout) as { cases: { caseId: string }[] };
       expect(overdue.cases.map((c) => c.caseId)).toEqual(ids((c) => c.log.escalated));
       await writeFile(`${dir}/bad-outputs.json`, '{}');
       expect(JSON.parse((await aws('report', '--since', '2026-12-01', '--until', '2026-12-31')).stdout)).toEqual({ marketplaces: scores });
-      await expect(run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'history', '26580.silent', '--aws', `${dir}/bad-outputs.json`], { cwd: ROOT })).rejects.toMatchObject({
-        stderr: expect.stringContaining(`bad-outputs.json has no RecallGuard.CasesTable and RecallGuard.AuditTable: write it with npx cdk deploy --outputs-file`),
+      await expect(
+        run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'history', '26580.silent', '--aws', `${dir}/bad-outputs.json`], { cwd: ROOT }),
+      ).rejects.toMatchObject({
+        stderr: expect.stringContaining(
+          `bad-outputs.json has no RecallGuard.CasesTable and RecallGuard.AuditTable: write it with npx cdk deploy --outputs-file`,
+        ),
       });
     } finally {
       await cloud.stop();

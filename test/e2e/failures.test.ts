@@ -56,7 +56,13 @@ describe('a task that keeps failing, on the synthesized workflow', () => {
     const failed = lines.filter((l) => l.message === 'invocation failed');
     expect(failed).toHaveLength(9);
     for (const line of failed) {
-      expect(line).toMatchObject({ level: 'ERROR', service: 'recallguard', caseId: '26582.ghost', executionId: executionArn, error: { message: 'case 26582.ghost: marketplace ghost is not configured' } });
+      expect(line).toMatchObject({
+        level: 'ERROR',
+        service: 'recallguard',
+        caseId: '26582.ghost',
+        executionId: executionArn,
+        error: { message: 'case 26582.ghost: marketplace ghost is not configured' },
+      });
     }
   });
 

@@ -29,7 +29,11 @@ async function run(faults?: string): Promise<{ outcomes: CaseOutcome[]; injected
         [`${recall}.stretch`, { decision: 'grant_extension', until: '2026-03-20' }],
       ]),
     );
-    await runSimulation(cloud, { recalls: cpscRecords().filter((r) => RECALLS.includes(String(r.RecallNumber))), marketplaces: MARKETPLACES, responses: RESPONSES }, { warn: () => undefined });
+    await runSimulation(
+      cloud,
+      { recalls: cpscRecords().filter((r) => RECALLS.includes(String(r.RecallNumber))), marketplaces: MARKETPLACES, responses: RESPONSES },
+      { warn: () => undefined },
+    );
     return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected } };
   } finally {
     await cloud.stop();
@@ -48,7 +52,14 @@ describe('transient faults', () => {
     // 10% of DynamoDB calls and SES sends fail, 10% of invocations crash before and 10% after running, 10% of callbacks fail once.
     const faulty = await run('dynamodb=0.1,ses=0.1,crash-before=0.1,crash-after=0.1,callback=0.1,seed=11');
     for (const kind of ['dynamodb', 'ses', 'crashBefore', 'crashAfter', 'callback']) expect(faulty.injected[kind], kind).toBeGreaterThan(0);
-    expect(compareRuns(clean.outcomes, faulty.outcomes)).toEqual({ cases: 15, lost: 0, duplicateNotices: 0, statusMismatches: 0, auditMismatches: 0, examples: [] });
+    expect(compareRuns(clean.outcomes, faulty.outcomes)).toEqual({
+      cases: 15,
+      lost: 0,
+      duplicateNotices: 0,
+      statusMismatches: 0,
+      auditMismatches: 0,
+      examples: [],
+    });
     expect(faulty.outcomes.every((o) => o.noticesDelivered === 1)).toBe(true);
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CPSC_DATA } from '../support/data.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+const cli = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
 
 describe('npm run cli -- ingest', () => {
   it('ingests a file with --json, and again with nothing to write', async () => {
@@ -27,6 +28,8 @@ describe('npm run cli -- ingest', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toBe('');
-    expect(failure?.stderr.trim().split('\n')).toEqual([`recallguard: ${dir}/notes.txt: the file is neither the CPSC Recalls API JSON (an array) nor the cpsc.gov CSV export`]);
+    expect(failure?.stderr.trim().split('\n')).toEqual([
+      `recallguard: ${dir}/notes.txt: the file is neither the CPSC Recalls API JSON (an array) nor the cpsc.gov CSV export`,
+    ]);
   }, 60_000);
 });

@@ -92,7 +92,12 @@ describe('ingestion on the local cloud', () => {
 
   it('starts a recall whose workflow start failed, on the next sweep', async () => {
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
-    const unreachable = new SFNClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const unreachable = new SFNClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const record = { ...h1[1]!, RecallNumber: '27100', RecallID: 27100 };
     const result = await ingestRecalls(
       { source: 'start fails', records: [record] },
@@ -133,10 +138,24 @@ describe('the scheduled pull from the CPSC API', () => {
 
   const deps = (): PullDeps => {
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
-    return { recalls, state: ingestState, quarantine, audit, calendar: new WorkingCalendar(), apiUrl, overlapDays: 3, rescanDays: 365, fetchOptions: { sleep: async () => undefined, attempts: 2 } };
+    return {
+      recalls,
+      state: ingestState,
+      quarantine,
+      audit,
+      calendar: new WorkingCalendar(),
+      apiUrl,
+      overlapDays: 3,
+      rescanDays: 365,
+      fetchOptions: { sleep: async () => undefined, attempts: 2 },
+    };
   };
   const published = (params: URLSearchParams) =>
-    h1.filter((r) => String(r.LastPublishDate).slice(0, 10) >= params.get('LastPublishDateStart')! && String(r.LastPublishDate).slice(0, 10) <= params.get('LastPublishDateEnd')!);
+    h1.filter(
+      (r) =>
+        String(r.LastPublishDate).slice(0, 10) >= params.get('LastPublishDateStart')! &&
+        String(r.LastPublishDate).slice(0, 10) <= params.get('LastPublishDateEnd')!,
+    );
 
   it('treats the API error answer as a failed pull, not a recall, and keeps the watermark', async () => {
     answer = () => [{ RecallID: 0, RecallNumber: null, Title: 'Error retrieving Recalls: timeout' }];
@@ -146,7 +165,9 @@ describe('the scheduled pull from the CPSC API', () => {
 
   it('refuses an answer far larger than its window: the whole catalogue', async () => {
     answer = () => Array.from({ length: 9_900 }, (_, i) => ({ ...h1[0]!, RecallNumber: String(50_000 + i) }));
-    await expect(pullRecalls({ since: '2026-06-01', until: '2026-06-07' }, deps())).rejects.toThrow(/9900 records for the 7-day window.*filter was probably ignored/);
+    await expect(pullRecalls({ since: '2026-06-01', until: '2026-06-07' }, deps())).rejects.toThrow(
+      /9900 records for the 7-day window.*filter was probably ignored/,
+    );
   });
 
   it('pulls in windows shorter than a year, ingests them, and moves the watermark', async () => {

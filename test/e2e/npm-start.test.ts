@@ -23,7 +23,11 @@ async function nextJson(reader: AsyncIterator<string>, predicate: (value: Record
 }
 
 describe('npm start: the local cloud with the demo, over HTTP', () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0', '--staff-port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0', '--staff-port', '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const reader = lines(child);
   afterAll(() => {
     child.kill('SIGTERM');
@@ -51,7 +55,9 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
     expect(urls.api).toBe(`${String(urls.respond)}v1`);
     const keys = urls.apiKeys as Record<string, string>;
     const marketplaceId = caseId.split('.')[1]!;
-    const listed = (await (await fetch(`${String(urls.api)}/cases?status=all`, { headers: { 'x-api-key': keys[marketplaceId]! } })).json()) as { cases: { caseId: string; status: string }[] };
+    const listed = (await (await fetch(`${String(urls.api)}/cases?status=all`, { headers: { 'x-api-key': keys[marketplaceId]! } })).json()) as {
+      cases: { caseId: string; status: string }[];
+    };
     expect(listed.cases.find((c) => c.caseId === caseId)).toMatchObject({ status: 'BLOCKED' });
     expect(listed.cases.every((c) => c.caseId.endsWith(`.${marketplaceId}`))).toBe(true);
 

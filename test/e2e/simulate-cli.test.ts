@@ -21,7 +21,23 @@ describe('npm run cli -- simulate', () => {
     );
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'infra/cli/main.ts', 'simulate', '--recalls', 'infra/demo/recalls.json', '--marketplaces', 'infra/demo/marketplaces.json', '--responses', `${dir}/responses.json`, '--start', '2026-12-23T09:00:00-05:00', '--json', '--data-dir', `${dir}/state`],
+      [
+        '--import',
+        'tsx',
+        'infra/cli/main.ts',
+        'simulate',
+        '--recalls',
+        'infra/demo/recalls.json',
+        '--marketplaces',
+        'infra/demo/marketplaces.json',
+        '--responses',
+        `${dir}/responses.json`,
+        '--start',
+        '2026-12-23T09:00:00-05:00',
+        '--json',
+        '--data-dir',
+        `${dir}/state`,
+      ],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
     );
     const output = JSON.parse(stdout) as { cases: Record<string, unknown>[] };
@@ -39,7 +55,21 @@ describe('npm run cli -- simulate', () => {
       transitions: 5,
     });
     expect(Object.keys(blocked).sort()).toEqual(
-      ['caseId', 'recallNumber', 'marketplaceId', 'status', 'notifiedAt', 'deadline', 'remindedAt', 'escalatedAt', 'finalNoticeAt', 'respondedAt', 'onTime', 'transitions', 'emails'].sort(),
+      [
+        'caseId',
+        'recallNumber',
+        'marketplaceId',
+        'status',
+        'notifiedAt',
+        'deadline',
+        'remindedAt',
+        'escalatedAt',
+        'finalNoticeAt',
+        'respondedAt',
+        'onTime',
+        'transitions',
+        'emails',
+      ].sort(),
     );
     expect(output.cases.find((c) => c.caseId === '26580.bazaarly')).toMatchObject({ status: 'NOT_LISTED', onTime: false });
     expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 15 });
@@ -55,14 +85,27 @@ describe('npm run cli -- simulate', () => {
     }
 
     // The other commands read that state: a case's history, and the cases by status.
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--json', '--data-dir', `${dir}/state`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const history = JSON.parse((await cli('history', '26582.alimart')).stdout) as { status: string; audit: { action: string; actor: string }[]; execution: { type: string; state: string | null }[] };
+    const cli = (...args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--json', '--data-dir', `${dir}/state`], {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    const history = JSON.parse((await cli('history', '26582.alimart')).stdout) as {
+      status: string;
+      audit: { action: string; actor: string }[];
+      execution: { type: string; state: string | null }[];
+    };
     expect(history.status).toBe('BLOCKED');
     expect(history.audit.map((e) => `${e.actor} ${e.action}`)).toEqual(['system NOTICE_SENT', 'marketplace:alimart ANSWER_RECEIVED', 'system CASE_CLOSED']);
     expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'CloseCase']);
     expect(history.execution.at(-1)?.type).toBe('ExecutionSucceeded');
     const expired = JSON.parse((await cli('cases', '--status', 'EXPIRED')).stdout) as { cases: { caseId: string }[] };
-    expect(expired.cases.map((c) => c.caseId)).toEqual(output.cases.filter((c) => c.status === 'EXPIRED').map((c) => c.caseId).sort());
+    expect(expired.cases.map((c) => c.caseId)).toEqual(
+      output.cases
+        .filter((c) => c.status === 'EXPIRED')
+        .map((c) => c.caseId)
+        .sort(),
+    );
     const bazaarly = JSON.parse((await cli('cases', '--marketplace', 'bazaarly')).stdout) as { cases: { marketplaceId: string }[] };
     expect(bazaarly.cases).toHaveLength(3);
     expect(bazaarly.cases.every((c) => c.marketplaceId === 'bazaarly')).toBe(true);

@@ -40,7 +40,10 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
       expect(cloud.definition(resolver.arn(id))).toEqual(synthesized);
     }
     const caseMachine = cloud.definition(cloud.caseStateMachineArn) as { States: Record<string, Record<string, unknown>> };
-    expect(caseMachine.States.AwaitAnswer).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', TimeoutSecondsPath: '$.timer.timeoutSeconds' });
+    expect(caseMachine.States.AwaitAnswer).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.timer.timeoutSeconds',
+    });
   });
 
   it('emails each marketplace its notice with a signed link', async () => {
@@ -67,7 +70,10 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     expect(html).toContain('name="answer" value="blocked"');
     expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'NOTIFIED' });
 
-    const receipt = await fetch(link, form({ answer: 'blocked', listings: 'https://alimart.example/item/981\nALI-77120', count: '2', blockedAt: '2026-03-02T11:15' }));
+    const receipt = await fetch(
+      link,
+      form({ answer: 'blocked', listings: 'https://alimart.example/item/981\nALI-77120', count: '2', blockedAt: '2026-03-02T11:15' }),
+    );
     expect(receipt.status).toBe(200);
     expect(await receipt.text()).toContain('your answer is recorded');
     await cloud.clock.settle();
@@ -78,7 +84,12 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     const record = await cloud.caseRecord('26582.alimart');
     expect(record).toMatchObject({ status: 'BLOCKED', answerOnTime: true, answerDelivered: true, timers: [] });
     expect(record?.closedAt).toBeDefined();
-    expect(record?.answer).toMatchObject({ answer: 'blocked', count: 2, listings: ['https://alimart.example/item/981', 'ALI-77120'], blockedAt: '2026-03-02T16:15:00.000Z' });
+    expect(record?.answer).toMatchObject({
+      answer: 'blocked',
+      count: 2,
+      listings: ['https://alimart.example/item/981', 'ALI-77120'],
+      blockedAt: '2026-03-02T16:15:00.000Z',
+    });
 
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
@@ -90,7 +101,7 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'BLOCKED' });
   });
 
-  it('carries a change of the recall into the open case\'s next email', async () => {
+  it("carries a change of the recall into the open case's next email", async () => {
     const corrected = { ...recall, Description: `${recall.Description} Also sold as model TL-SC01.` };
     expect(await cloud.invoke('ingest', { source: 'correction', records: [corrected] })).toMatchObject({ updated: 1 });
     await cloud.clock.run({ until: new Date('2026-03-04T06:00:00Z') });
@@ -105,7 +116,11 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     expect(reached.toISOString()).toBe('2026-03-05T06:00:00.000Z');
 
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
-    expect(await cloud.caseRecord('26582.bazaarly')).toMatchObject({ status: 'OVERDUE', remindedAt: '2026-03-04T04:59:59.000Z', escalatedAt: '2026-03-05T04:59:59.000Z' });
+    expect(await cloud.caseRecord('26582.bazaarly')).toMatchObject({
+      status: 'OVERDUE',
+      remindedAt: '2026-03-04T04:59:59.000Z',
+      escalatedAt: '2026-03-05T04:59:59.000Z',
+    });
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
     expect(events.map((e) => e.type)).toContain('TaskTimedOut');
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);

@@ -46,7 +46,18 @@ describe('a deployment a security review can pass', () => {
 
   it('times every function out before its caller gives up', () => {
     // Step Functions tasks wait 30 s; API Gateway's HTTP integration, 30 s.
-    for (const role of ['notify', 'followUp', 'recordAnswer', 'applyDecision', 'awaitAnswer', 'planCases', 'workflowFailed', 'respond', 'answerApi', 'staffDecision']) {
+    for (const role of [
+      'notify',
+      'followUp',
+      'recordAnswer',
+      'applyDecision',
+      'awaitAnswer',
+      'planCases',
+      'workflowFailed',
+      'respond',
+      'answerApi',
+      'staffDecision',
+    ]) {
       expect(fns[role]!.Properties.Timeout, role).toBeLessThan(30);
     }
     for (const machine of [stack.caseWorkflow.stateMachine, stack.recallWorkflow.stateMachine]) {
@@ -56,7 +67,8 @@ describe('a deployment a security review can pass', () => {
   });
 
   it('uses no wildcard action, and a wildcard resource only where AWS allows no other (X-Ray, log delivery)', () => {
-    const allowedOnAnyResource = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const allowedOnAnyResource =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     for (const [id, policy] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
         const actions = ([] as string[]).concat(statement.Action);
@@ -67,7 +79,8 @@ describe('a deployment a security review can pass', () => {
   });
 
   it('encrypts the tables and the topics', () => {
-    for (const table of Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    for (const table of Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table'))
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
     const topics = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Topic');
     expect(topics).toHaveLength(2);
     for (const topic of topics) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
@@ -94,7 +107,9 @@ describe('a deployment a security review can pass', () => {
   });
 
   it('publishes SES bounces and complaints to the mail-events function', () => {
-    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', { EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'] } });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'] },
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [idOf(stack.functions.mailEvents), 'Arn'] } });
   });
 });
@@ -103,7 +118,13 @@ describe('the cdk.json context', () => {
   const base = { senderEmail: 'a@b.example', staffEmails: ['s@b.example'] };
 
   it('takes the schedules, the default policy, the ops addresses and the region', () => {
-    const config = parseAppConfig({ ...base, opsEmails: ['ops@b.example'], region: 'us-gov-west-1', defaultPolicy: { deadlineWorkingDays: 3 }, schedules: { startSweep: 'rate(5 minutes)' } });
+    const config = parseAppConfig({
+      ...base,
+      opsEmails: ['ops@b.example'],
+      region: 'us-gov-west-1',
+      defaultPolicy: { deadlineWorkingDays: 3 },
+      schedules: { startSweep: 'rate(5 minutes)' },
+    });
     expect(config).toMatchObject({
       opsEmails: ['ops@b.example'],
       region: 'us-gov-west-1',
@@ -116,7 +137,9 @@ describe('the cdk.json context', () => {
   it('refuses anything missing, misspelled or invalid, naming it', () => {
     expect(() => parseAppConfig({ ...base, staffEmail: ['x@b.example'] })).toThrow(/Unrecognized key.*staffEmail/);
     expect(() => parseAppConfig({ ...base, schedules: { dailyPull: 'every day' } })).toThrow(/recallguard\.schedules\.dailyPull: a schedule is cron/);
-    expect(() => parseAppConfig({ ...base, defaultPolicy: { deadlineWorkingDays: 9 } })).toThrow(/recallguard\.defaultPolicy: finalNoticeAfterWorkingDays must be more than deadlineWorkingDays/);
+    expect(() => parseAppConfig({ ...base, defaultPolicy: { deadlineWorkingDays: 9 } })).toThrow(
+      /recallguard\.defaultPolicy: finalNoticeAfterWorkingDays must be more than deadlineWorkingDays/,
+    );
     expect(() => parseAppConfig({ ...base, region: 'mars' })).toThrow(/recallguard\.region: region is an AWS region/);
     expect(() => parseAppConfig({ staffEmails: ['s@b.example'] })).toThrow(/recallguard\.senderEmail/);
   });

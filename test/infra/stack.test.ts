@@ -29,12 +29,33 @@ describe('the CDK app', () => {
 
   it('runs a recall workflow that starts a case workflow per marketplace', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
-    expect(Object.values(machines).map((m) => m.Properties.StateMachineName).sort()).toEqual(['RecallGuard-case', 'RecallGuard-recall']);
+    expect(
+      Object.values(machines)
+        .map((m) => m.Properties.StateMachineName)
+        .sort(),
+    ).toEqual(['RecallGuard-case', 'RecallGuard-recall']);
     for (const machine of Object.values(machines)) {
-      expect(machine.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+      expect(machine.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      });
     }
     const text = JSON.stringify(Object.values(machines).map((m) => m.Properties.DefinitionString));
-    for (const fragment of ['PlanCases', 'states:startExecution', 'NotifyMarketplace', 'lambda:invoke.waitForTaskToken', 'TimeoutSecondsPath', '$$.Task.Token', 'States.Timeout', 'SendReminder', 'Escalate', 'SendFinalNotice', 'Expire', 'AwaitDecision']) {
+    for (const fragment of [
+      'PlanCases',
+      'states:startExecution',
+      'NotifyMarketplace',
+      'lambda:invoke.waitForTaskToken',
+      'TimeoutSecondsPath',
+      '$$.Task.Token',
+      'States.Timeout',
+      'SendReminder',
+      'Escalate',
+      'SendFinalNotice',
+      'Expire',
+      'AwaitDecision',
+    ]) {
       expect(text).toContain(fragment);
     }
   });
@@ -43,19 +64,29 @@ describe('the CDK app', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
     expect(Object.keys(tables)).toHaveLength(7);
     for (const table of Object.values(tables)) {
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true } });
+      expect(table).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true },
+      });
     }
   });
 
   it('serves the response pages through a throttled HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /respond/{caseId}' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /respond/{caseId}' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'recalls@example.gov' });
   });
 
   it('lets only the functions that answer callbacks send task responses', () => {
-    const policies = Object.entries(template.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } } }));
+    const policies = Object.entries(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } },
+      }),
+    );
     expect(policies.map(([id]) => id.replace(/RoleDefaultPolicy.*/, '')).sort()).toEqual(['AnswerApi', 'AwaitAnswer', 'Respond', 'StaffDecision']);
   });
 });
@@ -67,7 +98,9 @@ describe('configuration', () => {
   });
 
   it('checks a function environment against the schema the function checks at cold start', () => {
-    const stack = new RecallGuardStack(new App({ context: NO_BUNDLING }), 'Check', { config: parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'] }) });
+    const stack = new RecallGuardStack(new App({ context: NO_BUNDLING }), 'Check', {
+      config: parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'] }),
+    });
     const environment = {
       RECALLS_TABLE: 'r-table',
       MARKETPLACES_TABLE: 'm-table',
@@ -83,9 +116,13 @@ describe('configuration', () => {
       CASE_URL_TEMPLATE: 'https://console.example/{executionArn}',
       CLOSURE_DAYS: '',
     };
-    expect(() => new HandlerFunction(stack, 'Bad', { name: 'notify', environmentSchema: notifyEnv, environment: { ...environment, SENDER_EMAIL: 'nobody' } })).toThrow(/Bad: environment variable SENDER_EMAIL="nobody"/);
+    expect(
+      () => new HandlerFunction(stack, 'Bad', { name: 'notify', environmentSchema: notifyEnv, environment: { ...environment, SENDER_EMAIL: 'nobody' } }),
+    ).toThrow(/Bad: environment variable SENDER_EMAIL="nobody"/);
     const { LINK_VALIDITY_DAYS: _, ...missing } = environment;
-    expect(() => new HandlerFunction(stack, 'Missing', { name: 'notify', environmentSchema: notifyEnv, environment: missing as typeof environment })).toThrow(/LINK_VALIDITY_DAYS is not set/);
+    expect(() => new HandlerFunction(stack, 'Missing', { name: 'notify', environmentSchema: notifyEnv, environment: missing as typeof environment })).toThrow(
+      /LINK_VALIDITY_DAYS is not set/,
+    );
   });
 });
 

@@ -53,7 +53,7 @@ describe('the state machines as synthesized', () => {
     }
   });
 
-  it('catch every task\'s last error into RecordFailure, which records it and alerts staff, then fails', () => {
+  it("catch every task's last error into RecordFailure, which records it and alerts staff, then fails", () => {
     for (const { id, definition } of machines) {
       for (const { name, state, inside } of statesOf(definition.States).filter(({ state }) => state.Type === 'Task')) {
         if (name === 'RecordFailure') {

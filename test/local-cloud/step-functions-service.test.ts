@@ -98,7 +98,9 @@ describe('the local Step Functions service', () => {
     const input = JSON.stringify({ id: 5, timeoutSeconds: 60 });
     const first = sfn.startExecution({ stateMachineArn: MACHINE, name: 'case-5', input });
     expect(sfn.startExecution({ stateMachineArn: MACHINE, name: 'case-5', input }).executionArn).toBe(first.executionArn);
-    expect(() => sfn.startExecution({ stateMachineArn: MACHINE, name: 'case-5', input: '{"id":6}' })).toThrow(expect.objectContaining({ code: 'ExecutionAlreadyExists' }));
+    expect(() => sfn.startExecution({ stateMachineArn: MACHINE, name: 'case-5', input: '{"id":6}' })).toThrow(
+      expect.objectContaining({ code: 'ExecutionAlreadyExists' }),
+    );
     expect(() => sfn.startExecution({ stateMachineArn: MACHINE, name: 'has space' })).toThrow(expect.objectContaining({ code: 'InvalidName' }));
     expect(() => sfn.startExecution({ stateMachineArn: MACHINE, input: 'not json' })).toThrow(expect.objectContaining({ code: 'InvalidExecutionInput' }));
     sfn.stopExecution(first.executionArn, 'Staff.Stopped', 'duplicate');

@@ -14,7 +14,10 @@ export function decideAt(cloud: LocalCloud, at: string, decisions: [caseId: stri
       }
     }
   };
-  cloud.clock.setTimeout(() => {
-    for (const [caseId, decision] of decisions) void cloud.clock.track(decide(caseId, decision));
-  }, Date.parse(at) - cloud.clock.now());
+  cloud.clock.setTimeout(
+    () => {
+      for (const [caseId, decision] of decisions) void cloud.clock.track(decide(caseId, decision));
+    },
+    Date.parse(at) - cloud.clock.now(),
+  );
 }

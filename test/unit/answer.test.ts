@@ -25,7 +25,11 @@ describe('the answer form', () => {
 describe('the marketplaces file', () => {
   it('fills in the default policy', () => {
     const [m] = parseMarketplaces([{ id: 'alimart', name: 'AliMart', noticeEmails: ['a@alimart.example'], policy: { deadlineWorkingDays: 3 } }]);
-    expect(m).toMatchObject({ active: true, escalationEmails: [], policy: { reminderAfterWorkingDays: 1, deadlineWorkingDays: 3, finalNoticeAfterWorkingDays: 5, expireAfterWorkingDays: 60 } });
+    expect(m).toMatchObject({
+      active: true,
+      escalationEmails: [],
+      policy: { reminderAfterWorkingDays: 1, deadlineWorkingDays: 3, finalNoticeAfterWorkingDays: 5, expireAfterWorkingDays: 60 },
+    });
   });
 
   it('names the entry, the field and the reason of a refusal', () => {

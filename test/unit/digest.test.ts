@@ -55,7 +55,14 @@ describe('the overdue digest', () => {
     expect(digest.date).toBe('2026-12-29');
     expect(digest.counts).toEqual({ overdue: 4, dueToday: 1, awaitingDecision: 2, bouncedNotices: 2 });
     expect(digest.overdue.map((m) => [m.marketplaceId, m.count, m.groups.map((g) => [g.workingDaysOverdue, g.lines.map((l) => l.recallNumber)])])).toEqual([
-      ['alimart', 3, [[3, ['26001', '26002']], [1, ['26003']]]],
+      [
+        'alimart',
+        3,
+        [
+          [3, ['26001', '26002']],
+          [1, ['26003']],
+        ],
+      ],
       ['bazaar', 1, [[1, ['26001']]]],
     ]);
     expect(digest.dueToday.lines.map((l) => l.caseId)).toEqual(['26004.alimart']);
@@ -85,11 +92,39 @@ describe('the overdue digest', () => {
 
   it('keeps 2,000 overdue cases under 400 KB of HTML: grouped, counted and capped with a link to the rest', () => {
     const marketplaces = ['alimart', 'bazaar', 'cartly', 'dealhub', 'emporio', 'fleamkt', 'gadgetry', 'hawkers'];
-    const deadlines = ['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-14', '2026-12-15', '2026-12-16', '2026-12-17', '2026-12-18', '2026-12-21', '2026-12-22', '2026-12-23', '2026-12-24', '2026-12-28'];
+    const deadlines = [
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-07',
+      '2026-12-08',
+      '2026-12-09',
+      '2026-12-10',
+      '2026-12-11',
+      '2026-12-14',
+      '2026-12-15',
+      '2026-12-16',
+      '2026-12-17',
+      '2026-12-18',
+      '2026-12-21',
+      '2026-12-22',
+      '2026-12-23',
+      '2026-12-24',
+      '2026-12-28',
+    ];
     const cases = Array.from({ length: 2000 }, (_, i) =>
-      record(String(27000 + Math.floor(i / marketplaces.length)), marketplaces[i % marketplaces.length]!, i % 3 ? 'OVERDUE' : 'FINAL_NOTICE', deadlines[i % deadlines.length]!),
+      record(
+        String(27000 + Math.floor(i / marketplaces.length)),
+        marketplaces[i % marketplaces.length]!,
+        i % 3 ? 'OVERDUE' : 'FINAL_NOTICE',
+        deadlines[i % deadlines.length]!,
+      ),
     );
-    const long = Object.fromEntries(cases.map((c) => [c.recallNumber, `${'Portable Electric Space Heaters with Tip-Over Switches '.repeat(3)}${c.recallNumber}`]));
+    const long = Object.fromEntries(
+      cases.map((c) => [c.recallNumber, `${'Portable Electric Space Heaters with Tip-Over Switches '.repeat(3)}${c.recallNumber}`]),
+    );
     const digest = buildDigest(input(cases, long));
     const { html, text } = digestEmail(digest, 'U.S. Consumer Product Safety Commission');
 

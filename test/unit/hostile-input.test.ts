@@ -41,7 +41,9 @@ describe('the hostile recall corpus (test/fixtures/hostile/recalls.json)', () =>
 describe('the hostile answer corpus (test/fixtures/hostile/answers.json)', () => {
   for (const entry of load<Entry & { form?: Record<string, string> }>('answers.json')) {
     it(entry.name, () => {
-      const form = entry.json ? (JSON.parse(entry.json) as Record<string, string>) : Object.fromEntries(Object.entries(entry.form!).map(([k, v]) => [k, EXPANSIONS[v] ?? v]));
+      const form = entry.json
+        ? (JSON.parse(entry.json) as Record<string, string>)
+        : Object.fromEntries(Object.entries(entry.form!).map(([k, v]) => [k, EXPANSIONS[v] ?? v]));
       const result = answerSchema.safeParse(form);
       if (entry.error) {
         expect(result.success).toBe(false);
@@ -102,10 +104,15 @@ describe('properties', () => {
   it('a valid blocked answer keeps every listing, trimmed, and its instant', () => {
     const listing = fc.string({ minLength: 1, maxLength: 200 }).filter((s) => !/[\r\n]/.test(s) && s.trim().length > 0);
     fc.assert(
-      fc.property(fc.array(listing, { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 1_000_000 }), fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), (lines, count, at) => {
-        const result = answerSchema.parse({ answer: 'blocked', listings: lines.join('\n'), count: String(count), blockedAt: at.toISOString() });
-        expect(result).toEqual({ answer: 'blocked', listings: lines.map((l) => l.trim()), count, blockedAt: at.toISOString() });
-      }),
+      fc.property(
+        fc.array(listing, { minLength: 1, maxLength: 50 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+        (lines, count, at) => {
+          const result = answerSchema.parse({ answer: 'blocked', listings: lines.join('\n'), count: String(count), blockedAt: at.toISOString() });
+          expect(result).toEqual({ answer: 'blocked', listings: lines.map((l) => l.trim()), count, blockedAt: at.toISOString() });
+        },
+      ),
     );
   });
 

@@ -4,7 +4,17 @@ import type { CaseRecord, CaseStatus } from '#shared/case.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
 
-const record = (caseId: string, status: CaseStatus, deadline: string): CaseRecord => ({ caseId, status, deadline, recallNumber: '26582', marketplaceId: 'm', executionId: 'x', openedAt: deadline, updatedAt: deadline, version: 1 });
+const record = (caseId: string, status: CaseStatus, deadline: string): CaseRecord => ({
+  caseId,
+  status,
+  deadline,
+  recallNumber: '26582',
+  marketplaceId: 'm',
+  executionId: 'x',
+  openedAt: deadline,
+  updatedAt: deadline,
+  version: 1,
+});
 
 describe('the overdue check', () => {
   it('counts the cases unanswered more than N working days after their deadline, and publishes the count as an EMF metric', async () => {
@@ -26,7 +36,10 @@ describe('the overdue check', () => {
       vi.useRealTimers();
     }
     expect(JSON.parse(lines[0]!)).toEqual({
-      _aws: { Timestamp: fixed, CloudWatchMetrics: [{ Namespace: 'RecallGuard', Dimensions: [[]], Metrics: [{ Name: 'CasesOverdueBeyondLimit', Unit: 'Count' }] }] },
+      _aws: {
+        Timestamp: fixed,
+        CloudWatchMetrics: [{ Namespace: 'RecallGuard', Dimensions: [[]], Metrics: [{ Name: 'CasesOverdueBeyondLimit', Unit: 'Count' }] }],
+      },
       CasesOverdueBeyondLimit: 2,
     });
   });

@@ -21,7 +21,9 @@ describe('schedule expressions on the local clock (New York time)', () => {
   });
 
   it('refuses what it cannot read, naming the expression', () => {
-    expect(() => next('cron(0 8 L * ? *)', '2026-12-14T14:30:00Z')).toThrow('cannot read the schedule expression cron(0 8 L * ? *): "L" is not a value from 1 to 31');
+    expect(() => next('cron(0 8 L * ? *)', '2026-12-14T14:30:00Z')).toThrow(
+      'cannot read the schedule expression cron(0 8 L * ? *): "L" is not a value from 1 to 31',
+    );
     expect(() => next('at(2026-12-14T10:00:00)', '2026-12-14T14:30:00Z')).toThrow('cannot read the schedule expression at(2026-12-14T10:00:00)');
   });
 });

@@ -7,7 +7,11 @@ const AT = new Date('2026-03-02T14:00:00Z');
 
 function parts(link: string) {
   const url = new URL(link);
-  return { caseId: decodeURIComponent(url.pathname.split('/').pop()!), exp: url.searchParams.get('exp') ?? undefined, sig: url.searchParams.get('sig') ?? undefined };
+  return {
+    caseId: decodeURIComponent(url.pathname.split('/').pop()!),
+    exp: url.searchParams.get('exp') ?? undefined,
+    sig: url.searchParams.get('sig') ?? undefined,
+  };
 }
 
 describe('signed response links', () => {

@@ -66,9 +66,16 @@ describe('the staff reports', () => {
     const overdue = [record('26001.alimart', 'OVERDUE')];
     at('2026-06-05', 8); // an agency closure day
     const closed = deps(overdue);
-    expect(await staffReport({ report: 'digest' }, closed.deps)).toEqual({ report: 'digest', sent: false, skipped: '2026-06-05 is not a working day (agency closure)' });
+    expect(await staffReport({ report: 'digest' }, closed.deps)).toEqual({
+      report: 'digest',
+      sent: false,
+      skipped: '2026-06-05 is not a working day (agency closure)',
+    });
     at('2026-06-19', 8); // Juneteenth
-    expect(await staffReport({ report: 'digest' }, closed.deps)).toMatchObject({ sent: false, skipped: '2026-06-19 is not a working day (Juneteenth National Independence Day)' });
+    expect(await staffReport({ report: 'digest' }, closed.deps)).toMatchObject({
+      sent: false,
+      skipped: '2026-06-19 is not a working day (Juneteenth National Independence Day)',
+    });
     expect(await staffReport({ report: 'digest', force: true }, closed.deps)).toMatchObject({ sent: true });
 
     at('2026-06-08', 8);
@@ -93,7 +100,18 @@ describe('the staff reports', () => {
     const result = await staffReport({ report: 'monthly' }, d);
     expect(result).toMatchObject({ report: 'monthly', month: '2026-06', sent: true });
     expect((result as { marketplaces: unknown[] }).marketplaces).toEqual([
-      { marketplaceId: 'alimart', notified: 2, answered: 1, onTime: 1, onTimePct: 50, medianHoursToAnswer: 2, p90HoursToAnswer: 2, overdueNow: 1, expired: 0, disputed: 0 },
+      {
+        marketplaceId: 'alimart',
+        notified: 2,
+        answered: 1,
+        onTime: 1,
+        onTimePct: 50,
+        medianHoursToAnswer: 2,
+        p90HoursToAnswer: 2,
+        overdueNow: 1,
+        expired: 0,
+        disputed: 0,
+      },
     ]);
     expect(sent[0]!.subject).toBe('Marketplace scorecard, June 2026');
     expect(sent[0]!.html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
@@ -105,8 +123,30 @@ describe('the staff reports', () => {
   it('draws the chart with every number written out, and escapes marketplace ids', () => {
     const svg = scorecardChart(
       [
-        { marketplaceId: '<evil>', notified: 4, answered: 4, onTime: 3, onTimePct: 75, medianHoursToAnswer: 10, p90HoursToAnswer: 60, overdueNow: 0, expired: 0, disputed: 0 },
-        { marketplaceId: 'silent', notified: 2, answered: 0, onTime: 0, onTimePct: 0, medianHoursToAnswer: null, p90HoursToAnswer: null, overdueNow: 2, expired: 0, disputed: 0 },
+        {
+          marketplaceId: '<evil>',
+          notified: 4,
+          answered: 4,
+          onTime: 3,
+          onTimePct: 75,
+          medianHoursToAnswer: 10,
+          p90HoursToAnswer: 60,
+          overdueNow: 0,
+          expired: 0,
+          disputed: 0,
+        },
+        {
+          marketplaceId: 'silent',
+          notified: 2,
+          answered: 0,
+          onTime: 0,
+          onTimePct: 0,
+          medianHoursToAnswer: null,
+          p90HoursToAnswer: null,
+          overdueNow: 2,
+          expired: 0,
+          disputed: 0,
+        },
       ],
       'June 2026',
     );

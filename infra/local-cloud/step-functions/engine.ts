@@ -16,7 +16,10 @@ let instances = 0;
  * resolved Parameters. These edits hand it the state's input; each must match exactly once.
  */
 const TIMEOUT_PATCHES: [string, string][] = [
-  ['await taskStateAction.execute(input, context, { overrideFn, awsConfig });', 'await taskStateAction.execute(input, context, { overrideFn, awsConfig, rawInput });'],
+  [
+    'await taskStateAction.execute(input, context, { overrideFn, awsConfig });',
+    'await taskStateAction.execute(input, context, { overrideFn, awsConfig, rawInput });',
+  ],
   ['const timeoutMs = this.getTimeoutMs(input, context);', 'const timeoutMs = this.getTimeoutMs(options.rawInput ?? input, context);'],
 ];
 

@@ -81,7 +81,12 @@ interface TaskToken {
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
 /** Step Functions' rule for execution names: 1 to 80 characters, none of them special or control. */
 function validName(name: string): boolean {
-  return name.length >= 1 && name.length <= 80 && !NAME_FORBIDDEN.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+  return (
+    name.length >= 1 &&
+    name.length <= 80 &&
+    !NAME_FORBIDDEN.test(name) &&
+    ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f))
+  );
 }
 
 function collectTaskStates(definition: { States: Record<string, unknown> }, into = new Map<string, TaskStateDefinition>()): Map<string, TaskStateDefinition> {
@@ -170,7 +175,10 @@ export class StepFunctionsService {
   private run(execution: Execution, input: unknown): void {
     const issueToken = () => this.issueToken(execution);
     const handlers = Object.fromEntries(
-      [...execution.stateMachine.taskStates].map(([stateName, state]) => [stateName, (parameters: unknown) => this.runTask(execution, stateName, state, parameters)]),
+      [...execution.stateMachine.taskStates].map(([stateName, state]) => [
+        stateName,
+        (parameters: unknown) => this.runTask(execution, stateName, state, parameters),
+      ]),
     );
     const run = execution.stateMachine.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
@@ -239,7 +247,11 @@ export class StepFunctionsService {
           if (state!.type === 'Task') {
             const resource = execution.stateMachine.taskStates.get(state!.name)?.Resource ?? '';
             const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
-            history.add(timedOut ? 'TaskTimedOut' : 'TaskFailed', { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resource, error, cause } }, at);
+            history.add(
+              timedOut ? 'TaskTimedOut' : 'TaskFailed',
+              { [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { resource, error, cause } },
+              at,
+            );
           } else {
             history.add(`${state!.type}StateFailed`, { stateFailedEventDetails: { name: state!.name, error, cause } }, at);
           }
@@ -433,7 +445,11 @@ export class StepFunctionsService {
    * its history reads, but it does not go on (its timers and tokens are not kept).
    */
   snapshot(): ExecutionSnapshot[] {
-    return [...this.executions.values()].map(({ stateMachine, history, tokens: _tokens, abort: _abort, ...fields }) => ({ ...fields, stateMachineArn: stateMachine.arn, events: history.events }));
+    return [...this.executions.values()].map(({ stateMachine, history, tokens: _tokens, abort: _abort, ...fields }) => ({
+      ...fields,
+      stateMachineArn: stateMachine.arn,
+      events: history.events,
+    }));
   }
 
   /** Brings back executions from a snapshot; their names stay taken, as in AWS. */

@@ -11,7 +11,14 @@ describe('send slots', () => {
   let table = 0;
   const fresh = async (perSecond: number) => {
     const name = `slots-${table++}`;
-    await client.send(new CreateTableCommand({ TableName: name, KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     return new SendSlots(documentClient(client), name, perSecond);
   };
   const at = (iso: string) => new Date(iso);
@@ -19,7 +26,11 @@ describe('send slots', () => {
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
   });
   afterAll(() => {
     client.destroy();
