@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { parseAppConfig } from './config.ts';
+import { STACK_NAME } from './deployment/outputs.ts';
 import { RecallGuardStack } from './stack.ts';
 
-export const STACK_NAME = 'RecallGuard';
+export { STACK_NAME };
 const CDK_JSON = fileURLToPath(new URL('../cdk.json', import.meta.url));
 
 /** cdk.json's context: the CDK CLI passes it itself; in-process synths (local cloud, CLI) read it here. */

@@ -98,22 +98,19 @@ export const CASE_VIEWS = {
 } as const;
 export type CaseView = keyof typeof CASE_VIEWS;
 
-/**
- * The morning digest: overdue cases (by marketplace, then by working days overdue), cases due
- * today, answers waiting for a staff decision and notices that bounced, counted in full and
- * shown up to the limits, each list with a link to all of it.
- */
-export function buildDigest(input: DigestInput): Digest {
-  const { now, calendar } = input;
-  const limits = input.limits ?? DIGEST_LIMITS;
-  const today = agencyDate(now);
-  let budget = limits.total;
-  const take = (lines: DigestLine[], max: number) => {
-    const shown = lines.slice(0, Math.max(0, Math.min(max, budget)));
-    budget -= shown.length;
+/** Lines left to show in the whole digest: each list takes what it shows from it, in order. */
+class LineBudget {
+  constructor(private left: number) {}
+
+  take(lines: DigestLine[], max: number): DigestLine[] {
+    const shown = lines.slice(0, Math.max(0, Math.min(max, this.left)));
+    this.left -= shown.length;
     return shown;
-  };
-  const lineOf = (record: CaseRecord): DigestLine => ({
+  }
+}
+
+function lineOf(record: CaseRecord, input: DigestInput): DigestLine {
+  return {
     caseId: record.caseId,
     recallNumber: record.recallNumber,
     title: input.titleOf(record.recallNumber),
@@ -121,44 +118,58 @@ export function buildDigest(input: DigestInput): Digest {
     marketplaceName: input.marketplaceNameOf(record.marketplaceId),
     status: record.status,
     deadline: record.deadline ?? null,
-    workingDaysOverdue: workingDaysOverdue(record, now, calendar),
+    workingDaysOverdue: workingDaysOverdue(record, input.now, input.calendar),
     answeredAt: record.answeredAt ?? null,
     url: input.caseUrl(record),
-  });
-  const byDeadline = (a: DigestLine, b: DigestLine) => (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.caseId.localeCompare(b.caseId);
+  };
+}
 
-  const overdueLines = input.cases
-    .filter((r) => isOverdue(r, now))
-    .map(lineOf)
-    .sort(byDeadline);
-  const overdue = [...groupBy(overdueLines, (l) => l.marketplaceId).entries()]
+const byDeadline = (a: DigestLine, b: DigestLine) => (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.caseId.localeCompare(b.caseId);
+
+/** Overdue lines by marketplace (most first), then by working days overdue (most first), each capped. */
+function overdueByMarketplace(lines: DigestLine[], input: DigestInput, limits: DigestLimits, budget: LineBudget): OverdueMarketplace[] {
+  return [...groupBy(lines, (l) => l.marketplaceId).entries()]
     .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
-    .map(([marketplaceId, lines]): OverdueMarketplace => {
+    .map(([marketplaceId, ofMarketplace]): OverdueMarketplace => {
       let room = limits.perMarketplace;
       const moreUrl = input.listUrl({ status: 'overdue', marketplaceId });
-      const groups = [...groupBy(lines, (l) => l.workingDaysOverdue).entries()]
+      const groups = [...groupBy(ofMarketplace, (l) => l.workingDaysOverdue).entries()]
         .sort(([a], [b]) => b - a)
         .map(([workingDaysOverdue, group]): OverdueGroup => {
-          const shown = take(group, Math.min(limits.perGroup, room));
+          const shown = budget.take(group, Math.min(limits.perGroup, room));
           room -= shown.length;
           return { workingDaysOverdue, count: group.length, lines: shown, more: group.length - shown.length, moreUrl };
         });
-      return { marketplaceId, marketplaceName: lines[0]!.marketplaceName, count: lines.length, groups, moreUrl };
+      return { marketplaceId, marketplaceName: ofMarketplace[0]!.marketplaceName, count: ofMarketplace.length, groups, moreUrl };
     });
+}
 
-  const section = (view: CaseView): DigestList => {
-    const lines = input.cases
-      .filter((r) => CASE_VIEWS[view](r, now))
-      .map(lineOf)
+/**
+ * The morning digest: overdue cases (by marketplace, then by working days overdue), cases due
+ * today, answers waiting for a staff decision and notices that bounced, counted in full and
+ * shown up to the limits, each list with a link to all of it.
+ */
+export function buildDigest(input: DigestInput): Digest {
+  const { now } = input;
+  const limits = input.limits ?? DIGEST_LIMITS;
+  const budget = new LineBudget(limits.total);
+  const linesOf = (view: (record: CaseRecord) => boolean) =>
+    input.cases
+      .filter(view)
+      .map((record) => lineOf(record, input))
       .sort(byDeadline);
-    const shown = take(lines, limits.perSection);
+  const overdueLines = linesOf((r) => isOverdue(r, now));
+  const overdue = overdueByMarketplace(overdueLines, input, limits, budget);
+  const section = (view: CaseView): DigestList => {
+    const lines = linesOf((r) => CASE_VIEWS[view](r, now));
+    const shown = budget.take(lines, limits.perSection);
     return { count: lines.length, lines: shown, more: lines.length - shown.length, moreUrl: input.listUrl({ status: view }) };
   };
   const dueToday = section('due-today');
   const awaitingDecision = section('awaiting-decision');
   const bouncedNotices = section('bounced');
   return {
-    date: today,
+    date: agencyDate(now),
     at: now.toISOString(),
     counts: { overdue: overdueLines.length, dueToday: dueToday.count, awaitingDecision: awaitingDecision.count, bouncedNotices: bouncedNotices.count },
     overdue,

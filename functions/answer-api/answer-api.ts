@@ -1,12 +1,21 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { AWAITING_STATUSES, answerSchema, CASE_ID_PATTERN, CASE_STATUSES, STAFF_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
+import {
+  AWAITING_STATUSES,
+  answerSchema,
+  type Answer,
+  CASE_ID_PATTERN,
+  CASE_STATUSES,
+  STAFF_STATUSES,
+  type CaseRecord,
+  type CaseStatus,
+} from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
 import { referenceOf } from '#shared/pages/response-page.ts';
-import type { ApiKeyStore } from '#shared/store/api-key-store.ts';
+import type { ApiKeyRecord, ApiKeyStore } from '#shared/store/api-key-store.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import { BadPageToken, type CaseStore } from '#shared/store/case-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { takeAnswer } from '../runtime/take-answer.ts';
+import { takeAnswer } from '../case-operations/take-answer.ts';
 import openApi from './openapi.json' with { type: 'json' };
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -75,6 +84,61 @@ function formOf(body: Record<string, unknown>): Record<string, unknown> {
   return form;
 }
 
+/** GET /v1/cases: one page of the key's marketplace's cases, open, closed or all. */
+async function listCases(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApiDeps): Promise<ApiResponse> {
+  const filter = request.query.status ?? 'open';
+  if (!(filter in STATUS_FILTERS)) return problem(400, 'status must be open, closed or all', 'status');
+  try {
+    const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
+    const titles = await Promise.all(page.records.map((r) => deps.recalls.get(r.recallNumber).then((recall) => recall?.title)));
+    return json(200, { cases: page.records.map((r, i) => caseView(r, titles[i])), nextToken: page.next ?? null });
+  } catch (error) {
+    if (error instanceof BadPageToken) return problem(400, error.message, 'nextToken');
+    throw error;
+  }
+}
+
+/** The body as an answer, or the problem with it. */
+function parseAnswer(text: string): { answer: Answer } | { problem: ApiResponse } {
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { problem: problem(413, 'the answer is larger than 64 KB: send fewer listings at a time') };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { problem: problem(400, 'the body is not JSON') };
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { problem: problem(400, 'the body must be a JSON object') };
+  const parsed = answerSchema.safeParse(formOf(body as Record<string, unknown>));
+  if (parsed.success) return { answer: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'answer';
+  const message = field === 'answer' ? 'answer must be one of blocked, not_listed, dispute, extension' : `${field}: ${issue?.message}`;
+  return { problem: problem(400, message, field) };
+}
+
+/** POST /v1/cases/{caseId}/answer: the first answer is recorded and resumes the workflow; a repeat changes nothing. */
+async function postAnswer(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApiDeps, at: Date): Promise<ApiResponse> {
+  const caseId = request.caseId ?? '';
+  const record = await deps.cases.get(caseId);
+  if (!record || record.marketplaceId !== key.marketplaceId) {
+    // Another marketplace's case looks exactly like one that does not exist.
+    if (record) {
+      const detail = { reason: 'case of another marketplace', keyId: key.keyId };
+      await deps.audit.append({ subject: caseId, at: at.toISOString(), actor: `marketplace:${key.marketplaceId}`, action: 'API_KEY_REJECTED', detail });
+    }
+    return problem(404, `there is no case ${caseId} for marketplace ${key.marketplaceId}`);
+  }
+  const parsed = parseAnswer(request.body);
+  if ('problem' in parsed) return parsed.problem;
+  const taken = await takeAnswer(record, parsed.answer, at, 'api', deps);
+  const message = !taken.recorded
+    ? 'an answer was already recorded for this case; this one changed nothing'
+    : taken.afterEnd
+      ? 'the answer is recorded as late: the case had already ended'
+      : 'the answer is recorded';
+  return json(200, { ...caseView(taken.record), reference: referenceOf(taken.record), recorded: taken.recorded, message });
+}
+
 /**
  * The JSON API for marketplaces that answer in bulk. Every call carries the marketplace's API
  * key (`x-api-key`); a key reaches its own marketplace's cases and no other.
@@ -88,61 +152,9 @@ export async function answerApi(request: ApiRequest, deps: AnswerApiDeps): Promi
   if (posting && !CASE_ID_PATTERN.test(caseId)) return problem(404, `there is no case ${caseId}`);
   if (!key) {
     const reason = request.apiKey ? 'unknown or revoked API key' : 'missing x-api-key header';
-    if (posting) await deps.audit.append({ caseId, at: at.toISOString(), actor: 'system', action: 'API_KEY_REJECTED', detail: { reason } });
+    if (posting) await deps.audit.append({ subject: caseId, at: at.toISOString(), actor: 'system', action: 'API_KEY_REJECTED', detail: { reason } });
     return problem(401, reason);
   }
-
-  if (request.routeKey === 'GET /v1/cases') {
-    const filter = request.query.status ?? 'open';
-    if (!(filter in STATUS_FILTERS)) return problem(400, 'status must be open, closed or all', 'status');
-    try {
-      const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
-      const titles = await Promise.all(page.records.map((r) => deps.recalls.get(r.recallNumber).then((recall) => recall?.title)));
-      return json(200, { cases: page.records.map((r, i) => caseView(r, titles[i])), nextToken: page.next ?? null });
-    } catch (error) {
-      if (error instanceof BadPageToken) return problem(400, error.message, 'nextToken');
-      throw error;
-    }
-  }
-
-  if (!posting) return problem(404, 'no such route');
-  const record = await deps.cases.get(caseId);
-  if (!record || record.marketplaceId !== key.marketplaceId) {
-    // Another marketplace's case looks exactly like one that does not exist.
-    if (record)
-      await deps.audit.append({
-        caseId,
-        at: at.toISOString(),
-        actor: `marketplace:${key.marketplaceId}`,
-        action: 'API_KEY_REJECTED',
-        detail: { reason: 'case of another marketplace', keyId: key.keyId },
-      });
-    return problem(404, `there is no case ${caseId} for marketplace ${key.marketplaceId}`);
-  }
-  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) return problem(413, 'the answer is larger than 64 KB: send fewer listings at a time');
-  let body: unknown;
-  try {
-    body = JSON.parse(request.body);
-  } catch {
-    return problem(400, 'the body is not JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'the body must be a JSON object');
-  const parsed = answerSchema.safeParse(formOf(body as Record<string, unknown>));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'answer';
-    const message = field === 'answer' ? 'answer must be one of blocked, not_listed, dispute, extension' : `${field}: ${issue?.message}`;
-    return problem(400, message, field);
-  }
-  const taken = await takeAnswer(record, parsed.data, at, 'api', deps);
-  return json(200, {
-    ...caseView(taken.record),
-    reference: referenceOf(taken.record),
-    recorded: taken.recorded,
-    message: taken.recorded
-      ? taken.afterEnd
-        ? 'the answer is recorded as late: the case had already ended'
-        : 'the answer is recorded'
-      : 'an answer was already recorded for this case; this one changed nothing',
-  });
+  if (request.routeKey === 'GET /v1/cases') return listCases(request, key, deps);
+  return posting ? postAnswer(request, key, deps, at) : problem(404, 'no such route');
 }

@@ -1,22 +1,13 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DynamoApiKeyStore } from '#shared/store/api-key-store.ts';
+import { stepFunctionsClient } from '../runtime/clients.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { CLIENT_SETTINGS, observed, tracedDocumentClient, traced } from '../runtime/observability.ts';
+import { observed } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { answerApi, type AnswerApiDeps } from './answer-api.ts';
 import { answerApiEnv } from './env.ts';
 
-const env = loadEnvironment(answerApiEnv);
-const stores = storesFrom(env);
-const deps: AnswerApiDeps = {
-  cases: stores.cases(),
-  recalls: stores.recalls(),
-  audit: stores.audit(),
-  apiKeys: new DynamoApiKeyStore(tracedDocumentClient(), env.API_KEYS_TABLE),
-  sfn: traced(new SFNClient(CLIENT_SETTINGS)),
-};
+const deps: AnswerApiDeps = { ...storesFrom(loadEnvironment(answerApiEnv)), sfn: stepFunctionsClient() };
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(observed())

@@ -3,14 +3,15 @@ import { closed, delivered, resumed } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { decisionEmail } from '#shared/emails/case-emails.ts';
 import { resumedLadder, timerOf, type WorkflowTimer } from '#shared/ladder.ts';
-import { loadCase, marketplaceContext, sendAndAudit, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { loadCase, marketplaceContext, sendAndAudit, type CaseMailDeps } from '../case-operations/case-mail.ts';
 
 export interface ApplyInput {
   caseId: string;
   decision: NonNullable<CaseRecord['decision']>;
 }
 
-export type ApplyResult = WorkflowTimer & { closed: boolean };
+/** The case ended; or it goes back to the marketplace, and the workflow waits for this timer. */
+export type ApplyResult = { closed: true } | (WorkflowTimer & { closed: false });
 
 /**
  * Carries out a staff decision: upholding a dispute or closing ends the case; granting or
@@ -33,7 +34,7 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
       });
       await deps.cases.mutate(input.caseId, at, (current) => delivered(closed(current, 'CLOSED', at), 'decisionDelivered'), loaded.record);
     }
-    return { step: 'EXPIRE', at: at.toISOString(), timeoutSeconds: 1, closed: true };
+    return { closed: true };
   }
   if (loaded.record.answer) {
     const ladder = resumedLadder(new Date(decision.decidedAt), loaded.marketplace.policy, deps.calendar, {

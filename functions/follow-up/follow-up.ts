@@ -3,7 +3,7 @@ import { now } from '#shared/clock.ts';
 import { escalationEmail, finalNoticeEmail, reminderEmail, staffExpiredEmail } from '#shared/emails/case-emails.ts';
 import { timerOf, type Step, type WorkflowTimer } from '#shared/ladder.ts';
 import type { SendSlots } from '#shared/store/send-slots.ts';
-import { loadCase, marketplaceContext, sendAndAudit, staffContext, type CaseMailDeps, type LoadedCase } from '../runtime/case-mail.ts';
+import { loadCase, marketplaceContext, sendAndAudit, staffContext, type CaseMailDeps, type LoadedCase } from '../case-operations/case-mail.ts';
 
 export interface FollowUpInput {
   caseId: string;

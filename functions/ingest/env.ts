@@ -3,7 +3,7 @@ import { tableName } from '../runtime/env-fields.ts';
 
 export const ingestEnv = z.object({
   RECALLS_TABLE: tableName,
-  INGEST_STATE_TABLE: tableName,
+  BOOKKEEPING_TABLE: tableName,
   QUARANTINE_TABLE: tableName,
   AUDIT_TABLE: tableName,
   RECALL_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),

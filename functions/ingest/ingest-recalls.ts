@@ -4,10 +4,10 @@ import { InvalidRecallError, type Recall } from '#shared/recall.ts';
 import { normalizeRecord, type RecallFile } from '#shared/recall-file.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import { inParallel } from '#shared/store/batch.ts';
-import type { IngestState, KnownHashes } from '#shared/store/ingest-state.ts';
+import type { HashSnapshot, IngestState, KnownHashes } from '#shared/store/ingest-state.ts';
 import type { QuarantinedRecord, QuarantineStore } from '#shared/store/quarantine-store.ts';
 import type { DynamoRecallStore, StoredRecall } from '#shared/store/recall-store.ts';
-import { startRecallWorkflows, type StartDeps } from '../runtime/start-recalls.ts';
+import { startRecallWorkflows, type StartDeps } from '../case-operations/start-recalls.ts';
 
 export interface IngestInput {
   /** Where the records come from (a file name, an API window), kept with any quarantined one. */
@@ -32,11 +32,11 @@ export interface IngestResult {
 
 export interface IngestDeps {
   recalls: DynamoRecallStore;
-  state: IngestState;
+  ingestState: IngestState;
   quarantine: QuarantineStore;
   audit: AuditLog;
   /** Without it, new recalls stay marked for the scheduled sweep to start. */
-  start?: Omit<StartDeps, 'recalls' | 'state'>;
+  start?: Omit<StartDeps, 'recalls' | 'ingestState'>;
 }
 
 /** Hashes in the index are cut to 64 bits: enough to tell a change, small enough to read 100,000 at once. */
@@ -55,6 +55,104 @@ function rawText(raw: unknown): string {
   return raw === undefined ? 'undefined' : (JSON.stringify(raw) ?? String(raw));
 }
 
+type Candidate = StoredRecall & { rawHash: string };
+
+/** A batch sorted out: records known unchanged by their raw text, the others in waves, and the quarantined. */
+interface Classified {
+  unchanged: number;
+  /** A recall number that repeats in the batch is taken in order, one wave per repeat. */
+  waves: Candidate[][];
+  quarantined: QuarantinedRecord[];
+}
+
+/** Normalizes one record, or says why it cannot be stored. */
+function normalized(raw: unknown, text: string, format: RecallFile['format']): Recall {
+  const recall = normalizeRecord(raw, format);
+  const size = Buffer.byteLength(JSON.stringify(recall)) + Buffer.byteLength(text);
+  if (size > MAX_STORED_BYTES) {
+    throw new InvalidRecallError(`the record takes ${size} bytes to store, more than a DynamoDB item holds (400 KB): quarantined whole, not truncated`);
+  }
+  return recall;
+}
+
+/** Records whose raw text is unchanged are known without normalizing them again; the rest are normalized or quarantined. */
+function classify(input: IngestInput, snapshot: HashSnapshot): Classified {
+  const result: Classified = { unchanged: 0, waves: [], quarantined: [] };
+  const seen = new Map<string, number>();
+  input.records.forEach((raw, index) => {
+    const text = rawText(raw);
+    const rawHash = createHash('sha256').update(text).digest('hex').slice(0, HASH_CHARS);
+    const number = recallNumberIn(raw)?.replace(/-/g, '');
+    if (number && !seen.has(number) && snapshot.hashes.get(number)?.raw === rawHash) {
+      seen.set(number, 1);
+      result.unchanged++;
+      return;
+    }
+    let recall: Recall;
+    try {
+      recall = normalized(raw, text, input.format ?? 'cpsc-api-json');
+    } catch (error) {
+      if (!(error instanceof InvalidRecallError)) throw error;
+      result.quarantined.push({ source: input.source, index, recallNumber: recallNumberIn(raw), reason: error.message, raw: text });
+      return;
+    }
+    const wave = seen.get(recall.recallNumber) ?? 0;
+    seen.set(recall.recallNumber, wave + 1);
+    (result.waves[wave] ??= []).push({ recall, raw: text, rawHash });
+  });
+  return result;
+}
+
+/** What writing the waves did. */
+interface Written {
+  inserted: string[];
+  updated: number;
+  unchanged: number;
+  /** The hashes now stored, for the index. */
+  stored: Map<string, KnownHashes>;
+}
+
+const contentHash = (r: StoredRecall) => r.recall.contentHash.slice(0, HASH_CHARS);
+
+/**
+ * Writes each wave: new recalls in batches (marked as waiting for their workflow), changed ones
+ * one by one with an audit entry, unchanged ones not at all.
+ */
+async function writeWaves(waves: Candidate[][], snapshot: HashSnapshot, source: string, deps: IngestDeps, at: Date): Promise<Written> {
+  const written: Written = { inserted: [], updated: 0, unchanged: 0, stored: new Map() };
+  const known = (n: string) => written.stored.get(n) ?? snapshot.hashes.get(n);
+  // A wave is empty when every earlier occurrence of its recalls was unchanged.
+  for (const wave of waves.filter(Boolean)) {
+    const fresh = wave.filter((r) => !known(r.recall.recallNumber));
+    const changed = wave.filter((r) => known(r.recall.recallNumber) && known(r.recall.recallNumber)!.content !== contentHash(r));
+    const same = wave.filter((r) => known(r.recall.recallNumber)?.content === contentHash(r));
+    await deps.recalls.insertMany(fresh, at);
+    if (fresh.length) await deps.ingestState.addPendingStarts(fresh.map((r) => r.recall.recallNumber));
+    await inParallel(changed, 4, async (record) => {
+      await deps.recalls.replaceContent(record, at);
+      await deps.audit.append({
+        subject: `recall-${record.recall.recallNumber}`,
+        at: at.toISOString(),
+        actor: 'system',
+        action: 'RECALL_UPDATED',
+        detail: { source, contentHash: record.recall.contentHash, previousHash: known(record.recall.recallNumber)?.content },
+      });
+    });
+    for (const r of [...fresh, ...changed, ...same]) written.stored.set(r.recall.recallNumber, { raw: r.rawHash, content: contentHash(r) });
+    written.inserted.push(...fresh.map((r) => r.recall.recallNumber));
+    written.updated += changed.length;
+    written.unchanged += same.length;
+  }
+  return written;
+}
+
+/** Starts the new recalls' workflows, unless the batch leaves them to the scheduled sweep. */
+async function startNew(inserted: string[], input: IngestInput, deps: IngestDeps, at: Date): Promise<Pick<IngestResult, 'workflowsStarted' | 'startsPending'>> {
+  if (!deps.start || !inserted.length || input.startWorkflows === false) return { workflowsStarted: 0, startsPending: inserted.length };
+  const started = await startRecallWorkflows(inserted, { ...deps.start, recalls: deps.recalls, ingestState: deps.ingestState }, at);
+  return { workflowsStarted: started.started, startsPending: started.failed.length };
+}
+
 /**
  * Ingests a batch losslessly: every record ends stored (inserted, updated or unchanged) or
  * quarantined with its reason and raw content; a bad record never stops the good ones.
@@ -66,89 +164,19 @@ export async function ingestRecalls(input: IngestInput, deps: IngestDeps): Promi
     throw new Error('ingest expects {"source": "...", "records": [...]} with the records of the CPSC Recalls API or the CSV export');
   const at = now();
   const batchId = `${at.toISOString()}#${randomBytes(4).toString('hex')}`;
-  const result: IngestResult = {
+  const numbers = input.records.map((raw) => recallNumberIn(raw)?.replace(/-/g, ''));
+  const snapshot = await deps.ingestState.read(numbers.filter((n): n is string => n !== undefined && /^\d{5,6}$/.test(n)));
+  const classified = classify(input, snapshot);
+  const written = await writeWaves(classified.waves, snapshot, input.source, deps, at);
+  if (written.stored.size) await deps.ingestState.remember(written.stored, snapshot);
+  if (classified.quarantined.length) await deps.quarantine.add(batchId, at, classified.quarantined);
+  return {
     batchId,
     received: input.records.length,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: [],
-    workflowsStarted: 0,
-    startsPending: 0,
+    inserted: written.inserted.length,
+    updated: written.updated,
+    unchanged: classified.unchanged + written.unchanged,
+    quarantined: classified.quarantined.map(({ index, recallNumber, reason }) => ({ index, recallNumber, reason })),
+    ...(await startNew(written.inserted, input, deps, at)),
   };
-  const quarantined: QuarantinedRecord[] = [];
-
-  // Records whose raw text is unchanged are known without normalizing them again.
-  const texts = input.records.map(rawText);
-  const rawHashes = texts.map((text) => createHash('sha256').update(text).digest('hex').slice(0, HASH_CHARS));
-  const numbers = input.records.map((raw) => recallNumberIn(raw)?.replace(/-/g, ''));
-  const snapshot = await deps.state.read(numbers.filter((n): n is string => n !== undefined && /^\d{5,6}$/.test(n)));
-
-  // A recall number that repeats in the batch is taken in order, one wave per repeat.
-  const waves: (StoredRecall & { rawHash: string })[][] = [];
-  const seen = new Map<string, number>();
-  input.records.forEach((raw, index) => {
-    const number = numbers[index];
-    if (number && !seen.has(number) && snapshot.hashes.get(number)?.raw === rawHashes[index]) {
-      seen.set(number, 1);
-      result.unchanged++;
-      return;
-    }
-    let recall: Recall;
-    try {
-      recall = normalizeRecord(raw, input.format ?? 'cpsc-api-json');
-      const size = Buffer.byteLength(JSON.stringify(recall)) + Buffer.byteLength(texts[index]!);
-      if (size > MAX_STORED_BYTES) {
-        throw new InvalidRecallError(`the record takes ${size} bytes to store, more than a DynamoDB item holds (400 KB): quarantined whole, not truncated`);
-      }
-    } catch (error) {
-      if (!(error instanceof InvalidRecallError)) throw error;
-      quarantined.push({ source: input.source, index, recallNumber: recallNumberIn(raw), reason: error.message, raw: texts[index]! });
-      return;
-    }
-    const wave = seen.get(recall.recallNumber) ?? 0;
-    seen.set(recall.recallNumber, wave + 1);
-    (waves[wave] ??= []).push({ recall, raw: texts[index]!, rawHash: rawHashes[index]! });
-  });
-
-  const inserted: string[] = [];
-  const stored = new Map<string, KnownHashes>();
-  // A wave is empty when every earlier occurrence of its recalls was unchanged.
-  for (const wave of waves.filter(Boolean)) {
-    const known = (n: string) => stored.get(n) ?? snapshot.hashes.get(n);
-    const fresh = wave.filter((r) => !known(r.recall.recallNumber));
-    const content = (r: StoredRecall) => r.recall.contentHash.slice(0, HASH_CHARS);
-    const changed = wave.filter((r) => known(r.recall.recallNumber) && known(r.recall.recallNumber)!.content !== content(r));
-    const same = wave.filter((r) => known(r.recall.recallNumber)?.content === content(r));
-    result.unchanged += same.length;
-    await deps.recalls.insertMany(fresh, at);
-    if (fresh.length) await deps.state.addPendingStarts(fresh.map((r) => r.recall.recallNumber));
-    await inParallel(changed, 4, async (record) => {
-      await deps.recalls.replaceContent(record, at);
-      await deps.audit.append({
-        caseId: `recall-${record.recall.recallNumber}`,
-        at: at.toISOString(),
-        actor: 'system',
-        action: 'RECALL_UPDATED',
-        detail: { source: input.source, contentHash: record.recall.contentHash, previousHash: known(record.recall.recallNumber)?.content },
-      });
-    });
-    for (const r of [...fresh, ...changed, ...same]) stored.set(r.recall.recallNumber, { raw: r.rawHash, content: content(r) });
-    result.inserted += fresh.length;
-    result.updated += changed.length;
-    inserted.push(...fresh.map((r) => r.recall.recallNumber));
-  }
-  if (stored.size) await deps.state.remember(stored, snapshot);
-
-  if (quarantined.length) await deps.quarantine.add(batchId, at, quarantined);
-  result.quarantined = quarantined.map(({ index, recallNumber, reason }) => ({ index, recallNumber, reason }));
-
-  if (deps.start && inserted.length && input.startWorkflows !== false) {
-    const started = await startRecallWorkflows(inserted, { ...deps.start, recalls: deps.recalls, state: deps.state }, at);
-    result.workflowsStarted = started.started;
-    result.startsPending = started.failed.length;
-  } else {
-    result.startsPending = inserted.length;
-  }
-  return result;
 }

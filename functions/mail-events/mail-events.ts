@@ -2,7 +2,7 @@ import { noticeBounced } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffNoticeBouncedEmail } from '#shared/emails/case-emails.ts';
 import * as z from '#shared/schema.ts';
-import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../case-operations/case-mail.ts';
 import { logger } from '../runtime/observability.ts';
 
 /** The parts of an SES event (configuration set event publishing) this function reads. */
@@ -43,7 +43,7 @@ export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Prom
   if (!caseId) return 'not-about-a-case';
   if (event.eventType === 'Complaint' && event.complaint) {
     await deps.audit.append({
-      caseId,
+      subject: caseId,
       at: at.toISOString(),
       actor: 'system',
       action: 'COMPLAINT_RECEIVED',
@@ -60,7 +60,7 @@ export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Prom
   const recipients = event.bounce.bouncedRecipients.map((r) => r.emailAddress);
   const detail = { kind, messageId: event.mail.messageId, bounceType: event.bounce.bounceType, subType: event.bounce.bounceSubType, recipients };
   if (kind !== 'NOTICE_SENT' || event.bounce.bounceType !== 'Permanent') {
-    await deps.audit.append({ caseId, at: at.toISOString(), actor: 'system', action: 'EMAIL_BOUNCED', detail });
+    await deps.audit.append({ subject: caseId, at: at.toISOString(), actor: 'system', action: 'EMAIL_BOUNCED', detail });
     return 'bounce-recorded';
   }
   const loaded = await loadCase(caseId, deps);

@@ -2,7 +2,7 @@ import { noticeSent } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { noticeEmail } from '#shared/emails/case-emails.ts';
 import { noticeLadder, timerOf, type WorkflowTimer } from '#shared/ladder.ts';
-import { loadCase, marketplaceContext, sendAndAudit, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { loadCase, marketplaceContext, sendAndAudit, type CaseMailDeps } from '../case-operations/case-mail.ts';
 
 export interface NotifyInput {
   caseId: string;

@@ -8,7 +8,7 @@ import { overdueCheck } from './overdue-check.ts';
 
 const env = loadEnvironment(overdueCheckEnv);
 const deps = {
-  cases: storesFrom(env).cases(),
+  cases: storesFrom(env).cases,
   calendar: new WorkingCalendar(env.CLOSURE_DAYS),
   limit: env.OVERDUE_ALARM_WORKING_DAYS,
   // One line on stdout in the embedded metric format: CloudWatch turns it into the metric.

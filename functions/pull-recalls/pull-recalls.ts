@@ -40,7 +40,7 @@ export async function pullRecalls(input: PullInput, deps: PullDeps): Promise<Pul
   const today = agencyDate(now());
   const rescan = input.mode === 'rescan';
   if (!input.since && !input.force && !deps.calendar.isWorkingDay(today)) return { skipped: `${today} is not a working day`, windows: [] };
-  const watermark = await deps.state.watermark(SOURCE);
+  const watermark = await deps.ingestState.watermark(SOURCE);
   const start = input.since ?? (rescan ? minusDays(today, deps.rescanDays) : watermark ? minusDays(watermark, deps.overlapDays) : minusDays(today, 30));
   const end = input.until ?? today;
   const options: PullOptions = { apiUrl: input.apiUrl ?? deps.apiUrl, field: rescan ? 'RecallDate' : 'LastPublishDate', ...deps.fetchOptions };
@@ -50,7 +50,7 @@ export async function pullRecalls(input: PullInput, deps: PullDeps): Promise<Pul
     const ingested = await ingestRecalls({ source: `${SOURCE} ${options.field} ${window.start}..${window.end}`, records }, deps);
     result.windows.push({ window, ...ingested, quarantined: ingested.quarantined.length });
     if (!rescan && !input.since && (!watermark || window.end > watermark)) {
-      await deps.state.setWatermark(SOURCE, window.end, now());
+      await deps.ingestState.setWatermark(SOURCE, window.end, now());
       result.watermark = window.end;
     }
   }

@@ -7,7 +7,7 @@ import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import { takeAnswer } from '../runtime/take-answer.ts';
+import { takeAnswer } from '../case-operations/take-answer.ts';
 import type { LinkKeys } from '../runtime/link-keys.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -65,7 +65,7 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   if (!link.ok) {
     // Opening a forged, tampered or expired link is audited too: it changes nothing else.
     await deps.audit.append({
-      caseId: request.caseId,
+      subject: request.caseId,
       at: at.toISOString(),
       actor: 'system',
       action: 'LINK_REJECTED',

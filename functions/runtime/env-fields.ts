@@ -38,8 +38,8 @@ export function fillUrlTemplate(template: string, values: Record<string, string>
 
 /** What a function that hands out send slots needs (`shared/store/send-slots.ts`). */
 export const sendSlotsEnv = {
-  /** The table holding the send-slot counter (the IngestState table). */
-  SEND_SLOTS_TABLE: tableName,
+  /** The Bookkeeping table: it holds the send-slot counter. */
+  BOOKKEEPING_TABLE: tableName,
   /** SES's maximum sending rate of the account, in emails a second. */
   SES_MAX_SEND_RATE: wholeNumber(1, 10_000),
 };

@@ -1,6 +1,6 @@
-import { CLIENT_SETTINGS, traced } from './observability.ts';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from '#shared/schema.ts';
+import { secretsClient } from './clients.ts';
 
 const secretSchema = z.object({ current: z.string().check(z.minLength(32)), previous: z.optional(z.string().check(z.minLength(32))) });
 
@@ -14,7 +14,7 @@ export interface LinkKeys {
 const CACHE_MS = 5 * 60_000;
 
 /** Reads the link-signing keys from Secrets Manager, cached for a few minutes per container. */
-export function linkKeysFrom(secretArn: string, client = traced(new SecretsManagerClient(CLIENT_SETTINGS))): () => Promise<LinkKeys> {
+export function linkKeysFrom(secretArn: string, client: SecretsManagerClient = secretsClient()): () => Promise<LinkKeys> {
   let cached: { keys: LinkKeys; until: number } | undefined;
   return async () => {
     if (cached && cached.until > Date.now()) return cached.keys;

@@ -1,12 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
-import { once } from '#shared/once.ts';
-import { documentClient } from '#shared/store/document-client.ts';
 
 /** Structured JSON logs (Powertools), one logger per container. */
 export const logger = new Logger({ serviceName: 'recallguard' });
@@ -47,14 +43,3 @@ export function observed(): middy.MiddlewareObj[] {
 export function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
-
-/**
- * Settings every AWS client of the functions takes: the SDK's standard retries (exponential
- * backoff with jitter) with 6 attempts rather than 3, so throttling and transient errors of a
- * burst are absorbed in the call instead of failing the invocation, whose retry could repeat
- * what the invocation already did (an email sent before a write that failed).
- */
-export const CLIENT_SETTINGS = { maxAttempts: 6 } as const;
-
-/** The DynamoDB document client of a container, traced: one, whichever stores use it. */
-export const tracedDocumentClient: () => DynamoDBDocumentClient = once(() => documentClient(traced(new DynamoDBClient(CLIENT_SETTINGS))));

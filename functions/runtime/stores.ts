@@ -1,10 +1,23 @@
-import { tracedDocumentClient } from './observability.ts';
 import type { Marketplace } from '#shared/marketplace.ts';
 import type { Recall } from '#shared/recall.ts';
-import { DynamoAuditLog } from '#shared/store/audit-log.ts';
-import { DynamoCaseStore } from '#shared/store/case-store.ts';
-import { DynamoMarketplaceStore } from '#shared/store/marketplace-store.ts';
-import { DynamoRecallStore } from '#shared/store/recall-store.ts';
+import { SendSlots } from '#shared/store/send-slots.ts';
+import { openStores, type StoreName, type Stores } from '#shared/store/stores.ts';
+import { tracedDocumentClient } from './clients.ts';
+
+/** The variable that names each store's table in a function's environment. */
+const TABLE_VARIABLES = {
+  RECALLS_TABLE: 'recalls',
+  MARKETPLACES_TABLE: 'marketplaces',
+  CASES_TABLE: 'cases',
+  AUDIT_TABLE: 'audit',
+  QUARANTINE_TABLE: 'quarantine',
+  BOOKKEEPING_TABLE: 'ingestState',
+  API_KEYS_TABLE: 'apiKeys',
+} as const satisfies Record<string, StoreName>;
+
+type TableVariable = keyof typeof TABLE_VARIABLES;
+type StoresOf<E> = Stores<(typeof TABLE_VARIABLES)[Extract<keyof E, TableVariable>]> &
+  (E extends { BOOKKEEPING_TABLE: string; SES_MAX_SEND_RATE: number } ? { sendSlots: SendSlots } : unknown);
 
 /** How long a container reuses a recall or marketplace it read: they change rarely, cases often. */
 const READ_CACHE_MS = 60_000;
@@ -25,26 +38,20 @@ function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: str
   };
 }
 
-/** The DynamoDB stores a handler's environment names, built once per container. */
-export function storesFrom(env: { CASES_TABLE?: string; RECALLS_TABLE?: string; MARKETPLACES_TABLE?: string; AUDIT_TABLE?: string }) {
+/**
+ * The stores a function's environment names, over the container's one traced client: a store
+ * for each table variable it has, and the send slots where it has their table and rate. Reads
+ * of recalls and marketplaces are remembered for a minute.
+ */
+export function storesFrom<E extends object>(env: E): StoresOf<E> {
+  const variables = env as Partial<Record<TableVariable, string>> & { SES_MAX_SEND_RATE?: number };
+  const tables: Partial<Record<StoreName, string>> = {};
+  for (const [variable, store] of Object.entries(TABLE_VARIABLES)) tables[store] = variables[variable as TableVariable];
   const db = tracedDocumentClient();
-  const need = (name: string | undefined, variable: string): string => {
-    if (!name) throw new Error(`${variable} is not set for this function`);
-    return name;
-  };
-  return {
-    cases: () => new DynamoCaseStore(db, need(env.CASES_TABLE, 'CASES_TABLE')),
-    recalls: () => new DynamoRecallStore(db, need(env.RECALLS_TABLE, 'RECALLS_TABLE')),
-    marketplaces: () => new DynamoMarketplaceStore(db, need(env.MARKETPLACES_TABLE, 'MARKETPLACES_TABLE')),
-    /** Reads of recalls and marketplaces remembered for a minute: for functions that only read them. */
-    cachedReads: () => {
-      const recalls = new DynamoRecallStore(db, need(env.RECALLS_TABLE, 'RECALLS_TABLE'));
-      const marketplaces = new DynamoMarketplaceStore(db, need(env.MARKETPLACES_TABLE, 'MARKETPLACES_TABLE'));
-      return {
-        recalls: Object.assign(recalls, { get: remembered<Recall>(recalls.get.bind(recalls)) }),
-        marketplaces: Object.assign(marketplaces, { get: remembered<Marketplace>(marketplaces.get.bind(marketplaces)) }),
-      };
-    },
-    audit: () => new DynamoAuditLog(db, need(env.AUDIT_TABLE, 'AUDIT_TABLE')),
-  };
+  const stores: Partial<Stores> & { sendSlots?: SendSlots } = openStores(db, tables);
+  if (stores.recalls) stores.recalls.get = remembered<Recall>(stores.recalls.get.bind(stores.recalls));
+  if (stores.marketplaces) stores.marketplaces.get = remembered<Marketplace>(stores.marketplaces.get.bind(stores.marketplaces));
+  if (variables.BOOKKEEPING_TABLE && variables.SES_MAX_SEND_RATE)
+    stores.sendSlots = new SendSlots(db, variables.BOOKKEEPING_TABLE, variables.SES_MAX_SEND_RATE);
+  return stores as StoresOf<E>;
 }

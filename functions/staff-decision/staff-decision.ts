@@ -4,7 +4,7 @@ import { closed, DecisionRefused, decisionRecorded } from '#shared/case-rules.ts
 import { now } from '#shared/clock.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
-import { deliver, type Delivery } from '../runtime/deliver.ts';
+import { deliver, type Delivery } from '../case-operations/deliver.ts';
 
 export interface StaffDecisionInput {
   caseId: string;
@@ -39,12 +39,12 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
     if (!current) return { ok: false, error: `case ${input.caseId} does not exist` };
     if (current.status === 'EXPIRED' && decision.decision === 'close') {
       const { record } = await deps.cases.mutate(input.caseId, at, (c) => closed(c, 'CLOSED', at));
-      await deps.audit.append({ caseId: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'CASE_CLOSED', detail: { decision } });
+      await deps.audit.append({ subject: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'CASE_CLOSED', detail: { decision } });
       return { ok: true, status: record.status, delivery: 'closed-directly' };
     }
     const { record, changed } = await deps.cases.mutate(input.caseId, at, (c) => decisionRecorded(c, decision, input.by, at));
     if (changed) {
-      await deps.audit.append({ caseId: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'DECISION_RECORDED', detail: { decision } });
+      await deps.audit.append({ subject: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'DECISION_RECORDED', detail: { decision } });
     }
     return { ok: true, status: record.status, delivery: await deliver(record, deps.sfn, at) };
   } catch (error) {

@@ -1,19 +1,17 @@
 import middy from '@middy/core';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '#shared/mailer.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
-import { CLIENT_SETTINGS, observed, traced } from '../runtime/observability.ts';
+import { sesClient } from '../runtime/clients.ts';
+import { observed } from '../runtime/observability.ts';
 import { storesFrom } from '../runtime/stores.ts';
 import { staffReportsEnv } from './env.ts';
 import { staffReport, type DigestResult, type MonthlyResult, type StaffReportEvent } from './staff-reports.ts';
 
 const env = loadEnvironment(staffReportsEnv);
-const stores = storesFrom(env);
 const deps = {
-  cases: stores.cases(),
-  ...stores.cachedReads(),
-  mailer: new SesMailer(traced(new SESv2Client(CLIENT_SETTINGS)), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
+  ...storesFrom(env),
+  mailer: new SesMailer(sesClient(), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
   calendar: new WorkingCalendar(env.CLOSURE_DAYS),
   settings: {
     authority: env.AGENCY_NAME,

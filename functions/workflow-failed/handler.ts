@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { caseMailDeps } from '../runtime/case-mail.ts';
+import { caseMailDeps } from '../case-operations/case-mail.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
 import { observed } from '../runtime/observability.ts';
 import { workflowFailedEnv } from './env.ts';

@@ -1,6 +1,6 @@
 import { now } from '#shared/clock.ts';
 import { staffWorkflowFailedEmail } from '#shared/emails/case-emails.ts';
-import { sendAndAudit, type CaseMailDeps } from '../runtime/case-mail.ts';
+import { sendAndAudit, type CaseMailDeps } from '../case-operations/case-mail.ts';
 import { fillUrlTemplate } from '../runtime/env-fields.ts';
 
 /** What a workflow's Catch passes on: whose execution failed, and Step Functions' error. */

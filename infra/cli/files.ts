@@ -1,4 +1,3 @@
-import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { readFile } from 'node:fs/promises';
 
 /** Reads a JSON file the user named; errors say which file and what is wrong, in one line. */
@@ -13,15 +12,5 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
     return JSON.parse(text);
   } catch (error) {
     throw new Error(`the ${what} file ${path} is not JSON: ${(error as Error).message}`);
-  }
-}
-
-/** The local cloud's tables over a data directory (no functions), for a command that reads or writes them, stopped after. */
-export async function withStoredCloud<T>(dataDir: string, work: (cloud: LocalCloud) => Promise<T>): Promise<T> {
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false, functions: false });
-  try {
-    return await work(cloud);
-  } finally {
-    await cloud.stop();
   }
 }

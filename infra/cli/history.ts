@@ -3,7 +3,7 @@ import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
 import { executionEvents, type ExecutionEvent } from '../execution-history.ts';
-import { withCaseTables, type CaseSource } from './case-tables.ts';
+import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
 
 export interface CaseHistory {
   caseId: string;
@@ -15,16 +15,17 @@ export interface CaseHistory {
 }
 
 /** A case's audit log and its execution history, read through the DynamoDB and Step Functions APIs. */
-export async function caseHistory(caseId: string, source: CaseSource): Promise<CaseHistory> {
-  return withCaseTables(source, async ({ cases, audit, sfn, name }) => {
+export async function caseHistory(caseId: string, source: DeploymentSource): Promise<CaseHistory> {
+  return withDeployment(source, { outputs: ['CasesTable', 'AuditTable'] }, async (deployment) => {
+    const { cases, audit } = deployment.stores();
     const record = await cases.get(caseId);
-    if (!record) throw new Error(`there is no case ${caseId} in ${name}`);
+    if (!record) throw new Error(`there is no case ${caseId} in ${deployment.name}`);
     return {
       caseId,
       status: record.status,
       executionArn: record.executionId,
       audit: await audit.list(caseId),
-      execution: await executionEvents(sfn, record.executionId),
+      execution: await executionEvents(deployment.sfn, record.executionId),
     };
   });
 }
@@ -48,10 +49,10 @@ export interface CaseLine {
 }
 
 /** The cases of a run, optionally of one status and one marketplace, in case id order. */
-export async function listCases(filter: { status?: string; marketplace?: string }, source: CaseSource): Promise<CaseLine[]> {
+export async function listCases(filter: { status?: string; marketplace?: string }, source: DeploymentSource): Promise<CaseLine[]> {
   if (filter.status && !CASE_STATUSES.includes(filter.status as CaseStatus)) throw new Error(`--status must be one of ${CASE_STATUSES.join(', ')}`);
-  return withCaseTables(source, async ({ cases }) => {
-    const records: CaseRecord[] = await cases.list();
+  return withDeployment(source, { outputs: ['CasesTable'] }, async (deployment) => {
+    const records: CaseRecord[] = await deployment.stores().cases.list();
     return records
       .filter((r) => (!filter.status || r.status === filter.status) && (!filter.marketplace || r.marketplaceId === filter.marketplace))
       .map((r) => ({
@@ -74,13 +75,13 @@ export function printCases(cases: CaseLine[]): void {
 }
 
 /** The scorecard of each marketplace for the cases notified between two agency dates (both included). */
-export async function report(options: { since?: string; until?: string }, source: CaseSource): Promise<MarketplaceScore[]> {
+export async function report(options: { since?: string; until?: string }, source: DeploymentSource): Promise<MarketplaceScore[]> {
   const period = {
     since: options.since ? agencyInstant(options.since, 0, 0, 0) : undefined,
     until: options.until ? new Date(endOfAgencyDay(options.until).getTime() + 1000) : undefined,
   };
   if (period.since && period.until && period.since >= period.until) throw new Error('--since must be before --until');
-  return withCaseTables(source, async ({ cases }) => scorecard(await cases.list(), period));
+  return withDeployment(source, { outputs: ['CasesTable'] }, async (deployment) => scorecard(await deployment.stores().cases.list(), period));
 }
 
 export function printReport(scores: MarketplaceScore[]): void {

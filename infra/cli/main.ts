@@ -1,14 +1,15 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError } from 'commander';
-import { buildApp, STACK_NAME } from '../app.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { sourceOf } from '../deployment/open.ts';
+import { STACK_NAME } from '../deployment/outputs.ts';
 import { parseFaults, type FaultSpec } from '../local-cloud/faults.ts';
-import type { CaseSource } from './case-tables.ts';
 import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
-import { readJsonFile, withStoredCloud } from './files.ts';
-import { ingestFile, ingestFromApi } from './ingest.ts';
-import { printReports, simulate } from './simulate.ts';
-import { start } from './start.ts';
+import { readJsonFile } from './files.ts';
+import { importMarketplaces, issueKey, revokeKey } from './marketplaces.ts';
+
+// Commands that run the local cloud load it (and the CDK app it synthesizes) when they run:
+// a command on a deployed stack or on stored tables never pays for it.
 
 // The CLI runs on the developer's Node; the deployed functions run on Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -24,8 +25,13 @@ const port = (value: string) => {
   return n;
 };
 
-/** A deployed stack when --aws names its outputs file; the data directory otherwise. */
-const sourceOf = (options: { dataDir: string; aws?: string }): CaseSource => (options.aws ? { awsOutputs: options.aws } : { dataDir: options.dataDir });
+/** Where staff and operator commands work: the data directory, or (--aws) a deployed stack. */
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the state is kept').default('.recallguard');
+const awsOption = () =>
+  new Option(
+    '--aws <outputs-file>',
+    'work on the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)',
+  );
 
 const parseFaultsOption = (value: string): FaultSpec => {
   try {
@@ -61,6 +67,7 @@ program
       dataDir?: string;
       logs?: boolean;
     }) => {
+      const { start } = await import('./start.ts');
       const cloud = await start({ ...options, json: Boolean(options.json) });
       const stop = () => void cloud.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);
@@ -94,6 +101,7 @@ program
       json?: boolean;
       dataDir: string;
     }) => {
+      const { printReports, simulate } = await import('./simulate.ts');
       const reports = await simulate({ ...options, json: Boolean(options.json) });
       if (options.json) process.stdout.write(`${JSON.stringify({ cases: reports })}\n`);
       else printReports(reports);
@@ -116,6 +124,7 @@ program
   .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
   .action(async (options: { file?: string; since?: string; until?: string; apiUrl?: string; json?: boolean; dataDir: string }) => {
     if (Boolean(options.file) === Boolean(options.since)) throw new Error('give either --file F or --since DATE');
+    const { ingestFile, ingestFromApi } = await import('./ingest.ts');
     if (options.file) {
       const summary = await ingestFile(options.file, options.dataDir);
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -139,51 +148,42 @@ program
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
 marketplaces
   .command('import <file>')
-  .description('validate a marketplaces file and store it in the data directory')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (file: string, options: { dataDir: string }) => {
-    const input = await readJsonFile(file, 'marketplaces');
-    await withStoredCloud(options.dataDir, async (cloud) => {
-      const stored = await cloud.importMarketplaces(input);
-      console.log(`${stored.length} marketplaces stored: ${stored.map((m) => `${m.id} (${m.active ? 'active' : 'inactive'})`).join(', ')}`);
-    });
+  .description('validate a marketplaces file and store it (errors name the entry, the field and the reason)')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (file: string, options: { dataDir: string; aws?: string }) => {
+    const stored = await importMarketplaces(await readJsonFile(file, 'marketplaces'), sourceOf(options));
+    console.log(`${stored.length} marketplaces stored: ${stored.map((m) => `${m.id} (${m.active ? 'active' : 'inactive'})`).join(', ')}`);
   });
 
 marketplaces
   .command('key <marketplace>')
   .description("issue an API key for a marketplace's bulk answers (shown once; only its hash is kept)")
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
   .option('--json', 'print exactly one JSON object: {"marketplaceId", "keyId", "key"}')
-  .action(async (marketplaceId: string, options: { dataDir: string; json?: boolean }) => {
-    await withStoredCloud(options.dataDir, async (cloud) => {
-      const stores = cloud.stores();
-      if (!(await stores.marketplaces.get(marketplaceId))) throw new Error(`there is no marketplace ${marketplaceId}: import it first`);
-      const { key, keyId } = await stores.apiKeys.issue(marketplaceId, cloud.clock.date());
-      if (options.json) process.stdout.write(`${JSON.stringify({ marketplaceId, keyId, key })}\n`);
-      else console.log(`API key ${keyId} for ${marketplaceId} (send it as the x-api-key header; it is not shown again):\n${key}`);
-    });
+  .action(async (marketplaceId: string, options: { dataDir: string; aws?: string; json?: boolean }) => {
+    const issued = await issueKey(marketplaceId, sourceOf(options));
+    if (options.json) process.stdout.write(`${JSON.stringify(issued)}\n`);
+    else console.log(`API key ${issued.keyId} for ${marketplaceId} (send it as the x-api-key header; it is not shown again):\n${issued.key}`);
   });
 
 marketplaces
   .command('revoke-key <keyId>')
   .description('revoke an API key at once')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (keyId: string, options: { dataDir: string }) => {
-    await withStoredCloud(options.dataDir, async (cloud) => {
-      const revoked = await cloud.stores().apiKeys.revoke(keyId, cloud.clock.date());
-      console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
-    });
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (keyId: string, options: { dataDir: string; aws?: string }) => {
+    const revoked = await revokeKey(keyId, sourceOf(options));
+    console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
   });
 
 program
   .command('history <case>')
   .description("a case's audit log and its Step Functions execution history (read through the Step Functions API)")
   .option('--json', 'print exactly one JSON object: {"caseId", "status", "executionArn", "audit", "execution"}')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .option(
-    '--aws <outputs-file>',
-    'read the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)',
-  )
+  .addOption(dataDirOption())
+  .addOption(awsOption())
   .action(async (caseId: string, options: { json?: boolean; dataDir: string; aws?: string }) => {
     const history = await caseHistory(caseId, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(history)}\n`);
@@ -196,8 +196,8 @@ program
   .option('--status <status>', 'only cases in this status (NOTIFIED, OVERDUE, BLOCKED...)')
   .option('--marketplace <id>', "only this marketplace's cases")
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .option('--aws <outputs-file>', 'read the deployed stack instead (see history)')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
   .action(async (options: { status?: string; marketplace?: string; json?: boolean; dataDir: string; aws?: string }) => {
     const cases = await listCases(options, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify({ cases })}\n`);
@@ -210,8 +210,8 @@ program
   .option('--since <date>', 'cases notified on or after this date (YYYY-MM-DD, agency time)', isoDate)
   .option('--until <date>', 'and on or before this date', isoDate)
   .option('--json', 'print exactly one JSON object: {"marketplaces": [...]}')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .option('--aws <outputs-file>', 'read the deployed stack instead (see history)')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
   .action(async (options: { since?: string; until?: string; json?: boolean; dataDir: string; aws?: string }) => {
     const marketplaces = await report(options, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify({ marketplaces })}\n`);
@@ -220,11 +220,12 @@ program
 
 program
   .command('digest')
-  .description("build today's staff digest now and send it through the local SES: overdue, due today, decisions waiting, bounced notices")
+  .description("build today's staff digest now and email it to staff: overdue, due today, decisions waiting, bounced notices")
   .option('--json', 'print exactly one JSON object: {"sent", "messageId", "digest"}')
-  .option('--data-dir <dir>', 'where the state is kept', '.recallguard')
-  .action(async (options: { json?: boolean; dataDir: string }) => {
-    const result = await digestNow(options.dataDir);
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (options: { json?: boolean; dataDir: string; aws?: string }) => {
+    const result = await digestNow(sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printDigest(result);
   });
@@ -234,6 +235,7 @@ program
   .description('write the CloudFormation template (the same as npx cdk synth)')
   .option('-o, --output <file>', 'write the template to this file instead of stdout')
   .action(async (options: { output?: string }) => {
+    const { buildApp } = await import('../app.ts');
     const { app } = buildApp({ outdir: 'cdk.out' });
     const template = JSON.stringify(app.synth().getStackByName(STACK_NAME).template, null, 1);
     if (options.output) await writeFile(options.output, `${template}\n`);

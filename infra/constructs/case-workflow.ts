@@ -1,16 +1,31 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Choice, Condition, DefinitionBody, Errors, Fail, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  Fail,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  type TaskStateBase,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { awaitCallbackEnv } from '#functions/await-callback/env.ts';
+import { readWriteTable, taskResponses } from './bindings.ts';
+import { HandlerFunction } from './handler-function.ts';
+import type { Tables } from './tables.ts';
 import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
 
-export interface CaseWorkflowProps {
+/** The functions that do the case workflow's steps (CaseMail). */
+export interface CaseSteps {
   notify: IFunction;
-  awaitAnswer: IFunction;
   followUp: IFunction;
-  recordAnswer: IFunction;
+  actOnAnswer: IFunction;
   applyDecision: IFunction;
   workflowFailed: IFunction;
 }
@@ -25,18 +40,48 @@ export interface CaseWorkflowProps {
  * to staff (AwaitDecision, a callback too), whose decision closes the case or sends it back.
  */
 export class CaseWorkflow extends Construct {
+  /** The case workflow's ARN, built from its name: the functions that answer its tokens need it before it exists. */
+  static arnIn(scope: Construct): string {
+    const stack = Stack.of(scope);
+    return stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${stack.stackName}-case`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
   readonly stateMachine: StateMachine;
-  /** Built from the name, not the resource: the functions the workflow invokes answer its tokens. */
-  readonly stateMachineArn: string;
+  /** AwaitAnswer and AwaitDecision: stores each task token on the case, where answers and decisions find it. */
+  readonly awaitCallback: HandlerFunction<typeof awaitCallbackEnv>;
 
-  constructor(scope: Construct, id: string, props: CaseWorkflowProps) {
+  constructor(scope: Construct, id: string, props: { steps: CaseSteps; tables: Tables }) {
     super(scope, id);
-    const caseId = JsonPath.stringAt('$.caseId');
+    const stateMachineArn = CaseWorkflow.arnIn(this);
+    this.awaitCallback = new HandlerFunction(this, 'AwaitCallback', {
+      name: 'await-callback',
+      environmentSchema: awaitCallbackEnv,
+      environment: { CASES_TABLE: readWriteTable(props.tables.cases) },
+      grants: [taskResponses(stateMachineArn)],
+    });
+    const start = this.states(props.steps);
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: `${Stack.of(this).stackName}-case`,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(start),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }),
+        level: LogLevel.ALL,
+        // Execution data would carry task tokens into the logs.
+        includeExecutionData: false,
+      },
+    });
+    allowStateMachineWildcards(this.stateMachine);
+  }
 
+  /** The states, wired: returns the first. */
+  private states(steps: CaseSteps): TaskStateBase {
+    const caseId = JsonPath.stringAt('$.caseId');
     const notify = invoke(
       this,
       'NotifyMarketplace',
-      props.notify,
+      steps.notify,
       {
         caseId,
         recallNumber: JsonPath.stringAt('$.recallNumber'),
@@ -45,23 +90,25 @@ export class CaseWorkflow extends Construct {
       },
       '$.timer',
     );
-    const awaitAnswer = awaitCallback(this, 'AwaitAnswer', props.awaitAnswer, { caseId, waitingFor: 'marketplace' }, '$.result');
-    const followUp = (name: string, step: string) => invoke(this, name, props.followUp, { caseId, step }, '$.timer');
-    const remind = followUp('SendReminder', 'REMIND');
-    const escalate = followUp('Escalate', 'ESCALATE');
-    const finalNotice = followUp('SendFinalNotice', 'FINAL_NOTICE');
+    const awaitAnswer = awaitCallback(this, 'AwaitAnswer', this.awaitCallback, { caseId, waitingFor: 'marketplace' }, '$.result');
+    const followUp = (name: string, step: string) => invoke(this, name, steps.followUp, { caseId, step }, '$.timer');
+    const ladder = {
+      remind: followUp('SendReminder', 'REMIND'),
+      escalate: followUp('Escalate', 'ESCALATE'),
+      finalNotice: followUp('SendFinalNotice', 'FINAL_NOTICE'),
+    };
     const expire = followUp('Expire', 'EXPIRE');
-    const closeCase = invoke(this, 'CloseCase', props.recordAnswer, { caseId, result: JsonPath.objectAt('$.result') }, '$.outcome');
-    const handToStaff = invoke(this, 'HandToStaff', props.recordAnswer, { caseId, result: JsonPath.objectAt('$.result') }, '$.timer');
-    const awaitDecision = awaitCallback(this, 'AwaitDecision', props.awaitAnswer, { caseId, waitingFor: 'staff' }, '$.decision');
-    const applyDecision = invoke(this, 'ApplyDecision', props.applyDecision, { caseId, decision: JsonPath.objectAt('$.decision') }, '$.timer');
+    const answer = { result: JsonPath.objectAt('$.result') };
+    const closeCase = invoke(this, 'CloseCase', steps.actOnAnswer, { caseId, ...answer }, '$.outcome');
+    const handToStaff = invoke(this, 'HandToStaff', steps.actOnAnswer, { caseId, ...answer }, '$.timer');
+    const awaitDecision = awaitCallback(this, 'AwaitDecision', this.awaitCallback, { caseId, waitingFor: 'staff' }, '$.decision');
+    const applyDecision = invoke(this, 'ApplyDecision', steps.applyDecision, { caseId, decision: JsonPath.objectAt('$.decision') }, '$.timer');
 
     const closed = new Succeed(this, 'Closed');
-    const expired = new Succeed(this, 'Expired');
     const whichStep = new Choice(this, 'WhichTimer')
-      .when(Condition.stringEquals('$.timer.step', 'REMIND'), remind)
-      .when(Condition.stringEquals('$.timer.step', 'ESCALATE'), escalate)
-      .when(Condition.stringEquals('$.timer.step', 'FINAL_NOTICE'), finalNotice)
+      .when(Condition.stringEquals('$.timer.step', 'REMIND'), ladder.remind)
+      .when(Condition.stringEquals('$.timer.step', 'ESCALATE'), ladder.escalate)
+      .when(Condition.stringEquals('$.timer.step', 'FINAL_NOTICE'), ladder.finalNotice)
       .when(Condition.stringEquals('$.timer.step', 'EXPIRE'), expire)
       .otherwise(new Fail(this, 'UnknownTimer', { error: 'UnknownTimer', causePath: '$.timer.step' }));
     const whichAnswer = new Choice(this, 'WhichAnswer')
@@ -74,11 +121,9 @@ export class CaseWorkflow extends Construct {
     notify.next(awaitAnswer);
     awaitAnswer.addCatch(whichStep, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
     awaitAnswer.next(whichAnswer);
-    remind.next(awaitAnswer);
-    escalate.next(awaitAnswer);
-    finalNotice.next(awaitAnswer);
+    for (const step of Object.values(ladder)) step.next(awaitAnswer);
     // An expiry that no longer applies (an answer came in meanwhile) goes back for the answer.
-    expire.next(new Choice(this, 'IsExpired').when(Condition.booleanEquals('$.timer.expired', true), expired).otherwise(awaitAnswer));
+    expire.next(new Choice(this, 'IsExpired').when(Condition.booleanEquals('$.timer.expired', true), new Succeed(this, 'Expired')).otherwise(awaitAnswer));
     closeCase.next(closed);
     handToStaff.next(awaitDecision);
     awaitDecision.addCatch(expire, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
@@ -86,36 +131,8 @@ export class CaseWorkflow extends Construct {
     applyDecision.next(new Choice(this, 'IsClosed').when(Condition.booleanEquals('$.timer.closed', true), closed).otherwise(awaitAnswer));
 
     // Every task's errors left after its retries (and its timeout catch) are recorded, and staff alerted.
-    const failures = new FailureHandling(this, props.workflowFailed, { caseId });
-    for (const task of [notify, awaitAnswer, remind, escalate, finalNotice, expire, closeCase, handToStaff, awaitDecision, applyDecision]) failures.catch(task);
-
-    const stateMachineName = `${Stack.of(this).stackName}-case`;
-    this.stateMachineArn = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(notify),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS }),
-        level: LogLevel.ALL,
-        // Execution data would carry task tokens into the logs.
-        includeExecutionData: false,
-      },
-    });
-
-    allowStateMachineWildcards(this.stateMachine);
-  }
-
-  /** Lets a function resume the workflow with SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. */
-  grantTaskResponse(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [this.stateMachineArn] }),
-    );
+    const failures = new FailureHandling(this, steps.workflowFailed, { caseId });
+    for (const task of [notify, awaitAnswer, ...Object.values(ladder), expire, closeCase, handToStaff, awaitDecision, applyDecision]) failures.catch(task);
+    return notify;
   }
 }

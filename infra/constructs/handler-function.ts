@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Token } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type * as z from '#shared/schema.ts';
+import { isBinding, type Binding, type Grant } from './bindings.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,7 +17,10 @@ export interface HandlerFunctionProps<S extends z.ZodMiniObject> {
   name: string;
   /** The schema the function checks at cold start; the construct checks the same variables. */
   environmentSchema: S;
-  environment: { [K in keyof z.input<S>]: string };
+  /** Each variable its schema names: a value, or a resource bound with what the function may do with it. */
+  environment: { [K in keyof z.input<S>]: string | Binding };
+  /** What else the function may do, with no variable of its own. */
+  grants?: Grant[];
   timeout?: Duration;
   memorySize?: number;
   /**
@@ -26,10 +30,26 @@ export interface HandlerFunctionProps<S extends z.ZodMiniObject> {
   asynchronous?: boolean;
 }
 
+/** How every function is bundled. */
+const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  // Names kept and no source map: a stack trace still names its functions, and a cold start
+  // does not parse a map of several megabytes (--enable-source-maps cost 25 ms here).
+  minify: false,
+  esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true },
+  logLevel: LogLevel.ERROR,
+  bundleAwsSDK: true,
+  mainFields: ['module', 'main'],
+  // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
+  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+} satisfies BundlingOptions;
+
 /** A Lambda function with the project's defaults: Node 22 on arm64, ESM bundle, tracing, log retention. */
 export class HandlerFunction<S extends z.ZodMiniObject> extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps<S>) {
-    checkEnvironment(id, props.environmentSchema, props.environment);
+    const environment = Object.fromEntries(Object.entries(props.environment).map(([k, v]) => [k, isBinding(v) ? v.value : v]));
+    checkEnvironment(id, props.environmentSchema, environment);
     const deadLetterQueue = props.asynchronous
       ? new Queue(scope, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) })
       : undefined;
@@ -49,42 +69,36 @@ export class HandlerFunction<S extends z.ZodMiniObject> extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(20),
       tracing: Tracing.ACTIVE,
-      environment: props.environment,
+      environment,
       logGroup,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Names kept and no source map: a stack trace still names its functions, and a cold start
-        // does not parse a map of several megabytes (--enable-source-maps cost 25 ms here).
-        minify: false,
-        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true },
-        logLevel: LogLevel.ERROR,
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-      },
+      bundling: BUNDLING,
     });
-    NagSuppressions.addResourceSuppressions(this, [
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is the runtime these bundles are built (esbuild target node22) and tested for; moving to a newer one is a tested change of its own.',
-      },
-    ]);
-    NagSuppressions.addResourceSuppressions(
-      role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'X-Ray PutTraceSegments/PutTelemetryRecords take no resource; DynamoDB grants include the indexes of the tables the function reads (table/<name>/index/*).',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<Tables[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' }],
-        },
-      ],
-      true,
-    );
+    for (const value of Object.values<string | Binding>(props.environment)) if (isBinding(value)) value.grant(this);
+    for (const grant of props.grants ?? []) grant(this);
+    suppressFindings(this, role);
   }
+}
+
+/** The cdk-nag findings every function has, each with its reason, on the function and its role. */
+function suppressFindings(fn: NodejsFunction, role: Role): void {
+  NagSuppressions.addResourceSuppressions(fn, [
+    {
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is the runtime these bundles are built (esbuild target node22) and tested for; moving to a newer one is a tested change of its own.',
+    },
+  ]);
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords take no resource; DynamoDB grants include the indexes of the tables the function reads (table/<name>/index/*).',
+        appliesTo: ['Resource::*', { regex: '/^Resource::<Tables[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' }],
+      },
+    ],
+    true,
+  );
 }
 
 /** Values known at synth must pass the function's own schema; every variable must be set. */

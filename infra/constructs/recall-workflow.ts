@@ -18,6 +18,10 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { planCasesEnv } from '#functions/plan-cases/env.ts';
+import { readTable, readWriteTable } from './bindings.ts';
+import { HandlerFunction } from './handler-function.ts';
+import type { Tables } from './tables.ts';
 import { allowStateMachineWildcards, FailureHandling, invoke, withRetry } from './task-defaults.ts';
 
 /**
@@ -28,10 +32,22 @@ import { allowStateMachineWildcards, FailureHandling, invoke, withRetry } from '
  */
 export class RecallWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** One case per active marketplace, each with the send slot its notice waits for. */
+  readonly planCases: HandlerFunction<typeof planCasesEnv>;
 
-  constructor(scope: Construct, id: string, props: { planCases: IFunction; caseWorkflow: IStateMachine; workflowFailed: IFunction }) {
+  constructor(scope: Construct, id: string, props: { tables: Tables; sesMaxSendRate: number; caseWorkflow: IStateMachine; workflowFailed: IFunction }) {
     super(scope, id);
-    const plan = invoke(this, 'PlanCases', props.planCases, { recallNumber: JsonPath.stringAt('$.recallNumber') }, '$.plan');
+    this.planCases = new HandlerFunction(this, 'Planner', {
+      name: 'plan-cases',
+      environmentSchema: planCasesEnv,
+      environment: {
+        RECALLS_TABLE: readTable(props.tables.recalls),
+        MARKETPLACES_TABLE: readTable(props.tables.marketplaces),
+        BOOKKEEPING_TABLE: readWriteTable(props.tables.bookkeeping),
+        SES_MAX_SEND_RATE: String(props.sesMaxSendRate),
+      },
+    });
+    const plan = invoke(this, 'PlanCases', this.planCases, { recallNumber: JsonPath.stringAt('$.recallNumber') }, '$.plan');
     const startCase = withRetry(
       new StepFunctionsStartExecution(this, 'StartCase', {
         stateMachine: props.caseWorkflow,

@@ -14,81 +14,74 @@ import type { AppConfig } from '../config.ts';
  * morning digest (the function skips holidays) and the monthly scorecard.
  * Events Scheduler cannot deliver go to the target function's dead-letter queue.
  */
+type ScheduledFunction = 'pullRecalls' | 'startWorkflows' | 'overdueCheck' | 'staffReports';
+
+/** The schedules, one row each: what runs, when (a key of the `schedules` context), with what input, and how late it may still run. */
+const SCHEDULES: { id: string; description: string; when: keyof AppConfig['schedules']; fn: ScheduledFunction; input: object; maxEventAge: Duration }[] = [
+  {
+    id: 'DailyPull',
+    description: 'Pull new and changed recalls from the CPSC Recalls API on working days',
+    when: 'dailyPull',
+    fn: 'pullRecalls',
+    input: { mode: 'daily' },
+    maxEventAge: Duration.hours(6),
+  },
+  {
+    id: 'WeeklyRescan',
+    description: 'Re-scan a year of recalls by recall date: edits do not always change the publish date',
+    when: 'weeklyRescan',
+    fn: 'pullRecalls',
+    input: { mode: 'rescan', force: true },
+    maxEventAge: Duration.hours(24),
+  },
+  {
+    id: 'StartSweep',
+    description: 'Start the workflow of every stored recall whose start has not succeeded yet',
+    when: 'startSweep',
+    fn: 'startWorkflows',
+    input: {},
+    maxEventAge: Duration.minutes(15),
+  },
+  {
+    id: 'OverdueCheck',
+    description: 'Count the cases overdue beyond the configured working days (an alarm watches the count)',
+    when: 'overdueCheck',
+    fn: 'overdueCheck',
+    input: {},
+    maxEventAge: Duration.hours(6),
+  },
+  {
+    id: 'Digest',
+    description: 'Email staff the overdue and due-today cases, decisions waiting and bounced notices, every working morning',
+    when: 'digest',
+    fn: 'staffReports',
+    input: { report: 'digest' },
+    maxEventAge: Duration.hours(2),
+  },
+  {
+    id: 'MonthlyReport',
+    description: "Email staff the last month's marketplace scorecard with its chart",
+    when: 'monthlyReport',
+    fn: 'staffReports',
+    input: { report: 'monthly' },
+    maxEventAge: Duration.hours(24),
+  },
+];
+
 export class Schedules extends Construct {
-  constructor(
-    scope: Construct,
-    id: string,
-    props: {
-      pullRecalls: LambdaFunction;
-      startWorkflows: LambdaFunction;
-      overdueCheck: LambdaFunction;
-      staffReports: LambdaFunction;
-      expressions: AppConfig['schedules'];
-    },
-  ) {
+  constructor(scope: Construct, id: string, props: Record<ScheduledFunction, LambdaFunction> & { expressions: AppConfig['schedules'] }) {
     super(scope, id);
-    const newYork = TimeZone.AMERICA_NEW_YORK;
     // One role for the schedules: invoking these functions, and their dead-letter queues.
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'recallguard schedules' });
-    const e = props.expressions;
-    const schedules: [id: string, description: string, expression: string, fn: LambdaFunction, input: Record<string, unknown>, maxEventAge: Duration][] = [
-      [
-        'DailyPull',
-        'Pull new and changed recalls from the CPSC Recalls API on working days',
-        e.dailyPull,
-        props.pullRecalls,
-        { mode: 'daily' },
-        Duration.hours(6),
-      ],
-      [
-        'WeeklyRescan',
-        'Re-scan a year of recalls by recall date: edits do not always change the publish date',
-        e.weeklyRescan,
-        props.pullRecalls,
-        { mode: 'rescan', force: true },
-        Duration.hours(24),
-      ],
-      [
-        'StartSweep',
-        'Start the workflow of every stored recall whose start has not succeeded yet',
-        e.startSweep,
-        props.startWorkflows,
-        {},
-        Duration.minutes(15),
-      ],
-      [
-        'OverdueCheck',
-        'Count the cases overdue beyond the configured working days (an alarm watches the count)',
-        e.overdueCheck,
-        props.overdueCheck,
-        {},
-        Duration.hours(6),
-      ],
-      [
-        'Digest',
-        'Email staff the overdue and due-today cases, decisions waiting and bounced notices, every working morning',
-        e.digest,
-        props.staffReports,
-        { report: 'digest' },
-        Duration.hours(2),
-      ],
-      [
-        'MonthlyReport',
-        "Email staff the last month's marketplace scorecard with its chart",
-        e.monthlyReport,
-        props.staffReports,
-        { report: 'monthly' },
-        Duration.hours(24),
-      ],
-    ];
-    for (const [id, description, expression, fn, input, maxEventAge] of schedules) {
-      new Schedule(this, id, {
-        description,
-        schedule: ScheduleExpression.expression(expression, newYork),
+    for (const schedule of SCHEDULES) {
+      const fn = props[schedule.fn];
+      new Schedule(this, schedule.id, {
+        description: schedule.description,
+        schedule: ScheduleExpression.expression(props.expressions[schedule.when], TimeZone.AMERICA_NEW_YORK),
         target: new LambdaInvoke(fn, {
-          input: ScheduleTargetInput.fromObject(input),
+          input: ScheduleTargetInput.fromObject(schedule.input),
           retryAttempts: 3,
-          maxEventAge,
+          maxEventAge: schedule.maxEventAge,
           deadLetterQueue: fn.deadLetterQueue,
           role,
         }),

@@ -10,14 +10,18 @@ const durable: Partial<TableProps> = {
   removalPolicy: RemovalPolicy.RETAIN,
 };
 
-/** The product's DynamoDB tables: recalls, marketplaces, cases, the audit log, quarantine, ingest state and API keys. */
+/** The product's DynamoDB tables: recalls, marketplaces, cases, the audit log, quarantine, bookkeeping and API keys. */
 export class Tables extends Construct {
   readonly recalls: Table;
   readonly marketplaces: Table;
   readonly cases: Table;
   readonly audit: Table;
   readonly quarantine: Table;
-  readonly ingestState: Table;
+  /**
+   * The system's own bookkeeping, one item each: ingestion's hash index, pending workflow starts
+   * and API watermark, and the send-slot counter that keeps emails within SES's sending rate.
+   */
+  readonly bookkeeping: Table;
   /** Marketplaces' API keys, by SHA-256: the keys themselves are never stored. */
   readonly apiKeys: Table;
 
@@ -36,9 +40,10 @@ export class Tables extends Construct {
       partitionKey: { name: 'marketplaceId', type: AttributeType.STRING },
       sortKey: { name: 'openedAt', type: AttributeType.STRING },
     });
+    // Each subject's log: a case id, or recall-<number> for changes to the recall itself.
     this.audit = new Table(this, 'AuditLog', {
       ...durable,
-      partitionKey: { name: 'caseId', type: AttributeType.STRING },
+      partitionKey: { name: 'subject', type: AttributeType.STRING },
       sortKey: { name: 'entryKey', type: AttributeType.STRING },
     });
     this.quarantine = new Table(this, 'Quarantine', {
@@ -46,7 +51,7 @@ export class Tables extends Construct {
       partitionKey: { name: 'batchId', type: AttributeType.STRING },
       sortKey: { name: 'entry', type: AttributeType.STRING },
     });
-    this.ingestState = new Table(this, 'IngestState', { ...durable, partitionKey: { name: 'key', type: AttributeType.STRING } });
+    this.bookkeeping = new Table(this, 'Bookkeeping', { ...durable, partitionKey: { name: 'key', type: AttributeType.STRING } });
     this.apiKeys = new Table(this, 'ApiKeys', { ...durable, partitionKey: { name: 'keyHash', type: AttributeType.STRING } });
   }
 }

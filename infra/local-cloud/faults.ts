@@ -64,6 +64,11 @@ export class FaultInjector {
     this.draw = randomSource(spec.seed);
   }
 
+  /** Counts a fault an emulator's thread injected (`dynamodb` or `ses`). */
+  count(kind: unknown): void {
+    if (kind === 'dynamodb' || kind === 'ses') this.injected[kind]++;
+  }
+
   /** Whether this call of `kind` fails; counted when it does. */
   strikes(kind: 'crashBefore' | 'crashAfter'): boolean {
     const hit = this.spec[kind] > 0 && this.draw() < this.spec[kind];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { functionNameOf } from './arn.ts';
 import type { TemplateResolver } from './template.ts';
 
 /** An email the local SES accepted, as its thread describes it. */
@@ -38,16 +39,15 @@ export function mailEventRoutes(resolver: TemplateResolver): MailEventRoute[] {
         configurationSet,
         events: new Set((destination.MatchingEventTypes ?? []).map((e) => e.toLowerCase())),
         topicArn,
-        functionName: String(resolver.resolve(s.Endpoint)).split(':function:')[1]!.split(':')[0]!,
+        functionName: functionNameOf(String(resolver.resolve(s.Endpoint))),
       }));
   });
 }
 
-/** The SNS deliveries SES would make for an email sent to the mailbox simulator. */
-export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Date): { functionName: string; event: unknown }[] {
+/** The SES events an email to the mailbox simulator draws: a permanent bounce, a complaint, or both. */
+function simulatorEvents(sent: SentEmail, timestamp: string): { type: string; body: Record<string, unknown> }[] {
   const bounced = sent.destination.filter((a) => a.toLowerCase() === SIMULATOR.bounce);
   const complained = sent.destination.filter((a) => a.toLowerCase() === SIMULATOR.complaint);
-  const timestamp = at.toISOString();
   const mail = {
     timestamp,
     source: sent.from,
@@ -55,44 +55,24 @@ export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Dat
     destination: sent.destination,
     tags: { ...sent.tags, ...(sent.configurationSet ? { 'ses:configuration-set': [sent.configurationSet] } : {}) },
   };
-  const events: { type: string; body: Record<string, unknown> }[] = [];
-  if (bounced.length) {
-    events.push({
-      type: 'bounce',
-      body: {
-        eventType: 'Bounce',
-        bounce: {
-          bounceType: 'Permanent',
-          bounceSubType: 'General',
-          bouncedRecipients: bounced.map((emailAddress) => ({
-            emailAddress,
-            action: 'failed',
-            status: '5.1.1',
-            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
-          })),
-          timestamp,
-          feedbackId: randomUUID(),
-        },
-        mail,
-      },
-    });
-  }
-  if (complained.length) {
-    events.push({
-      type: 'complaint',
-      body: {
-        eventType: 'Complaint',
-        complaint: {
-          complainedRecipients: complained.map((emailAddress) => ({ emailAddress })),
-          complaintFeedbackType: 'abuse',
-          timestamp,
-          feedbackId: randomUUID(),
-        },
-        mail,
-      },
-    });
-  }
-  return events.flatMap(({ type, body }) =>
+  const recipient = (emailAddress: string) => ({ emailAddress, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' });
+  const bounce = { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: bounced.map(recipient), timestamp, feedbackId: randomUUID() };
+  const complaint = {
+    complainedRecipients: complained.map((emailAddress) => ({ emailAddress })),
+    complaintFeedbackType: 'abuse',
+    timestamp,
+    feedbackId: randomUUID(),
+  };
+  return [
+    ...(bounced.length ? [{ type: 'bounce', body: { eventType: 'Bounce', bounce, mail } }] : []),
+    ...(complained.length ? [{ type: 'complaint', body: { eventType: 'Complaint', complaint, mail } }] : []),
+  ];
+}
+
+/** The SNS deliveries SES would make for an email sent to the mailbox simulator. */
+export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Date): { functionName: string; event: unknown }[] {
+  const timestamp = at.toISOString();
+  return simulatorEvents(sent, timestamp).flatMap(({ type, body }) =>
     routes
       .filter((r) => r.configurationSet === sent.configurationSet && r.events.has(type))
       .map((r) => ({

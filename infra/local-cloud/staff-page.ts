@@ -42,9 +42,10 @@ function send(response: ServerResponse, status: number, html: string, headers: R
 }
 
 /** The staff page: cases with filters, a page per case with its timeline and decisions, the scorecard, today's digest. */
-export function staffPage(context: () => StaffPageContext, baseUrl: () => string) {
+export function staffPage(ctx: StaffPageContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const ctx = context();
+    // The digest's links lead back here, as the emailed digest's do.
+    const baseUrl = `http://${request.headers.host ?? '127.0.0.1'}`;
     const url = new URL(request.url ?? '/', 'http://staff');
     const now = ctx.now();
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -65,8 +66,8 @@ export function staffPage(context: () => StaffPageContext, baseUrl: () => string
     }
     if (request.method === 'GET' && path === '/digest') {
       const settings = {
-        caseUrlTemplate: `${baseUrl()}${STAFF_CASE_URL}`,
-        caseListUrlTemplate: `${baseUrl()}${STAFF_LIST_URL}`,
+        caseUrlTemplate: `${baseUrl}${STAFF_CASE_URL}`,
+        caseListUrlTemplate: `${baseUrl}${STAFF_LIST_URL}`,
         authority: ctx.authority,
         staffEmails: [ctx.staffEmail],
         digestWhenEmpty: true,

@@ -6,6 +6,7 @@ export interface Resource {
 
 export interface Template {
   Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
 }
 
 export interface LocalNames {

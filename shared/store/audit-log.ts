@@ -5,17 +5,18 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 export type Actor = 'system' | `marketplace:${string}` | `staff:${string}`;
 
 export interface AuditEntry {
-  caseId: string;
+  /** Whose log: a case id, or `recall-<number>` for what happens to a recall itself. */
+  subject: string;
   at: string;
   actor: Actor;
   action: string;
   detail?: Record<string, unknown>;
 }
 
-/** The case's own append-only record; it outlives the 90 days of execution history. */
+/** Each case's (and recall's) own append-only record; it outlives the 90 days of execution history. */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
-  list(caseId: string): Promise<AuditEntry[]>;
+  list(subject: string): Promise<AuditEntry[]>;
 }
 
 export class DynamoAuditLog implements AuditLog {
@@ -31,15 +32,15 @@ export class DynamoAuditLog implements AuditLog {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...entry, entryKey }, ConditionExpression: 'attribute_not_exists(entryKey)' }));
   }
 
-  async list(caseId: string): Promise<AuditEntry[]> {
+  async list(subject: string): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'caseId = :c',
-          ExpressionAttributeValues: { ':c': caseId },
+          KeyConditionExpression: 'subject = :s',
+          ExpressionAttributeValues: { ':s': subject },
           ExclusiveStartKey: startKey,
         }),
       );

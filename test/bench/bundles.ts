@@ -78,7 +78,10 @@ export async function bundlesBenchmark(runs = 20): Promise<BundlesResult> {
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
   const envs = Object.values(environments());
-  const folders = (await readdir(`${ROOT}functions`, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'runtime').map((d) => d.name);
+  // Each function is a folder with a handler.ts (runtime/ and case-operations/ are shared code).
+  const folders = (await readdir(`${ROOT}functions`, { recursive: true }))
+    .filter((f) => f.endsWith('/handler.ts'))
+    .map((f) => f.slice(0, -'/handler.ts'.length));
   const base = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',

@@ -25,7 +25,7 @@ export async function ingestBenchmark(count = 10_000): Promise<IngestBenchResult
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
     const ingestAll = async (batch: Record<string, unknown>[]) => {
       const started = performance.now();
-      const result = await ingestRecalls({ source: 'bench', records: batch, startWorkflows: false }, { recalls, state: ingestState, quarantine, audit });
+      const result = await ingestRecalls({ source: 'bench', records: batch, startWorkflows: false }, { recalls, ingestState, quarantine, audit });
       if (result.quarantined.length) throw new Error(`bench records were quarantined: ${result.quarantined[0]!.reason}`);
       return (performance.now() - started) / 1000;
     };

@@ -101,7 +101,7 @@ describe('ingestion on the local cloud', () => {
     const record = { ...h1[1]!, RecallNumber: '27100', RecallID: 27100 };
     const result = await ingestRecalls(
       { source: 'start fails', records: [record] },
-      { recalls, state: ingestState, quarantine, audit, start: { sfn: unreachable, recallStateMachineArn: cloud.recallStateMachineArn } },
+      { recalls, ingestState, quarantine, audit, start: { sfn: unreachable, recallStateMachineArn: cloud.recallStateMachineArn } },
     );
     expect(result).toMatchObject({ inserted: 1, workflowsStarted: 0, startsPending: 1 });
     expect(await ingestState.pendingStarts()).toContain('27100');
@@ -140,7 +140,7 @@ describe('the scheduled pull from the CPSC API', () => {
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
     return {
       recalls,
-      state: ingestState,
+      ingestState,
       quarantine,
       audit,
       calendar: new WorkingCalendar(),

@@ -49,9 +49,9 @@ describe('a deployment a security review can pass', () => {
     for (const role of [
       'notify',
       'followUp',
-      'recordAnswer',
+      'actOnAnswer',
       'applyDecision',
-      'awaitAnswer',
+      'awaitCallback',
       'planCases',
       'workflowFailed',
       'respond',

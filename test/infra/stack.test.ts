@@ -87,7 +87,12 @@ describe('the CDK app', () => {
         Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskSuccess']) })]) } },
       }),
     );
-    expect(policies.map(([id]) => id.replace(/RoleDefaultPolicy.*/, '')).sort()).toEqual(['AnswerApi', 'AwaitAnswer', 'Respond', 'StaffDecision']);
+    expect(policies.map(([id]) => id.replace(/RoleDefaultPolicy.*/, '')).sort()).toEqual([
+      'AnswersAnswerApi',
+      'AnswersRespond',
+      'CaseWorkflowAwaitCallback',
+      'StaffDecision',
+    ]);
   });
 });
 

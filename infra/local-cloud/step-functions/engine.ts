@@ -15,7 +15,7 @@ let instances = 0;
  * Step Functions reads TimeoutSecondsPath from the state's input; the library reads it from the
  * resolved Parameters. These edits hand it the state's input; each must match exactly once.
  */
-const TIMEOUT_PATCHES: [string, string][] = [
+export const TIMEOUT_PATCHES: [string, string][] = [
   [
     'await taskStateAction.execute(input, context, { overrideFn, awsConfig });',
     'await taskStateAction.execute(input, context, { overrideFn, awsConfig, rawInput });',

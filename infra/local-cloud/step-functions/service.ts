@@ -23,8 +23,13 @@ export function stateError(name: string, cause: string): Error {
   return error;
 }
 
-/** Runs a Task state's resource (without the `.waitForTaskToken` suffix) with its resolved Parameters. */
+/**
+ * Runs a Task state's resource (without the `.waitForTaskToken` suffix) with its resolved
+ * Parameters: every resource but Step Functions' own StartExecution, which the service runs.
+ */
 export type TaskInvoker = (resource: string, parameters: unknown) => Promise<unknown>;
+
+const START_EXECUTION = 'arn:aws:states:::states:startExecution';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -58,7 +63,8 @@ interface StateMachineRecord {
   roleArn: string;
   definition: StateMachineDefinition;
   taskStates: Map<string, TaskStateDefinition>;
-  machine: InstanceType<Engine['StateMachine']>;
+  /** The engine's machine; none for a state machine known only from the executions kept of it. */
+  machine?: InstanceType<Engine['StateMachine']>;
   createdAt: number;
 }
 
@@ -180,7 +186,9 @@ export class StepFunctionsService {
         (parameters: unknown) => this.runTask(execution, stateName, state, parameters),
       ]),
     );
-    const run = execution.stateMachine.machine.run(input as never, {
+    const { machine } = execution.stateMachine;
+    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${execution.stateMachine.arn}'`);
+    const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       noThrowOnAbort: true,
       context: {
@@ -325,6 +333,18 @@ export class StepFunctionsService {
     }
   }
 
+  /** The StartExecution integration: a name already taken fails the state with StepFunctions.ExecutionAlreadyExistsException. */
+  private startFromTask(parameters: unknown): { ExecutionArn: string; StartDate: string } {
+    const { StateMachineArn, Name, Input } = parameters as { StateMachineArn: string; Name?: string; Input?: unknown };
+    try {
+      const started = this.startExecution({ stateMachineArn: StateMachineArn, name: Name, input: JSON.stringify(Input ?? {}) });
+      return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate).toISOString() };
+    } catch (error) {
+      if (error instanceof StepFunctionsError) throw stateError(`StepFunctions.${error.code}Exception`, error.message);
+      throw error;
+    }
+  }
+
   private async runTask(execution: Execution, stateName: string, state: TaskStateDefinition, parameters: unknown): Promise<unknown> {
     const callback = state.Resource.endsWith('.waitForTaskToken');
     const resource = state.Resource.replace(/\.waitForTaskToken$/, '');
@@ -336,7 +356,7 @@ export class StepFunctionsService {
         taskScheduledEventDetails: { resource: state.Resource, region: this.region, parameters: redactTokens(parameters, execution.tokens) },
       });
       execution.history.add('TaskStarted', { taskStartedEventDetails: { resource: state.Resource } });
-      return this.invokeTask(resource, parameters);
+      return resource === START_EXECUTION ? this.startFromTask(parameters) : this.invokeTask(resource, parameters);
     });
     if (!token) {
       execution.history.add('TaskSucceeded', { taskSucceededEventDetails: { resource: state.Resource, output: JSON.stringify(result ?? null) } });
@@ -452,11 +472,21 @@ export class StepFunctionsService {
     }));
   }
 
-  /** Brings back executions from a snapshot; their names stay taken, as in AWS. */
+  /**
+   * Brings back executions from a snapshot; their names stay taken, as in AWS. Their histories read
+   * before (or without) their state machine being created again.
+   */
   restore(snapshot: ExecutionSnapshot[]): void {
     for (const { stateMachineArn, events, ...fields } of snapshot) {
-      const stateMachine = this.machines.get(stateMachineArn);
-      if (stateMachine) this.executions.set(fields.arn, { ...fields, stateMachine, history: new History(() => this.clock.now(), events), tokens: new Set() });
+      const stateMachine = this.machines.get(stateMachineArn) ?? {
+        arn: stateMachineArn,
+        name: stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1),
+        roleArn: '',
+        definition: { StartAt: '', States: {} } as unknown as StateMachineDefinition,
+        taskStates: new Map(),
+        createdAt: fields.startDate,
+      };
+      this.executions.set(fields.arn, { ...fields, stateMachine, history: new History(() => this.clock.now(), events), tokens: new Set() });
     }
   }
 

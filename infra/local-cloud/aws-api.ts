@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { functionNameOf } from './arn.ts';
 import { readBody } from './http.ts';
+import { LambdaFunctionError, type LambdaRuntime } from './lambda-runtime.ts';
 import { StepFunctionsError, type StepFunctionsService } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -20,14 +22,19 @@ export class LocalSecrets {
 
 type Operation = (body: Record<string, unknown>) => unknown;
 
-/**
- * The AWS JSON protocol (`X-Amz-Target`) for the services the handlers call that have no
- * emulator of their own: Step Functions and Secrets Manager. Unchanged SDK clients reach it
- * through AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SECRETS_MANAGER.
- */
-export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clock: VirtualClock, callbackFails: (token: string) => boolean = () => false) {
+/** What the facade serves, and how its callbacks may fail (fault injection). */
+export interface AwsApiServices {
+  stepFunctions: StepFunctionsService;
+  secrets: LocalSecrets;
+  lambda: LambdaRuntime;
+  clock: VirtualClock;
+  callbackFails: (token: string) => boolean;
+}
+
+/** The Step Functions and Secrets Manager operations, by X-Amz-Target. */
+function jsonOperations({ stepFunctions: sfn, secrets, clock }: AwsApiServices): Record<string, Operation> {
   const s = (value: unknown) => String(value ?? '');
-  const operations: Record<string, Operation> = {
+  return {
     'AWSStepFunctions.StartExecution': (b) => {
       const { executionArn, startDate } = sfn.startExecution({
         stateMachineArn: s(b.stateMachineArn),
@@ -37,14 +44,10 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
       return { executionArn, startDate: startDate / 1000 };
     },
     'AWSStepFunctions.DescribeExecution': (b) => sfn.describeExecution(s(b.executionArn)),
-    'AWSStepFunctions.StopExecution': (b) => {
-      const { stopDate } = sfn.stopExecution(s(b.executionArn), b.error as string | undefined, b.cause as string | undefined);
-      return { stopDate: stopDate / 1000 };
-    },
-    'AWSStepFunctions.ListExecutions': (b) => {
-      const all = sfn.listExecutions(s(b.stateMachineArn), b.statusFilter as string | undefined);
-      return page(all, 'executions', b);
-    },
+    'AWSStepFunctions.StopExecution': (b) => ({
+      stopDate: sfn.stopExecution(s(b.executionArn), b.error as string | undefined, b.cause as string | undefined).stopDate / 1000,
+    }),
+    'AWSStepFunctions.ListExecutions': (b) => page(sfn.listExecutions(s(b.stateMachineArn), b.statusFilter as string | undefined), 'executions', b),
     'AWSStepFunctions.ListStateMachines': (b) =>
       page(
         sfn.listStateMachines().map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.createdAt / 1000 })),
@@ -75,8 +78,21 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
       };
     },
   };
+}
 
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+/**
+ * The AWS APIs the handlers and staff tools call that have no emulator of their own: Step
+ * Functions and Secrets Manager (the JSON protocol, by X-Amz-Target), and Lambda's Invoke
+ * (REST). Unchanged SDK clients reach it through AWS_ENDPOINT_URL_SFN,
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_LAMBDA.
+ */
+export function awsApi(services: AwsApiServices) {
+  const operations = jsonOperations(services);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const invocation = INVOKE_PATH.exec(new URL(request.url ?? '/', 'http://local').pathname);
+    if (request.method === 'POST' && invocation) return invoke(services, decodeURIComponent(invocation[1]!), request, response);
     const target = String(request.headers['x-amz-target'] ?? '');
     const contentType = target.startsWith('secretsmanager.') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
     const reply = (status: number, body: unknown, errorType?: string) => {
@@ -94,14 +110,37 @@ export function awsJsonApi(sfn: StepFunctionsService, secrets: LocalSecrets, clo
     try {
       const body = JSON.parse((await readBody(request, 1024 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
       // An injected fault: the service fails the call before it takes the callback; a retry gets through.
-      if (isCallback && callbackFails(String(body.taskToken)))
+      if (isCallback && services.callbackFails(String(body.taskToken))) {
         return reply(500, { __type: 'ServiceUnavailable', message: 'injected: the service is unavailable' }, 'ServiceUnavailable');
-      reply(200, await clock.track(async () => operation(body)));
+      }
+      reply(200, await services.clock.track(async () => operation(body)));
     } catch (error) {
       if (error instanceof StepFunctionsError) return reply(400, { __type: error.code, message: error.message }, error.code);
       throw error;
     }
   };
+}
+
+/** Lambda's Invoke (RequestResponse): the payload in, the result out; a function error as Lambda reports it. */
+async function invoke(services: AwsApiServices, nameOrArn: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const name = functionNameOf(nameOrArn);
+  const payload = (await readBody(request, 6 * 1024 * 1024)).toString('utf8');
+  if (!services.lambda.has(name)) {
+    response.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
+    response.end(JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }));
+    return;
+  }
+  let result: unknown;
+  try {
+    result = await services.lambda.invoke(name, payload ? JSON.parse(payload) : {});
+  } catch (error) {
+    if (!(error instanceof LambdaFunctionError)) throw error;
+    response.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' });
+    response.end(JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, trace: error.trace }));
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
+  response.end(JSON.stringify(result ?? null));
 }
 
 /** Pages a list the way the AWS list APIs do (maxResults and an opaque nextToken). */

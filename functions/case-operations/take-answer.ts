@@ -29,7 +29,7 @@ export async function takeAnswer(
   const afterEnd = kept !== undefined && outcome.record.status !== STATUS_OF_ANSWER[kept.answer];
   if (outcome.changed) {
     await deps.audit.append({
-      caseId: record.caseId,
+      subject: record.caseId,
       at: at.toISOString(),
       actor: `marketplace:${record.marketplaceId}`,
       action: 'ANSWER_RECEIVED',

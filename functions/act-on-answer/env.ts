@@ -1,4 +1,4 @@
 import * as z from '#shared/schema.ts';
 import { caseMailEnv } from '../runtime/env-fields.ts';
 
-export const recordAnswerEnv = z.object(caseMailEnv);
+export const actOnAnswerEnv = z.object(caseMailEnv);

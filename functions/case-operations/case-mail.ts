@@ -1,5 +1,3 @@
-import { CLIENT_SETTINGS, traced } from './observability.ts';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type * as z from '#shared/schema.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import type { CaseEmailContext, Email, StaffEmailContext } from '#shared/emails/case-emails.ts';
@@ -12,9 +10,10 @@ import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
-import { fillUrlTemplate, type caseMailEnv } from './env-fields.ts';
-import { linkKeysFrom, type LinkKeys } from './link-keys.ts';
-import { storesFrom } from './stores.ts';
+import { fillUrlTemplate, type caseMailEnv } from '../runtime/env-fields.ts';
+import { linkKeysFrom, type LinkKeys } from '../runtime/link-keys.ts';
+import { sesClient } from '../runtime/clients.ts';
+import { storesFrom } from '../runtime/stores.ts';
 
 /** Everything a function needs to act on a case and email about it. */
 export interface CaseMailDeps {
@@ -31,12 +30,13 @@ export interface CaseMailDeps {
 type CaseMailEnv = { [K in keyof typeof caseMailEnv]: z.infer<(typeof caseMailEnv)[K]> };
 
 export function caseMailDeps(env: CaseMailEnv): CaseMailDeps {
-  const stores = storesFrom(env);
+  const { cases, recalls, marketplaces, audit } = storesFrom(env);
   return {
-    cases: stores.cases(),
-    ...stores.cachedReads(),
-    audit: stores.audit(),
-    mailer: new SesMailer(traced(new SESv2Client(CLIENT_SETTINGS)), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
+    cases,
+    recalls,
+    marketplaces,
+    audit,
+    mailer: new SesMailer(sesClient(), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
     linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
     calendar: new WorkingCalendar(env.CLOSURE_DAYS),
     settings: {
@@ -98,7 +98,7 @@ export async function sendAndAudit(
 ): Promise<string> {
   const messageId = await deps.mailer.send({ to: mail.to, cc: mail.cc, ...mail.email, tags: { caseId, kind: mail.action } });
   await deps.audit.append({
-    caseId,
+    subject: caseId,
     at: at.toISOString(),
     actor: mail.actor ?? 'system',
     action: mail.action,

@@ -1,4 +1,4 @@
 import * as z from '#shared/schema.ts';
 import { tableName } from '../runtime/env-fields.ts';
 
-export const awaitAnswerEnv = z.object({ CASES_TABLE: tableName });
+export const awaitCallbackEnv = z.object({ CASES_TABLE: tableName });

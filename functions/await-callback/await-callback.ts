@@ -1,7 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { now } from '#shared/clock.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
-import { deliver, type Delivery } from '../runtime/deliver.ts';
+import { deliver, type Delivery } from '../case-operations/deliver.ts';
 
 export interface AwaitInput {
   caseId: string;
@@ -16,11 +16,12 @@ export interface AwaitDeps {
 }
 
 /**
- * Stores the workflow's current task token on the case, where the response endpoint and the
- * staff decision find it. What was recorded before the token was stored is delivered here.
- * Waiting is no transition of the case: the audit log has none, the execution history shows it.
+ * AwaitAnswer and AwaitDecision: stores the workflow's current task token on the case, where the
+ * response endpoint and the staff decision find it. What was recorded before the token was
+ * stored is delivered here. Waiting is no transition of the case: the audit log has none, the
+ * execution history shows it.
  */
-export async function awaitAnswer(input: AwaitInput, deps: AwaitDeps): Promise<{ delivery: Delivery }> {
+export async function awaitCallback(input: AwaitInput, deps: AwaitDeps): Promise<{ delivery: Delivery }> {
   const at = now();
   const { record } = await deps.cases.storeToken(input.caseId, input.taskToken, input.waitingFor, at);
   return { delivery: await deliver(record, deps.sfn, at) };

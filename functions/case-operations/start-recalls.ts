@@ -10,7 +10,7 @@ export function recallExecutionName(recallNumber: string): string {
 
 export interface StartDeps {
   recalls: DynamoRecallStore;
-  state: IngestState;
+  ingestState: IngestState;
   sfn: SFNClient;
   recallStateMachineArn: string;
 }
@@ -44,7 +44,7 @@ export async function startRecallWorkflows(
       }
     }
     await deps.recalls.markStarted(recallNumber, at);
-    await deps.state.clearPendingStart(recallNumber);
+    await deps.ingestState.clearPendingStart(recallNumber);
   });
   return { started, failed };
 }

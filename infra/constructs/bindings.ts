@@ -1,0 +1,38 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+
+/** Something a function may do, granted to its role. */
+export type Grant = (grantee: IGrantable) => void;
+
+/**
+ * An environment variable that names a resource, with what the function may do with it: the
+ * variable and the grant are declared together, so they cannot drift apart.
+ */
+export interface Binding {
+  readonly value: string;
+  readonly grant: Grant;
+}
+
+export const readTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantReadData(g) });
+export const writeTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantWriteData(g) });
+export const readWriteTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantReadWriteData(g) });
+export const readSecret = (secret: ISecret): Binding => ({ value: secret.secretArn, grant: (g) => secret.grantRead(g) });
+export const startExecutions = (machine: IStateMachine): Binding => ({ value: machine.stateMachineArn, grant: (g) => machine.grantStartExecution(g) });
+
+/** The sender address, with leave to send from its SES identity. */
+export const sendFrom = (address: string, identity: IEmailIdentity): Binding => ({ value: address, grant: (g) => identity.grantSendEmail(g) });
+
+/** Leave to resume a workflow's callback tasks (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat). */
+export const taskResponses =
+  (stateMachineArn: string): Grant =>
+  (grantee) =>
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [stateMachineArn] }),
+    );
+
+export function isBinding(value: string | Binding): value is Binding {
+  return typeof value === 'object';
+}

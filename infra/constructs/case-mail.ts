@@ -1,0 +1,69 @@
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { actOnAnswerEnv } from '#functions/act-on-answer/env.ts';
+import { applyDecisionEnv } from '#functions/apply-decision/env.ts';
+import { followUpEnv } from '#functions/follow-up/env.ts';
+import { mailEventsEnv } from '#functions/mail-events/env.ts';
+import { notifyEnv } from '#functions/notify/env.ts';
+import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
+import type { AppConfig } from '../config.ts';
+import { readSecret, readTable, readWriteTable, sendFrom } from './bindings.ts';
+import { EXECUTION_URL_TEMPLATE } from './console-links.ts';
+import { HandlerFunction } from './handler-function.ts';
+import type { Mail } from './mail.ts';
+import type { Tables } from './tables.ts';
+
+export interface CaseMailProps {
+  tables: Tables;
+  mail: Mail;
+  linkKey: ISecret;
+  /** The base URL of response links. */
+  respondBaseUrl: string;
+  config: AppConfig;
+}
+
+/**
+ * The functions that act on a case and email about it: the notice, the ladder's follow-ups, what
+ * an answer or a staff decision leads to, bounces, and failures. They share one environment: the
+ * recall and marketplace (read), the case and its audit log, the sender, the link-signing key.
+ */
+export class CaseMail extends Construct {
+  readonly notify: HandlerFunction<typeof notifyEnv>;
+  readonly followUp: HandlerFunction<typeof followUpEnv>;
+  readonly actOnAnswer: HandlerFunction<typeof actOnAnswerEnv>;
+  readonly applyDecision: HandlerFunction<typeof applyDecisionEnv>;
+  readonly mailEvents: HandlerFunction<typeof mailEventsEnv>;
+  readonly workflowFailed: HandlerFunction<typeof workflowFailedEnv>;
+
+  constructor(scope: Construct, id: string, props: CaseMailProps) {
+    super(scope, id);
+    const { tables, config } = props;
+    const environment = {
+      RECALLS_TABLE: readTable(tables.recalls),
+      MARKETPLACES_TABLE: readTable(tables.marketplaces),
+      CASES_TABLE: readWriteTable(tables.cases),
+      AUDIT_TABLE: readWriteTable(tables.audit),
+      AGENCY_NAME: config.agencyName,
+      SENDER_EMAIL: sendFrom(config.senderEmail, props.mail.identity),
+      SES_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
+      STAFF_EMAILS: config.staffEmails.join(','),
+      RESPOND_BASE_URL: props.respondBaseUrl,
+      LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
+      LINK_VALIDITY_DAYS: String(config.linkValidityDays),
+      CASE_URL_TEMPLATE: EXECUTION_URL_TEMPLATE,
+      CLOSURE_DAYS: config.closureDays.join(','),
+    };
+    this.notify = new HandlerFunction(this, 'Notify', { name: 'notify', environmentSchema: notifyEnv, environment });
+    this.followUp = new HandlerFunction(this, 'FollowUp', {
+      name: 'follow-up',
+      environmentSchema: followUpEnv,
+      // The ladder's emails take send slots from the counter in the Bookkeeping table.
+      environment: { ...environment, BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping), SES_MAX_SEND_RATE: String(config.sesMaxSendRate) },
+    });
+    this.actOnAnswer = new HandlerFunction(this, 'ActOnAnswer', { name: 'act-on-answer', environmentSchema: actOnAnswerEnv, environment });
+    this.applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment });
+    this.mailEvents = new HandlerFunction(this, 'MailEvents', { name: 'mail-events', environmentSchema: mailEventsEnv, environment, asynchronous: true });
+    props.mail.deliverEventsTo(this.mailEvents);
+    this.workflowFailed = new HandlerFunction(this, 'WorkflowFailed', { name: 'workflow-failed', environmentSchema: workflowFailedEnv, environment });
+  }
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Stack, type CfnResource } from 'aws-cdk-lib';
+import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
+import { documentClient } from '#shared/store/document-client.ts';
+import { openStores, type Stores } from '#shared/store/stores.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
+import { buildApp } from '../app.ts';
+import type { AppConfig } from '../config.ts';
+import { OUTPUT_NAMES, STACK_NAME, type StackOutputs } from '../deployment/outputs.ts';
+import type { FunctionRole, RecallGuardStack } from '../stack.ts';
+import { ACCOUNT, REGION, readJson, type Emulators } from './emulators.ts';
+import { close, listen } from './http.ts';
+import { routesOf } from './http-api.ts';
+import { mailEventRoutes, mailEventsFor } from './mail-events.ts';
+import { LocalScheduler, schedulesOf } from './scheduler.ts';
+import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL } from './staff-page.ts';
+import { TemplateResolver, type Template } from './template.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface DeployOptions {
+  /** False for tools that only read and write the tables: the functions are not bundled or run. */
+  functions?: boolean;
+  /** Whether to write what the stack writes at deploy (the marketplaces of cdk.json); default yes. */
+  deployTimeWrites?: boolean;
+  /**
+   * Run the stack's EventBridge Scheduler schedules on the virtual clock, but for those that
+   * invoke the `except` functions. Off by default: tests and simulations invoke what they need.
+   */
+  schedules?: { except?: FunctionRole[] };
+  /** The staff page's port (0 or none picks a free one). */
+  staffPort?: number;
+}
+
+export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys';
+
+/** What a deployment onto the emulators made, and how to take it down. */
+export interface DeployedStack {
+  template: Template;
+  resolver: TemplateResolver;
+  config: AppConfig;
+  /** Function name by role (`ingest`, `notify`...). */
+  functionNames: Record<FunctionRole, string>;
+  tableNames: Record<TableName, string>;
+  caseStateMachineArn: string;
+  recallStateMachineArn: string;
+  /** What `cdk deploy --outputs-file` would have written (also in the data directory, as outputs.json). */
+  outputs: StackOutputs;
+  stores: Stores;
+  sfn: SFNClient;
+  staffUrl: string | undefined;
+  /** Stops what the deployment started (the schedules, the staff page), before the emulators stop. */
+  stop: () => Promise<void>;
+  /** The cloud assembly: the bundles the functions run, removed once they have stopped. */
+  assemblyDir: string;
+}
+
+/** The CDK app synthesized in-process, its assembly inside the project (bundles resolve their external packages from there). */
+async function synthesize(withFunctions: boolean): Promise<{ stack: RecallGuardStack; template: Template; resolver: TemplateResolver; assemblyDir: string }> {
+  const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(assemblyDir, { recursive: true });
+  const { app, stack } = buildApp({ outdir: assemblyDir, ...(withFunctions ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }) });
+  const template = app.synth().getStackByName(STACK_NAME).template as Template;
+  return { stack, template, resolver: new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME }), assemblyDir };
+}
+
+/** Each function, table and state machine by what it is for, with the name it has here. */
+function namesOf(stack: RecallGuardStack, resolver: TemplateResolver) {
+  const id = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
+  const { tables } = stack;
+  return {
+    functionNames: Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(id(fn))])) as Record<FunctionRole, string>,
+    tableNames: Object.fromEntries(
+      (['recalls', 'marketplaces', 'cases', 'audit', 'quarantine', 'bookkeeping', 'apiKeys'] as const).map((name) => [name, resolver.ref(id(tables[name]))]),
+    ) as Record<TableName, string>,
+    caseStateMachineArn: resolver.arn(id(stack.caseWorkflow.stateMachine)),
+    recallStateMachineArn: resolver.arn(id(stack.recallWorkflow.stateMachine)),
+  };
+}
+
+/**
+ * Deploys the CDK app's stack onto running emulators, in the order CloudFormation would: the
+ * tables (and what the stack writes at deploy), the secrets, the functions, the state machines,
+ * the HTTP API's routes, SES's event destinations, the schedules; then its outputs.
+ */
+export async function deployStack(emulators: Emulators, options: DeployOptions = {}): Promise<DeployedStack> {
+  const withFunctions = options.functions ?? true;
+  const { stack, template, resolver, assemblyDir } = await synthesize(withFunctions);
+  const names = namesOf(stack, resolver);
+  await createTables(resolver, emulators.clientConfig('dynamodb'));
+  if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, emulators.clientConfig('dynamodb'));
+  await storeSecrets(resolver, emulators);
+  const stores = openStores(documentClient(new DynamoDBClient(emulators.clientConfig('dynamodb'))), {
+    ...names.tableNames,
+    ingestState: names.tableNames.bookkeeping,
+  });
+  const sfn = new SFNClient(emulators.clientConfig('sfn'));
+  const staff = withFunctions
+    ? await startStaffPage(emulators, { stores, sfn, config: stack.config, staffDecision: names.functionNames.staffDecision }, options.staffPort)
+    : undefined;
+  if (withFunctions) registerFunctions(emulators, resolver, assemblyDir, staff!.url);
+  for (const [id, machine] of resolver.ofType('AWS::StepFunctions::StateMachine')) {
+    const definition = JSON.parse(String(resolver.resolve(machine.Properties!.DefinitionString)));
+    emulators.stepFunctions.createStateMachine(
+      resolver.arn(id),
+      String(machine.Properties!.StateMachineName ?? id),
+      String(resolver.resolve(machine.Properties!.RoleArn)),
+      definition,
+    );
+  }
+  const [apiId] = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => id);
+  if (!apiId) throw new Error('the template has no HTTP API');
+  emulators.httpApi.deploy(resolver.ref(apiId), routesOf(resolver, apiId));
+  if (withFunctions) deliverMailEvents(emulators, resolver);
+  const scheduler = withFunctions && options.schedules ? startSchedules(emulators, resolver, names.functionNames, options.schedules.except ?? []) : undefined;
+  const outputs = await writeOutputs(resolver, template, emulators);
+  const stop = async () => {
+    scheduler?.stop();
+    sfn.destroy();
+    if (staff) await close(staff.server);
+  };
+  return { template, resolver, config: stack.config, ...names, outputs, stores, sfn, staffUrl: staff?.url, stop, assemblyDir };
+}
+
+async function createTables(resolver: TemplateResolver, config: ReturnType<Emulators['clientConfig']>): Promise<void> {
+  const client = new DynamoDBClient(config);
+  for (const [id, table] of resolver.ofType('AWS::DynamoDB::Table')) {
+    const p = table.Properties!;
+    const input: CreateTableCommandInput = {
+      TableName: resolver.ref(id),
+      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
+    };
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (error) {
+      // A data directory keeps its tables from the last run.
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    }
+  }
+  client.destroy();
+}
+
+/**
+ * What the stack writes at deploy through AwsCustomResource (the configured marketplaces), done
+ * here the same way. Only DynamoDB putItem is used by the stack; anything else is refused.
+ */
+async function applyDeployTimeWrites(resolver: TemplateResolver, config: ReturnType<Emulators['clientConfig']>): Promise<void> {
+  const client = new DynamoDBClient(config);
+  for (const [id, resource] of resolver.ofType('Custom::AWS')) {
+    const call = JSON.parse(String(resolver.resolve(resource.Properties!.Create))) as { service: string; action: string; parameters: PutItemCommandInput };
+    if (call.service !== 'DynamoDB' || call.action !== 'putItem') throw new Error(`${id}: the local cloud cannot run ${call.service}.${call.action} at deploy`);
+    await client.send(new PutItemCommand(call.parameters));
+  }
+  client.destroy();
+}
+
+interface GenerateSecretString {
+  SecretStringTemplate?: string;
+  GenerateStringKey?: string;
+  PasswordLength?: number;
+}
+
+function generateSecret(spec: GenerateSecretString | undefined): string {
+  const value = randomBytes(64)
+    .toString('base64url')
+    .slice(0, spec?.PasswordLength ?? 32);
+  if (!spec?.GenerateStringKey) return value;
+  return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate ?? '{}'), [spec.GenerateStringKey]: value });
+}
+
+/** Each secret generated as Secrets Manager would, once: a data directory keeps them (its links stay valid). */
+async function storeSecrets(resolver: TemplateResolver, emulators: Emulators): Promise<void> {
+  const file = emulators.dataDir && `${emulators.dataDir}/secrets.json`;
+  const kept = file ? await readJson<Record<string, string>>(file, {}) : {};
+  for (const [id, secret] of resolver.ofType('AWS::SecretsManager::Secret')) {
+    kept[id] ??= generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined);
+    emulators.secrets.put(resolver.arn(id), id, kept[id]);
+  }
+  if (file) await writeFile(file, JSON.stringify(kept), { mode: 0o600 });
+}
+
+/** The staff page stands in for the Step Functions console: the emails' links to a case or a list lead to it. */
+async function startStaffPage(
+  emulators: Emulators,
+  deployed: { stores: Stores; sfn: SFNClient; config: AppConfig; staffDecision: string },
+  port = 0,
+): Promise<{ server: Server; url: string }> {
+  const { clock, lambda } = emulators;
+  return listen(
+    staffPage({
+      stores: deployed.stores,
+      sfn: deployed.sfn,
+      calendar: new WorkingCalendar(deployed.config.closureDays),
+      now: () => clock.date(),
+      authority: deployed.config.agencyName,
+      staffEmail: deployed.config.staffEmails[0]!,
+      decide: async (input) => (await lambda.invoke(deployed.staffDecision, input)) as StaffDecisionResult,
+      settle: () => clock.settle(),
+    }),
+    port,
+  );
+}
+
+/** Each function of the template, its deployed bundle with its environment, pointed at the emulators. */
+function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assemblyDir: string, staffUrl: string): void {
+  const consoleLinks: Record<string, string> = { CASE_URL_TEMPLATE: `${staffUrl}${STAFF_CASE_URL}`, CASE_LIST_URL_TEMPLATE: `${staffUrl}${STAFF_LIST_URL}` };
+  const local = localUrls(resolver, emulators);
+  for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
+    const props = fn.Properties!;
+    const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
+    const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, consoleLinks[k] ?? local(String(v))]));
+    const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
+    emulators.lambda.register({
+      name: resolver.ref(id),
+      bundleFile: `${assemblyDir}/asset.${key}/${file}.mjs`,
+      handlerExport,
+      environment: { ...environment, ...emulators.functionEndpoints() },
+      timeoutSeconds: Number(props.Timeout ?? 3),
+      memoryMb: Number(props.MemorySize ?? 128),
+    });
+  }
+}
+
+/** Rewrites the HTTP API's AWS address to its local one. */
+function localUrls(resolver: TemplateResolver, emulators: Emulators): (value: string) => string {
+  const endpoints = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => resolver.attribute(id, 'ApiEndpoint'));
+  return (value) => endpoints.reduce((text, endpoint) => text.split(endpoint).join(emulators.urls.api), value);
+}
+
+/** SES's event destinations: a bounce or a complaint, moments after SES took the email, goes to the subscribed functions. */
+function deliverMailEvents(emulators: Emulators, resolver: TemplateResolver): void {
+  const routes = mailEventRoutes(resolver);
+  const { clock, lambda } = emulators;
+  emulators.ses.onSent((sent) => {
+    for (const { functionName, event } of mailEventsFor(sent, routes, clock.date())) {
+      const delivery = () =>
+        lambda.invoke(functionName, event).catch((error: Error) => console.error(`[ses] ${functionName} failed on a mail event: ${error.message}`));
+      clock.setTimeout(() => void clock.track(delivery()), 1_000);
+    }
+  });
+}
+
+function startSchedules(emulators: Emulators, resolver: TemplateResolver, functionNames: Record<FunctionRole, string>, except: FunctionRole[]): LocalScheduler {
+  const skipped = new Set(except.map((role) => functionNames[role]));
+  const scheduler = new LocalScheduler(
+    emulators.clock,
+    (name, input) => emulators.lambda.invoke(name, input),
+    (schedule, error) => console.error(`[scheduler] ${schedule.description}: ${error.message}`),
+  );
+  scheduler.start(schedulesOf(resolver).filter((s) => !skipped.has(s.functionName)));
+  return scheduler;
+}
+
+/** The stack's outputs with local names and addresses, kept in the data directory as `cdk deploy --outputs-file` writes them. */
+async function writeOutputs(resolver: TemplateResolver, template: Template, emulators: Emulators): Promise<StackOutputs> {
+  const local = localUrls(resolver, emulators);
+  const outputs = Object.fromEntries(
+    OUTPUT_NAMES.map((name) => [name, local(String(resolver.resolve(template.Outputs?.[name]?.Value ?? '')))]),
+  ) as StackOutputs;
+  if (emulators.dataDir) await writeFile(`${emulators.dataDir}/outputs.json`, `${JSON.stringify({ [STACK_NAME]: outputs }, null, 2)}\n`);
+  return outputs;
+}

@@ -1,0 +1,125 @@
+import { Worker } from 'node:worker_threads';
+import type { FaultInjector } from './faults.ts';
+import type { SentEmail } from './mail-events.ts';
+import type { VirtualClock } from './virtual-clock.ts';
+
+type Message = Record<string, unknown>;
+
+/** An emulator's server on its own thread: it posts its port once listening, and closes on 'stop'. */
+class EmulatorThread {
+  private constructor(
+    private readonly worker: Worker,
+    readonly ready: { port: number } & Message,
+  ) {}
+
+  static async start(script: URL, workerData: Message, onMessage: (message: Message) => void): Promise<EmulatorThread> {
+    const worker = new Worker(script, { workerData });
+    const ready = await new Promise<{ port: number } & Message>((resolve, reject) => {
+      worker.once('message', (message: { port?: number; error?: string }) =>
+        message.port ? resolve(message as { port: number }) : reject(new Error(message.error)),
+      );
+      worker.once('error', reject);
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    worker.on('message', (message: Message) => {
+      if (!('port' in message) && !('stopped' in message)) onMessage(message);
+    });
+    return new EmulatorThread(worker, ready);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.ready.port}`;
+  }
+
+  post(message: string): void {
+    this.worker.postMessage(message);
+  }
+
+  async stop(): Promise<void> {
+    // Closing lets LevelDB flush and release its lock before the thread ends.
+    await new Promise<void>((resolve) => {
+      this.worker.on('message', (message: { stopped?: boolean }) => message.stopped && resolve());
+      this.worker.postMessage('stop');
+    });
+    await this.worker.terminate();
+  }
+}
+
+/** dynalite on its own thread (LevelDB in `path`, or in memory), with a second port that injects faults when asked. */
+export class DynamoDbThread {
+  private constructor(
+    private readonly thread: EmulatorThread,
+    /** Callers waiting for the request counts, in the order they asked. */
+    private readonly counts: ((requests: Record<string, number>) => void)[],
+  ) {}
+
+  static async start(path: string | undefined, faults: FaultInjector): Promise<DynamoDbThread> {
+    const counts: ((requests: Record<string, number>) => void)[] = [];
+    const thread = await EmulatorThread.start(
+      new URL('./dynamodb-worker.mjs', import.meta.url),
+      { path, faultRate: faults.spec.dynamodb, faultSeed: faults.spec.seed + 1 },
+      (message) => (message.requests ? counts.shift()?.(message.requests as Record<string, number>) : faults.count(message.fault)),
+    );
+    return new DynamoDbThread(thread, counts);
+  }
+
+  get url(): string {
+    return this.thread.url;
+  }
+
+  /** The port the functions use: the one that injects faults, when there is one. */
+  get functionsUrl(): string {
+    const faulty = this.thread.ready.faultyPort as number | undefined;
+    return faulty ? `http://127.0.0.1:${faulty}` : this.url;
+  }
+
+  /** Requests served so far, by operation (for cost figures). */
+  requests(): Promise<Record<string, number>> {
+    return new Promise((resolve) => {
+      this.counts.push(resolve);
+      this.thread.post('requests');
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.thread.stop();
+  }
+}
+
+/**
+ * aws-ses-v2-local on its own thread, with its web inbox; it tells of every email it accepts, so
+ * that what SES publishes about it (bounces, complaints) can be delivered.
+ */
+export class SesThread {
+  private constructor(
+    private readonly thread: EmulatorThread,
+    private readonly listeners: ((sent: SentEmail) => void)[],
+  ) {}
+
+  static async start(port: number, clock: VirtualClock, faults: FaultInjector): Promise<SesThread> {
+    const listeners: ((sent: SentEmail) => void)[] = [];
+    const thread = await EmulatorThread.start(
+      new URL('./ses-worker.mjs', import.meta.url),
+      { port, clockBuffer: clock.buffer, faultRate: faults.spec.ses, faultSeed: faults.spec.seed + 2 },
+      (message) => (message.sent ? listeners.forEach((listener) => listener(message.sent as SentEmail)) : faults.count(message.fault)),
+    ).catch((error: Error) => {
+      throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
+    });
+    return new SesThread(thread, listeners);
+  }
+
+  get url(): string {
+    return this.thread.url;
+  }
+
+  /** Calls `listener` with each email SES accepts from now on. */
+  onSent(listener: (sent: SentEmail) => void): void {
+    this.listeners.push(listener);
+  }
+
+  stop(): Promise<void> {
+    return this.thread.stop();
+  }
+}

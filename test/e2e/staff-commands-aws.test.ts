@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DigestNow } from '#infra/cli/digest.ts';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { cpscRecords } from '../support/data.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+/**
+ * The operator and staff commands against a deployed stack: `--aws` with the outputs file
+ * `cdk deploy --outputs-file` writes, the SDK pointed at this local cloud's endpoints through
+ * the standard AWS variables, exactly as it would be pointed at AWS by the environment.
+ */
+describe('marketplaces and digest with --aws', () => {
+  let cloud: LocalCloud;
+  let dir: string;
+  const aws = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', `${dir}/state/outputs.json`], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
+        AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
+        AWS_ENDPOINT_URL_LAMBDA: cloud.urls.aws,
+      },
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(`${tmpdir()}/recallguard-aws-`);
+    // Monday 2026-12-07, 09:00 in New York.
+    cloud = await LocalCloud.start({ start: new Date('2026-12-07T09:00:00-05:00'), dataDir: `${dir}/state`, deployTimeWrites: false });
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('finds the stack by the outputs its deploy wrote, in the form cdk deploy --outputs-file writes', async () => {
+    const outputs = JSON.parse(await readFile(`${dir}/state/outputs.json`, 'utf8')) as { RecallGuard: Record<string, string> };
+    expect(outputs.RecallGuard).toMatchObject({
+      CasesTable: cloud.tableNames.cases,
+      AuditTable: cloud.tableNames.audit,
+      MarketplacesTable: cloud.tableNames.marketplaces,
+    });
+    expect(JSON.parse(outputs.RecallGuard.DefaultPolicy!)).toEqual({
+      reminderAfterWorkingDays: 1,
+      deadlineWorkingDays: 2,
+      finalNoticeAfterWorkingDays: 5,
+      expireAfterWorkingDays: 60,
+    });
+  });
+
+  it('imports marketplaces with the deployment default ladder, and refuses a bad file with the entry, field and reason', async () => {
+    await writeFile(
+      `${dir}/marketplaces.json`,
+      JSON.stringify([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'], policy: { deadlineWorkingDays: 3 } }]),
+    );
+    expect((await aws('marketplaces', 'import', `${dir}/marketplaces.json`)).stdout).toContain('1 marketplaces stored: alimart (active)');
+    expect(await cloud.stores().marketplaces.get('alimart')).toMatchObject({
+      policy: { reminderAfterWorkingDays: 1, deadlineWorkingDays: 3, finalNoticeAfterWorkingDays: 5, expireAfterWorkingDays: 60 },
+    });
+    await writeFile(`${dir}/bad.json`, JSON.stringify([{ id: 'Bad Id', name: 'x', noticeEmails: ['a@b.example'] }]));
+    await expect(aws('marketplaces', 'import', `${dir}/bad.json`)).rejects.toMatchObject({ stderr: expect.stringContaining('invalid marketplaces: 0.id:') });
+  });
+
+  it('issues an API key shown once that then verifies, and revokes it', async () => {
+    const issued = JSON.parse((await aws('marketplaces', 'key', 'alimart', '--json')).stdout) as { marketplaceId: string; keyId: string; key: string };
+    expect(await cloud.stores().apiKeys.verify(issued.key)).toMatchObject({ marketplaceId: 'alimart', keyId: issued.keyId });
+    expect((await aws('marketplaces', 'revoke-key', issued.keyId)).stdout).toContain(`API key ${issued.keyId} of alimart is revoked`);
+    expect(await cloud.stores().apiKeys.verify(issued.key)).toBeUndefined();
+    await expect(aws('marketplaces', 'key', 'nowhere')).rejects.toMatchObject({
+      stderr: expect.stringContaining('there is no marketplace nowhere: import it first'),
+    });
+  });
+
+  it('sends the digest through the deployed function (Lambda Invoke) and SES', async () => {
+    await cloud.invoke('ingest', { source: 'test', records: cpscRecords().slice(0, 1) });
+    // Past the deadline of three working days: Thursday 2026-12-10, 23:59:59 in New York.
+    await cloud.clock.run({ until: new Date('2026-12-11T08:00:00-05:00') });
+    const result = JSON.parse((await aws('digest', '--json')).stdout) as DigestNow;
+    expect(result).toMatchObject({ report: 'digest', sent: true, digest: { counts: { overdue: 1, dueToday: 0, awaitingDecision: 0, bouncedNotices: 0 } } });
+    expect(result.text).toBeUndefined();
+    const email = (await cloud.emails()).find((e) => e.messageId === result.messageId);
+    expect(email?.destination.to).toEqual(['compliance@example.gov']);
+    expect((await aws('digest')).stdout).toMatch(
+      /^Digest sent to staff through SES \(message .+\): 1 overdue, 0 due today, 0 waiting for a decision, 0 notices bounced\.$/m,
+    );
+  });
+});
