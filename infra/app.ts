@@ -14,9 +14,15 @@ function projectContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 }
 
-/** Builds the CDK app; the local cloud synthesizes the same app in-process. */
-export function buildApp(props: AppProps = {}): { app: App; stack: RecallGuardStack } {
-  const app = new App({ ...props, context: { ...projectContext(), ...props.context } });
+/**
+ * Builds the CDK app; the local cloud synthesizes the same app in-process. `config` changes
+ * keys of the `recallguard` context (a test's lower limits, say), the rest as cdk.json has it.
+ */
+export function buildApp(props: AppProps & { config?: Record<string, unknown> } = {}): { app: App; stack: RecallGuardStack } {
+  const { config: overrides, ...appProps } = props;
+  const context = { ...projectContext(), ...props.context };
+  if (overrides) context.recallguard = { ...(context.recallguard as object), ...overrides };
+  const app = new App({ ...appProps, context });
   const config = parseAppConfig(app.node.tryGetContext('recallguard'));
   const stack = new RecallGuardStack(app, STACK_NAME, {
     config,

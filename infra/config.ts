@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { policySchema } from '#shared/marketplace.ts';
+import { DEFAULT_TRUSTED_HOSTS } from '#shared/trusted-links.ts';
 
 const workingDays = z.number().int().min(1).max(250);
 /** An EventBridge Scheduler expression: cron(...) or rate(...). */
@@ -21,7 +22,15 @@ export const appConfigSchema = z
     rescanDays: z.number().int().min(1).max(3650).default(365),
     /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
     marketplacesFile: z.string().min(1).optional(),
-    apiThrottle: z.object({ rateLimit: z.number().int().min(1).default(20), burstLimit: z.number().int().min(1).default(40) }).prefault({}),
+    /** The response API's limits: each source IP's and each API key's (AWS WAF, per 5 minutes), and the stage's overall throttle. */
+    apiThrottle: z
+      .object({
+        rateLimit: z.number().int().min(1).default(100),
+        burstLimit: z.number().int().min(1).default(200),
+        perIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3000),
+        perKeyPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3000),
+      })
+      .prefault({}),
     /** Who the operations alarms email (SNS); defaults to the staff addresses. */
     opsEmails: z.array(z.email()).min(1).optional(),
     /** A case still overdue this many working days after its deadline raises an alarm. */
@@ -30,6 +39,11 @@ export const appConfigSchema = z
     defaultPolicy: policySchema,
     /** SES's maximum sending rate of the account (emails a second): notices and the ladder's follow-up emails are spread to stay within it. */
     sesMaxSendRate: z.number().int().min(1).max(10_000).default(14),
+    /** Hosts whose recall pages and images are shown as links and images; any other URL from the feed is shown as text. */
+    trustedLinkHosts: z
+      .array(z.string().regex(/^[a-z0-9.-]+$/, 'trustedLinkHosts are host names, lowercase, like www.cpsc.gov'))
+      .min(1)
+      .default([...DEFAULT_TRUSTED_HOSTS]),
     /** Whether the morning digest is sent on a day with nothing to report. */
     digestWhenEmpty: z.boolean().default(false),
     /** When the scheduled work runs, in America/New_York. */

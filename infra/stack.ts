@@ -50,7 +50,8 @@ export type FunctionRole =
   | 'mailEvents'
   | 'workflowFailed'
   | 'overdueCheck'
-  | 'staffReports';
+  | 'staffReports'
+  | 'reissueLink';
 
 /**
  * recallguard in one stack, by concern: the tables; the answers marketplaces send (HTTP API);
@@ -80,7 +81,7 @@ export class RecallGuardStack extends Stack {
     const { topicKey, linkKey } = this.keys();
     const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
     const caseWorkflowArn = CaseWorkflow.arnIn(this);
-    const answers = new Answers(this, 'Answers', { tables, linkKey, caseWorkflowArn, throttle: config.apiThrottle });
+    const answers = new Answers(this, 'Answers', { tables, linkKey, caseWorkflowArn, throttle: config.apiThrottle, trustedLinkHosts: config.trustedLinkHosts });
     const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, config });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables });
     const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', {
@@ -105,11 +106,11 @@ export class RecallGuardStack extends Stack {
       ...pick(ingest, 'ingest', 'pullRecalls', 'startWorkflows'),
       ...pick(recallWorkflow, 'planCases'),
       ...pick(caseWorkflow, 'awaitCallback'),
-      ...pick(caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed'),
+      ...pick(caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed', 'reissueLink'),
       ...pick(answers, 'respond', 'answerApi'),
       ...pick(staff, 'staffDecision', 'staffReports', 'overdueCheck'),
     };
-    this.outputs(staff);
+    this.outputs(staff, caseMail);
     this.operations = new Operations(this, 'Operations', {
       opsEmails: config.opsEmails ?? config.staffEmails,
       functions: this.functions,
@@ -149,7 +150,7 @@ export class RecallGuardStack extends Stack {
   }
 
   /** What staff tools need from a deployment (npx cdk deploy --outputs-file F; the CLI's --aws F). */
-  private outputs(staff: Staff): void {
+  private outputs(staff: Staff, caseMail: CaseMail): void {
     const outputs: StackOutputs = {
       CasesTable: this.tables.cases.tableName,
       AuditTable: this.tables.audit.tableName,
@@ -159,6 +160,7 @@ export class RecallGuardStack extends Stack {
       CaseStateMachine: this.caseWorkflow.stateMachine.stateMachineArn,
       StaffDecisionFunction: staff.staffDecision.functionName,
       StaffReportsFunction: staff.staffReports.functionName,
+      ReissueLinkFunction: caseMail.reissueLink.functionName,
       ResponseApiUrl: this.responseApi.baseUrl,
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),
     };

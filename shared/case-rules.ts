@@ -1,6 +1,12 @@
 import { AWAITING_STATUSES, DECISIONS_FOR, STATUS_OF_ANSWER, STAFF_STATUSES, type Answer, type CaseRecord, type CaseStatus, type Decision } from './case.ts';
 import type { Ladder, Step } from './ladder.ts';
+import type { AuditAction } from './store/audit-log.ts';
 import type { CasePatch } from './store/case-store.ts';
+
+/** A change with the audit entries that say what happened: written together (CaseStore.mutate). */
+export function audited(patch: CasePatch | undefined, ...entries: AuditAction[]): CasePatch | undefined {
+  return patch && { ...patch, audit: [...(patch.audit ?? []), ...entries] };
+}
 
 /**
  * How a case changes. Each rule takes the current record and returns the patch to apply, or
@@ -59,20 +65,50 @@ export function stepDeferred(record: CaseRecord, step: Step, slot: Date): CasePa
   return { set: { timers: timers.map((t) => (t.step === step ? { step, at: slot.toISOString(), slotted: true } : t)) } };
 }
 
-/** A ladder step is done: it leaves the timers, and moves the status when it still applies. */
+/**
+ * A ladder step is done: it leaves the timers, and moves the status when it still applies. A
+ * case that expires drops its token, and a staff decision that had not reached the workflow.
+ */
 export function stepDone(record: CaseRecord, step: Step, at: Date): CasePatch | undefined {
   const timers = record.timers ?? [];
   if (!timers.some((t) => t.step === step)) return undefined;
   const rule = STEP_STATUS[step];
   const applies = stepApplies(record, step);
+  const expires = applies && step === 'EXPIRE';
   return {
     set: {
       timers: timers.filter((t) => t.step !== step),
       ...(applies ? { status: rule.to, [rule.stamp]: record[rule.stamp] ?? at.toISOString() } : {}),
-      ...(applies && step === 'EXPIRE' ? { closedAt: at.toISOString() } : {}),
+      ...(expires ? { closedAt: at.toISOString() } : {}),
     },
-    remove: applies && step === 'EXPIRE' ? ['taskToken', 'tokenFor'] : [],
+    remove: expires ? ['taskToken', 'tokenFor', 'decision'] : [],
   };
+}
+
+/**
+ * A due step that still applies is claimed before its email goes out: the case moves on (an
+ * answer that comes after finds it moved), and the email is marked as still to be recorded.
+ * Undefined when an answer (or anything else) got there first: no email then.
+ */
+export function stepClaimed(record: CaseRecord, step: Step, at: Date): CasePatch | undefined {
+  if (!stepApplies(record, step)) return undefined;
+  const done = stepDone(record, step, at);
+  return done && { ...done, set: { ...done.set, followUpPending: { step, from: record.status, claimedAt: at.toISOString() } } };
+}
+
+/** The claimed step's email went out: the claim is settled (its audit entry goes with this change). */
+export function followUpSent(record: CaseRecord, step: Step): CasePatch | undefined {
+  return record.followUpPending?.step === step ? { remove: ['followUpPending'] } : undefined;
+}
+
+/** Staff sent the marketplace a new link: later emails carry it. */
+export function linkReissued(record: CaseRecord, at: Date): CasePatch | undefined {
+  return { set: { linkReissuedAt: at.toISOString() } };
+}
+
+/** Staff were emailed about this answer (by its time): once per answer. */
+export function handedToStaff(record: CaseRecord, answeredAt: string): CasePatch | undefined {
+  return record.handedToStaffFor === answeredAt ? undefined : { set: { handedToStaffFor: answeredAt } };
 }
 
 export class DecisionRefused extends Error {
@@ -82,10 +118,31 @@ export class DecisionRefused extends Error {
   }
 }
 
-/** A staff decision, checked against what the case is waiting for. */
+/** The same decision from the same person: a retry. */
+function sameDecision(recorded: NonNullable<CaseRecord['decision']>, decision: Decision, by: string): boolean {
+  const field = (d: Decision, name: 'reason' | 'until') => (name in d ? String((d as Record<string, unknown>)[name] ?? '') : '');
+  return (
+    recorded.by === by &&
+    recorded.decision === decision.decision &&
+    field(recorded, 'reason') === field(decision, 'reason') &&
+    field(recorded, 'until') === field(decision, 'until')
+  );
+}
+
+/**
+ * A staff decision, checked against what the case is waiting for. A decision already recorded
+ * and not yet carried out wins: another one is refused with what it lost to (a retry of the same
+ * decision changes nothing).
+ */
 export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date): CasePatch | undefined {
   const allowed = DECISIONS_FOR[record.status] ?? [];
-  if (record.decision && record.decision.decision === decision.decision && !record.decisionDelivered) return undefined;
+  const pending = record.decisionDelivered ? undefined : record.decision;
+  if (pending && sameDecision(pending, decision, by)) return undefined;
+  if (pending) {
+    throw new DecisionRefused(
+      `case ${record.caseId} already has a decision being carried out: ${pending.decision.replace(/_/g, ' ')} by ${pending.by} at ${pending.decidedAt}; this one was not recorded`,
+    );
+  }
   if (!allowed.includes(decision.decision)) {
     throw new DecisionRefused(
       allowed.length
@@ -97,6 +154,12 @@ export function decisionRecorded(record: CaseRecord, decision: Decision, by: str
     throw new DecisionRefused(`the extension must end on a future date, not ${decision.until}`);
   }
   return { set: { decision: { ...decision, by, decidedAt: at.toISOString() } }, remove: ['decisionDelivered'] };
+}
+
+/** A recorded decision its workflow never received (the case expired first): it leaves the record, which keeps what was applied. */
+export function decisionNotApplied(record: CaseRecord, decision: NonNullable<CaseRecord['decision']>): CasePatch | undefined {
+  if (!record.decision || record.decisionDelivered || record.decision.decidedAt !== decision.decidedAt || record.decision.by !== decision.by) return undefined;
+  return { remove: ['decision'] };
 }
 
 /** The case goes back to the marketplace with a new ladder; the answer staff decided on is kept. */

@@ -1,5 +1,6 @@
 import * as z from './schema.ts';
-import type { Timer } from './ladder.ts';
+import type { Step, Timer } from './ladder.ts';
+import type { KeyedAuditEntry } from './store/audit-log.ts';
 import { agencyInstant } from './working-days.ts';
 
 export const CASE_STATUSES = [
@@ -31,6 +32,8 @@ export interface CaseRecord {
   openedAt: string;
   noticeSentAt?: string;
   noticeMessageId?: string;
+  /** When staff last sent the marketplace a new response link. */
+  linkReissuedAt?: string;
   /** When SES reported the notice undeliverable (a permanent bounce). */
   noticeBouncedAt?: string;
   /** The current deadline: the notice's, or the one a staff decision set. */
@@ -58,6 +61,15 @@ export interface CaseRecord {
   closedAt?: string;
   /** Set when a workflow task failed after its retries: staff were alerted. */
   failure?: { executionId: string; error: string; cause: string; at: string };
+  /** The answer (by its time) whose staff email went out: one per answer. */
+  handedToStaffFor?: string;
+  /** A ladder step claimed (the case moved on) whose email has still to be recorded as sent. */
+  followUpPending?: { step: Step; from: CaseStatus; claimedAt: string };
+  /**
+   * The audit entries of the last change, written with it: a retry or the next change writes any
+   * a crash kept from the log, so a change is never without its entry.
+   */
+  auditOutbox?: KeyedAuditEntry[];
   /** Incremented by every update: the guard of read-modify-write changes. */
   version: number;
   updatedAt: string;

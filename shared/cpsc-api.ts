@@ -35,6 +35,32 @@ export function plausibleCount(window: Window): number {
   return 150 + days(window) * 15;
 }
 
+/**
+ * The most bytes an answer may take, counted while it streams: the pull function's memory is
+ * bounded whatever the API sends. The whole catalogue (about 10,000 records of 3 KB) fits, and is
+ * then refused by its count; a 90-day window's plausible answer is about 5 MB.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1_048_576;
+
+/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export interface PullOptions {
   apiUrl: string;
   /** Which date the window filters on: publication (daily pulls) or recall date (wide re-scans). */
@@ -42,6 +68,8 @@ export interface PullOptions {
   timeoutMs?: number;
   attempts?: number;
   fetchFn?: typeof fetch;
+  /** The most bytes an answer may take (MAX_ANSWER_BYTES). */
+  maxBytes?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -76,9 +104,15 @@ export async function fetchWindow(window: Window, options: PullOptions): Promise
       continue;
     }
     if (!response.ok) throw new PullRefused(`the API answered HTTP ${response.status} for ${window.start}..${window.end}`);
+    const text = await readCapped(response, options.maxBytes ?? MAX_ANSWER_BYTES);
+    if (text === undefined) {
+      throw new PullRefused(
+        `the API answered more than ${Math.round((options.maxBytes ?? MAX_ANSWER_BYTES) / 1_048_576)} MB for the ${days(window)}-day window ${window.start}..${window.end}, far more than it publishes: refused while it was read, nothing ingested`,
+      );
+    }
     let records: unknown;
     try {
-      records = await response.json();
+      records = JSON.parse(text);
     } catch {
       lastError = 'the answer is not JSON';
       continue;

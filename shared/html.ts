@@ -11,26 +11,29 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ndash: '–',
-  mdash: '—',
-  rsquo: '’',
-  lsquo: '‘',
-  rdquo: '”',
-  ldquo: '“',
-  reg: '®',
-  trade: '™',
-  copy: '©',
-  deg: '°',
-  frac12: '½',
-  hellip: '…',
-};
+// A Map: entity names come from outside, and `&constructor;` must not find a prototype's property.
+const NAMED_ENTITIES = new Map<string, string>(
+  Object.entries({
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+    ndash: '–',
+    mdash: '—',
+    rsquo: '’',
+    lsquo: '‘',
+    rdquo: '”',
+    ldquo: '“',
+    reg: '®',
+    trade: '™',
+    copy: '©',
+    deg: '°',
+    frac12: '½',
+    hellip: '…',
+  }),
+);
 
 /** Decodes the HTML entities the CPSC feeds carry (`&nbsp;`, `&#8217;`, `&amp;`...). */
 export function decodeEntities(value: string): string {
@@ -39,6 +42,6 @@ export function decodeEntities(value: string): string {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
     }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? match;
+    return NAMED_ENTITIES.get(body.toLowerCase()) ?? match;
   });
 }

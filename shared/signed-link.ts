@@ -37,8 +37,31 @@ export interface LinkSettings {
   validityDays: number;
 }
 
-/** The case's one link: it expires a fixed time after the notice, so reminders repeat it exactly. */
-export function caseLink(caseId: string, noticeSentAt: Date, settings: LinkSettings): string {
-  const expiresAt = new Date(noticeSentAt.getTime() + settings.validityDays * 86_400_000);
-  return signedLink(settings.baseUrl, caseId, expiresAt, settings.key);
+/** How long a link outlives its case's expiry: the marketplace can still see and answer the ended case. */
+export const LINK_MARGIN_DAYS = 30;
+const DAY = 86_400_000;
+
+/** What a case's link is valid from and for: its notice (or a re-issue) and its current expiry. */
+export interface LinkBasis {
+  noticeSentAt: string;
+  /** When staff last re-issued the link. */
+  linkReissuedAt?: string;
+  /** When the case expires if unanswered (its EXPIRE timer), if it still has one. */
+  expiresAt?: string;
+}
+
+/**
+ * When a case's link expires: `validityDays` after the notice (or the latest re-issue), and never
+ * before the case's own expiry plus a margin, so that no email of a case that lives longer
+ * (an extension, a resumed ladder, a long policy) carries a link that dies first.
+ */
+export function linkExpiry(basis: LinkBasis, validityDays: number): Date {
+  const issued = Math.max(Date.parse(basis.noticeSentAt), basis.linkReissuedAt ? Date.parse(basis.linkReissuedAt) : 0);
+  const caseExpiry = basis.expiresAt ? Date.parse(basis.expiresAt) + LINK_MARGIN_DAYS * DAY : 0;
+  return new Date(Math.max(issued + validityDays * DAY, caseExpiry));
+}
+
+/** The case's link, as its emails carry it. */
+export function caseLink(caseId: string, basis: LinkBasis, settings: LinkSettings): string {
+  return signedLink(settings.baseUrl, caseId, linkExpiry(basis, settings.validityDays), settings.key);
 }

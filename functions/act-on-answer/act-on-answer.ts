@@ -1,10 +1,10 @@
 import { FINAL_ANSWERS, STATUS_OF_ANSWER, type CaseStatus } from '#shared/case.ts';
-import { closed, delivered } from '#shared/case-rules.ts';
+import { audited, closed, delivered, handedToStaff } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffDecisionNeededEmail } from '#shared/emails/case-emails.ts';
 import { timerOf, type WorkflowTimer } from '#shared/ladder.ts';
 import { describeAnswer } from '#shared/pages/response-page.ts';
-import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../case-operations/case-mail.ts';
+import { loadCase, sendCaseEmail, staffContext, type CaseMailDeps } from '../case-operations/case-mail.ts';
 import type { AnswerResult } from '../case-operations/deliver.ts';
 
 export interface AnswerInput {
@@ -19,39 +19,37 @@ export interface CaseClosed {
 }
 
 /** A BLOCKED or NOT_LISTED answer ends the case (a retry finds it closed and writes nothing more). */
-export async function closeCase(input: AnswerInput, deps: Pick<CaseMailDeps, 'cases' | 'audit'>): Promise<CaseClosed> {
+export async function closeCase(input: AnswerInput, deps: Pick<CaseMailDeps, 'cases'>): Promise<CaseClosed> {
   const at = now();
   const status = STATUS_OF_ANSWER[input.result.answer.answer];
-  const { changed } = await deps.cases.mutate(input.caseId, at, (current) => delivered(closed(current, status, at), 'answerDelivered'));
-  if (changed) {
-    await deps.audit.append({
-      subject: input.caseId,
-      at: at.toISOString(),
-      actor: 'system',
-      action: 'CASE_CLOSED',
-      detail: { status, onTime: input.result.onTime, answeredAt: input.result.answeredAt },
-    });
-  }
+  const entry = { actor: 'system' as const, action: 'CASE_CLOSED', detail: { status, onTime: input.result.onTime, answeredAt: input.result.answeredAt } };
+  await deps.cases.mutate(input.caseId, at, (current) => audited(delivered(closed(current, status, at), 'answerDelivered'), entry));
   return { closed: true, status };
 }
 
 /**
- * A dispute or an extension request goes to staff, who are emailed once per answer
- * (even when this step is retried) and decide through a callback. The workflow waits for them
- * until the case would expire.
+ * A dispute or an extension request goes to staff, who are emailed once per answer (the case
+ * records which answer they were told of, with the email's audit entry) and decide through a
+ * callback. The workflow waits for them until the case would expire.
  */
 export async function handToStaff(input: AnswerInput, deps: CaseMailDeps): Promise<WorkflowTimer> {
   const at = now();
   const kind = input.result.answer.answer;
   const loaded = await loadCase(input.caseId, deps);
-  const already = await deps.audit.list(input.caseId);
-  if (!already.some((e) => e.action === 'HANDED_TO_STAFF' && e.detail?.answeredAt === input.result.answeredAt)) {
-    await sendAndAudit(deps, input.caseId, at, {
+  if (loaded.record.handedToStaffFor === input.result.answeredAt) await deps.cases.settle(loaded.record);
+  else {
+    const context = staffContext(loaded, deps);
+    const email = await sendCaseEmail(deps, input.caseId, {
       to: deps.settings.staffEmails,
-      email: staffDecisionNeededEmail(staffContext(loaded, deps), kind === 'dispute' ? 'dispute' : 'extension', describeAnswer(input.result.answer)),
-      action: 'HANDED_TO_STAFF',
-      detail: { status: STATUS_OF_ANSWER[kind], answeredAt: input.result.answeredAt, onTime: input.result.onTime },
+      email: staffDecisionNeededEmail(context, kind === 'dispute' ? 'dispute' : 'extension', describeAnswer(input.result.answer)),
+      kind: 'HANDED_TO_STAFF',
     });
+    const entry = {
+      actor: 'system' as const,
+      action: 'HANDED_TO_STAFF',
+      detail: { status: STATUS_OF_ANSWER[kind], answeredAt: input.result.answeredAt, onTime: input.result.onTime, email },
+    };
+    await deps.cases.mutate(input.caseId, at, (current) => audited(handedToStaff(current, input.result.answeredAt), entry), loaded.record);
   }
   return timerOf(
     loaded.record.timers?.filter((t) => t.step === 'EXPIRE'),

@@ -1,4 +1,5 @@
 import * as z from '#shared/schema.ts';
-import { caseMailEnv } from '../runtime/env-fields.ts';
+import { staffMailEnv } from '../runtime/env-fields.ts';
 
-export const actOnAnswerEnv = z.object(caseMailEnv);
+/** It emails staff only: no link to sign. */
+export const actOnAnswerEnv = z.object(staffMailEnv);

@@ -12,7 +12,7 @@ import {
 import { now } from '#shared/clock.ts';
 import { referenceOf } from '#shared/pages/response-page.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '#shared/store/api-key-store.ts';
-import type { AuditLog } from '#shared/store/audit-log.ts';
+import type { RefusalCounts } from '#shared/store/refusals.ts';
 import { BadPageToken, type CaseStore } from '#shared/store/case-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { takeAnswer } from '../case-operations/take-answer.ts';
@@ -40,7 +40,7 @@ export interface ApiResponse {
 export interface AnswerApiDeps {
   cases: CaseStore;
   recalls: RecallStore;
-  audit: AuditLog;
+  refusals: RefusalCounts;
   apiKeys: ApiKeyStore;
   sfn: SFNClient;
 }
@@ -87,7 +87,7 @@ function formOf(body: Record<string, unknown>): Record<string, unknown> {
 /** GET /v1/cases: one page of the key's marketplace's cases, open, closed or all. */
 async function listCases(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApiDeps): Promise<ApiResponse> {
   const filter = request.query.status ?? 'open';
-  if (!(filter in STATUS_FILTERS)) return problem(400, 'status must be open, closed or all', 'status');
+  if (!Object.hasOwn(STATUS_FILTERS, filter)) return problem(400, 'status must be open, closed or all', 'status');
   try {
     const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
     const titles = await Promise.all(page.records.map((r) => deps.recalls.get(r.recallNumber).then((recall) => recall?.title)));
@@ -121,11 +121,8 @@ async function postAnswer(request: ApiRequest, key: ApiKeyRecord, deps: AnswerAp
   const caseId = request.caseId ?? '';
   const record = await deps.cases.get(caseId);
   if (!record || record.marketplaceId !== key.marketplaceId) {
-    // Another marketplace's case looks exactly like one that does not exist.
-    if (record) {
-      const detail = { reason: 'case of another marketplace', keyId: key.keyId };
-      await deps.audit.append({ subject: caseId, at: at.toISOString(), actor: `marketplace:${key.marketplaceId}`, action: 'API_KEY_REJECTED', detail });
-    }
+    // Another marketplace's case looks, and takes, exactly what one that does not exist does: one count for the key.
+    await deps.refusals.count(`key:${key.keyId}`, 'no such case for this marketplace', at);
     return problem(404, `there is no case ${caseId} for marketplace ${key.marketplaceId}`);
   }
   const parsed = parseAnswer(request.body);
@@ -152,7 +149,8 @@ export async function answerApi(request: ApiRequest, deps: AnswerApiDeps): Promi
   if (posting && !CASE_ID_PATTERN.test(caseId)) return problem(404, `there is no case ${caseId}`);
   if (!key) {
     const reason = request.apiKey ? 'unknown or revoked API key' : 'missing x-api-key header';
-    if (posting) await deps.audit.append({ subject: caseId, at: at.toISOString(), actor: 'system', action: 'API_KEY_REJECTED', detail: { reason } });
+    // Counted apart from the case's audit log: a flood of forged requests grows a counter, not a log.
+    await deps.refusals.count(posting ? caseId : 'api', `api ${reason}`, at);
     return problem(401, reason);
   }
   if (request.routeKey === 'GET /v1/cases') return listCases(request, key, deps);

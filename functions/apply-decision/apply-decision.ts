@@ -1,9 +1,9 @@
 import { CLOSING_DECISIONS, type CaseRecord } from '#shared/case.ts';
-import { closed, delivered, resumed } from '#shared/case-rules.ts';
+import { audited, closed, delivered, resumed } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { decisionEmail } from '#shared/emails/case-emails.ts';
 import { resumedLadder, timerOf, type WorkflowTimer } from '#shared/ladder.ts';
-import { loadCase, marketplaceContext, sendAndAudit, type CaseMailDeps } from '../case-operations/case-mail.ts';
+import { loadCase, marketplaceContext, sendCaseEmail, type CaseMailDeps } from '../case-operations/case-mail.ts';
 
 export interface ApplyInput {
   caseId: string;
@@ -23,34 +23,35 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
   const { decision } = input;
   const loaded = await loadCase(input.caseId, deps);
   const actor = `staff:${decision.by}` as const;
+  const to = loaded.marketplace.noticeEmails;
   if (CLOSING_DECISIONS.has(decision.decision)) {
-    if (!loaded.record.closedAt) {
-      await sendAndAudit(deps, input.caseId, at, {
-        to: loaded.marketplace.noticeEmails,
+    if (loaded.record.closedAt) await deps.cases.settle(loaded.record);
+    else {
+      const email = await sendCaseEmail(deps, input.caseId, {
+        to,
         email: decisionEmail(await marketplaceContext(loaded, deps), decision, false),
-        action: 'CASE_CLOSED',
-        actor,
-        detail: { decision: decision.decision, reason: decision.reason },
+        kind: 'CASE_CLOSED',
       });
-      await deps.cases.mutate(input.caseId, at, (current) => delivered(closed(current, 'CLOSED', at), 'decisionDelivered'), loaded.record);
+      const entry = { actor, action: 'CASE_CLOSED', detail: { decision: decision.decision, reason: decision.reason, email } };
+      await deps.cases.mutate(input.caseId, at, (current) => audited(delivered(closed(current, 'CLOSED', at), 'decisionDelivered'), entry), loaded.record);
     }
     return { closed: true };
   }
-  if (loaded.record.answer) {
-    const ladder = resumedLadder(new Date(decision.decidedAt), loaded.marketplace.policy, deps.calendar, {
-      grantedUntil: decision.decision === 'grant_extension' ? decision.until : undefined,
-      previousExpiry: loaded.record.timers?.find((t) => t.step === 'EXPIRE')?.at,
-    });
-    const context = await marketplaceContext({ ...loaded, record: { ...loaded.record, deadline: ladder.deadline } }, deps);
-    await sendAndAudit(deps, input.caseId, at, {
-      to: loaded.marketplace.noticeEmails,
-      email: decisionEmail(context, decision, true),
-      action: 'CASE_RESUMED',
-      actor,
-      detail: { decision: decision.decision, reason: decision.reason, deadline: ladder.deadline, timers: ladder.timers },
-    });
-    const { record } = await deps.cases.mutate(input.caseId, at, (current) => resumed(current, ladder), loaded.record);
-    return { ...timerOf(record.timers, at), closed: false };
+  if (!loaded.record.answer) {
+    await deps.cases.settle(loaded.record);
+    return { ...timerOf(loaded.record.timers, at), closed: false };
   }
-  return { ...timerOf(loaded.record.timers, at), closed: false };
+  const ladder = resumedLadder(new Date(decision.decidedAt), loaded.marketplace.policy, deps.calendar, {
+    grantedUntil: decision.decision === 'grant_extension' ? decision.until : undefined,
+    previousExpiry: loaded.record.timers?.find((t) => t.step === 'EXPIRE')?.at,
+  });
+  const context = await marketplaceContext({ ...loaded, record: { ...loaded.record, deadline: ladder.deadline } }, deps);
+  const email = await sendCaseEmail(deps, input.caseId, { to, email: decisionEmail(context, decision, true), kind: 'CASE_RESUMED' });
+  const entry = {
+    actor,
+    action: 'CASE_RESUMED',
+    detail: { decision: decision.decision, reason: decision.reason, deadline: ladder.deadline, timers: ladder.timers, email },
+  };
+  const { record } = await deps.cases.mutate(input.caseId, at, (current) => audited(resumed(current, ladder), entry), loaded.record);
+  return { ...timerOf(record.timers, at), closed: false };
 }

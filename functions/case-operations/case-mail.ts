@@ -5,15 +5,22 @@ import { SesMailer, type Mailer } from '#shared/mailer.ts';
 import type { Marketplace } from '#shared/marketplace.ts';
 import type { Recall } from '#shared/recall.ts';
 import { caseLink } from '#shared/signed-link.ts';
-import type { Actor, AuditLog } from '#shared/store/audit-log.ts';
+import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
-import { fillUrlTemplate, type caseMailEnv } from '../runtime/env-fields.ts';
+import { fillUrlTemplate, type caseMailEnv, type staffMailEnv } from '../runtime/env-fields.ts';
 import { linkKeysFrom, type LinkKeys } from '../runtime/link-keys.ts';
 import { sesClient } from '../runtime/clients.ts';
 import { storesFrom } from '../runtime/stores.ts';
+
+/** What signs a case's link: only the functions that email the marketplace have it. */
+export interface LinkSigning {
+  keys: () => Promise<LinkKeys>;
+  baseUrl: string;
+  validityDays: number;
+}
 
 /** Everything a function needs to act on a case and email about it. */
 export interface CaseMailDeps {
@@ -22,30 +29,28 @@ export interface CaseMailDeps {
   marketplaces: MarketplaceStore;
   audit: AuditLog;
   mailer: Mailer;
-  linkKeys: () => Promise<LinkKeys>;
   calendar: WorkingCalendar;
-  settings: { authority: string; staffEmails: string[]; respondBaseUrl: string; linkValidityDays: number; caseUrlTemplate: string };
+  settings: { authority: string; staffEmails: string[]; caseUrlTemplate: string; trustedHosts: readonly string[] };
+  links?: LinkSigning;
 }
 
-type CaseMailEnv = { [K in keyof typeof caseMailEnv]: z.infer<(typeof caseMailEnv)[K]> };
+type Env<T> = { [K in keyof T]: T[K] extends z.ZodMiniType ? z.infer<T[K]> : never };
+type StaffMailEnv = Env<typeof staffMailEnv>;
+type LinkEnv = Omit<Env<typeof caseMailEnv>, keyof StaffMailEnv>;
 
-export function caseMailDeps(env: CaseMailEnv): CaseMailDeps {
+/** The case mail deps of an environment: with link signing where it names the key (caseMailEnv), without (staffMailEnv). */
+export function caseMailDeps(env: StaffMailEnv & Partial<LinkEnv>): CaseMailDeps {
   const { cases, recalls, marketplaces, audit } = storesFrom(env);
+  const links = env.LINK_KEY_SECRET_ARN && env.RESPOND_BASE_URL && env.LINK_VALIDITY_DAYS;
   return {
     cases,
     recalls,
     marketplaces,
     audit,
     mailer: new SesMailer(sesClient(), env.SENDER_EMAIL, env.SES_CONFIGURATION_SET),
-    linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
     calendar: new WorkingCalendar(env.CLOSURE_DAYS),
-    settings: {
-      authority: env.AGENCY_NAME,
-      staffEmails: env.STAFF_EMAILS,
-      respondBaseUrl: env.RESPOND_BASE_URL,
-      linkValidityDays: env.LINK_VALIDITY_DAYS,
-      caseUrlTemplate: env.CASE_URL_TEMPLATE,
-    },
+    settings: { authority: env.AGENCY_NAME, staffEmails: env.STAFF_EMAILS, caseUrlTemplate: env.CASE_URL_TEMPLATE, trustedHosts: env.TRUSTED_LINK_HOSTS },
+    ...(links ? { links: { keys: linkKeysFrom(env.LINK_KEY_SECRET_ARN!), baseUrl: env.RESPOND_BASE_URL!, validityDays: env.LINK_VALIDITY_DAYS! } } : {}),
   };
 }
 
@@ -65,15 +70,13 @@ export async function loadCase(caseId: string, deps: Pick<CaseMailDeps, 'cases' 
   return { record, recall, marketplace };
 }
 
-/** The context of a marketplace email: the case's one link, and its current deadline. */
+/** The context of a marketplace email: the case's link (valid past the case's own expiry), and its current deadline. */
 export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps): Promise<CaseEmailContext> {
   const { record } = loaded;
   if (!record.noticeSentAt || !record.deadline) throw new Error(`case ${record.caseId} has no notice yet`);
-  const link = caseLink(record.caseId, new Date(record.noticeSentAt), {
-    baseUrl: deps.settings.respondBaseUrl,
-    key: (await deps.linkKeys()).current,
-    validityDays: deps.settings.linkValidityDays,
-  });
+  if (!deps.links) throw new Error('this function emails staff only: it has no link-signing key');
+  const basis = { noticeSentAt: record.noticeSentAt, linkReissuedAt: record.linkReissuedAt, expiresAt: record.timers?.find((t) => t.step === 'EXPIRE')?.at };
+  const link = caseLink(record.caseId, basis, { baseUrl: deps.links.baseUrl, key: (await deps.links.keys()).current, validityDays: deps.links.validityDays });
   return {
     authority: deps.settings.authority,
     caseId: record.caseId,
@@ -81,6 +84,7 @@ export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps)
     marketplace: loaded.marketplace,
     link,
     deadline: new Date(record.deadline),
+    trustedHosts: deps.settings.trustedHosts,
   };
 }
 
@@ -89,20 +93,23 @@ export function staffContext(loaded: LoadedCase, deps: CaseMailDeps): StaffEmail
   return { authority: deps.settings.authority, caseId: loaded.record.caseId, recall: loaded.recall, marketplace: loaded.marketplace, caseUrl };
 }
 
-/** Sends one email about a case and writes it to the case's audit log. */
-export async function sendAndAudit(
-  deps: Pick<CaseMailDeps, 'mailer' | 'audit'>,
+/** What an audit entry says of an email. */
+export interface EmailRecord {
+  to: string[];
+  cc: string[];
+  subject: string;
+  messageId: string;
+}
+
+/**
+ * Sends one email about a case, tagged with it (SES reports bounces by the tags); returns what
+ * its audit entry says of it, which the change it goes with writes.
+ */
+export async function sendCaseEmail(
+  deps: Pick<CaseMailDeps, 'mailer'>,
   caseId: string,
-  at: Date,
-  mail: { to: string[]; cc?: string[]; email: Email; action: string; actor?: Actor; detail?: Record<string, unknown> },
-): Promise<string> {
-  const messageId = await deps.mailer.send({ to: mail.to, cc: mail.cc, ...mail.email, tags: { caseId, kind: mail.action } });
-  await deps.audit.append({
-    subject: caseId,
-    at: at.toISOString(),
-    actor: mail.actor ?? 'system',
-    action: mail.action,
-    detail: { ...mail.detail, email: { to: mail.to, cc: mail.cc ?? [], subject: mail.email.subject, messageId } },
-  });
-  return messageId;
+  mail: { to: string[]; cc?: string[]; email: Email; kind: string },
+): Promise<EmailRecord> {
+  const messageId = await deps.mailer.send({ to: mail.to, cc: mail.cc, ...mail.email, tags: { caseId, kind: mail.kind } });
+  return { to: mail.to, cc: mail.cc ?? [], subject: mail.email.subject, messageId };
 }

@@ -1,8 +1,8 @@
-import { noticeBounced } from '#shared/case-rules.ts';
+import { audited, noticeBounced } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { staffNoticeBouncedEmail } from '#shared/emails/case-emails.ts';
 import * as z from '#shared/schema.ts';
-import { loadCase, sendAndAudit, staffContext, type CaseMailDeps } from '../case-operations/case-mail.ts';
+import { loadCase, sendCaseEmail, staffContext, type CaseMailDeps } from '../case-operations/case-mail.ts';
 import { logger } from '../runtime/observability.ts';
 
 /** The parts of an SES event (configuration set event publishing) this function reads. */
@@ -64,15 +64,18 @@ export async function handleMailEvent(event: SesEvent, deps: CaseMailDeps): Prom
     return 'bounce-recorded';
   }
   const loaded = await loadCase(caseId, deps);
-  if (!noticeBounced(loaded.record, event.mail.messageId, at)) return 'already-recorded';
-  // Staff first, then the case: a retry after a failure in between alerts twice rather than never.
-  await sendAndAudit(deps, caseId, at, {
+  if (!noticeBounced(loaded.record, event.mail.messageId, at)) {
+    await deps.cases.settle(loaded.record);
+    return 'already-recorded';
+  }
+  // Staff first, then the case with its audit entry: a retry after a failure in between alerts twice rather than never.
+  const email = await sendCaseEmail(deps, caseId, {
     to: deps.settings.staffEmails,
     email: staffNoticeBouncedEmail(staffContext(loaded, deps), { recipients, diagnostic: event.bounce.bouncedRecipients[0]?.diagnosticCode }),
-    action: 'NOTICE_BOUNCED',
-    detail,
+    kind: 'NOTICE_BOUNCED',
   });
-  await deps.cases.mutate(caseId, at, (current) => noticeBounced(current, event.mail.messageId, at), loaded.record);
+  const entry = { actor: 'system' as const, action: 'NOTICE_BOUNCED', detail: { ...detail, email } };
+  await deps.cases.mutate(caseId, at, (current) => audited(noticeBounced(current, event.mail.messageId, at), entry), loaded.record);
   // The operations alarm counts these lines (a metric filter on this function's log group).
   logger.warn('notice bounced', { caseId, messageId: event.mail.messageId, bouncedRecipients: recipients.length });
   return 'notice-bounced';

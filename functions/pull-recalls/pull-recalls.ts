@@ -2,6 +2,7 @@ import { now } from '#shared/clock.ts';
 import { fetchWindow, splitWindow, type PullOptions, type Window } from '#shared/cpsc-api.ts';
 import { agencyDate, type WorkingCalendar } from '#shared/working-days.ts';
 import { ingestRecalls, type IngestDeps, type IngestResult } from '../ingest/ingest-recalls.ts';
+import { httpUrl } from '../runtime/env-fields.ts';
 
 export interface PullInput {
   /** `daily`: from the watermark (less the overlap) to today; `rescan`: the last RESCAN_DAYS by recall date. */
@@ -37,6 +38,9 @@ const minusDays = (date: string, n: number) => new Date(Date.parse(date) - n * 8
  * stops the pull with the reason, and the next run starts from there.
  */
 export async function pullRecalls(input: PullInput, deps: PullDeps): Promise<PullResult> {
+  // An API named in the event is checked as the one in the function's setting is.
+  if (input.apiUrl !== undefined && !httpUrl.safeParse(input.apiUrl).success)
+    throw new Error(`apiUrl must be an http or https URL, got ${JSON.stringify(input.apiUrl).slice(0, 200)}`);
   const today = agencyDate(now());
   const rescan = input.mode === 'rescan';
   if (!input.since && !input.force && !deps.calendar.isWorkingDay(today)) return { skipped: `${today} is not a working day`, windows: [] };

@@ -1,10 +1,13 @@
 import * as z from '#shared/schema.ts';
-import { tableName } from '../runtime/env-fields.ts';
+import { tableName, trustedHosts } from '../runtime/env-fields.ts';
 
 export const respondEnv = z.object({
   RECALLS_TABLE: tableName,
   MARKETPLACES_TABLE: tableName,
   CASES_TABLE: tableName,
   AUDIT_TABLE: tableName,
+  /** The Bookkeeping table, where refused links are counted. */
+  REFUSALS_TABLE: tableName,
   LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
+  TRUSTED_LINK_HOSTS: trustedHosts,
 });

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { httpEvent, queryString } from '../runtime/http-event.ts';
 import { stepFunctionsClient } from '../runtime/clients.ts';
 import { observed } from '../runtime/observability.ts';
 import { linkKeysFrom } from '../runtime/link-keys.ts';
@@ -13,19 +14,20 @@ const deps: RespondDeps = {
   ...storesFrom(env),
   sfn: stepFunctionsClient(),
   linkKeys: linkKeysFrom(env.LINK_KEY_SECRET_ARN),
+  trustedHosts: env.TRUSTED_LINK_HOSTS,
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(observed())
   .handler((event) => {
-    const body = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    const request = httpEvent(event);
     return respond(
       {
-        method: event.requestContext.http.method,
-        caseId: decodeURIComponent(event.pathParameters?.caseId ?? ''),
-        query: event.queryStringParameters ?? {},
-        url: `${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
-        body,
+        method: request.method,
+        caseId: decodeURIComponent(request.pathParameters.caseId ?? ''),
+        query: request.query,
+        url: `${request.path}${queryString(request.query)}`,
+        body: request.body,
       },
       deps,
     );

@@ -1,9 +1,10 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { answerSchema, CASE_ID_PATTERN, STATUS_OF_ANSWER } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
+import { HTML_HEADERS } from '#shared/pages/headers.ts';
 import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
 import { checkLink } from '#shared/signed-link.ts';
-import type { AuditLog } from '#shared/store/audit-log.ts';
+import type { RefusalCounts } from '#shared/store/refusals.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
@@ -31,22 +32,14 @@ export interface RespondDeps {
   cases: CaseStore;
   recalls: RecallStore;
   marketplaces: MarketplaceStore;
-  audit: AuditLog;
+  refusals: RefusalCounts;
   sfn: SFNClient;
   linkKeys: () => Promise<LinkKeys>;
+  /** Hosts whose recall pages and images the page shows as links and images. */
+  trustedHosts: readonly string[];
 }
 
-const html = (statusCode: number, body: string): HttpResponse => ({
-  statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; img-src https:; style-src 'unsafe-inline'; form-action 'self'",
-  },
-  body,
-});
+const html = (statusCode: number, body: string): HttpResponse => ({ statusCode, headers: { ...HTML_HEADERS }, body });
 
 const LINK_PROBLEMS = {
   malformed: 'This link is incomplete. Open the link exactly as it appears in the notice email.',
@@ -63,14 +56,8 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   if (!CASE_ID_PATTERN.test(request.caseId)) return html(404, errorPage(404, 'There is no notice at this address.'));
   const link = checkLink(request.caseId, request.query.exp, request.query.sig, (await deps.linkKeys()).verifying, at);
   if (!link.ok) {
-    // Opening a forged, tampered or expired link is audited too: it changes nothing else.
-    await deps.audit.append({
-      subject: request.caseId,
-      at: at.toISOString(),
-      actor: 'system',
-      action: 'LINK_REJECTED',
-      detail: { reason: link.reason, method: request.method },
-    });
+    // Forged, tampered and expired links are counted (whether or not the case exists), apart from its audit log.
+    await deps.refusals.count(request.caseId, `link ${link.reason} (${request.method})`, at);
     return html(403, errorPage(403, LINK_PROBLEMS[link.reason]));
   }
   const record = await deps.cases.get(request.caseId);
@@ -78,7 +65,7 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
     ? await Promise.all([deps.recalls.get(record.recallNumber), deps.marketplaces.get(record.marketplaceId)])
     : [undefined, undefined];
   if (!record || !recall || !marketplace) return html(404, errorPage(404, 'There is no notice for this case. Reply to the notice email.'));
-  const view: CaseView = { record, recall, marketplace, action: request.url };
+  const view: CaseView = { record, recall, marketplace, action: request.url, trustedHosts: deps.trustedHosts };
 
   if (request.method === 'GET' || request.method === 'HEAD') return html(200, casePage(view));
   if (request.method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, POST' }, body: '' };

@@ -24,6 +24,9 @@ export const commaList = <T extends z.ZodMiniType<unknown, string>>(item: T, min
 
 export const emailList = commaList(z.email(), 1);
 
+/** Hosts whose recall pages and images emails and pages show as links and images. */
+export const trustedHosts = commaList(z.string().check(z.regex(/^[a-z0-9.-]+$/, 'a host name, lowercase')), 1);
+
 export const tablesEnv = {
   RECALLS_TABLE: tableName,
   MARKETPLACES_TABLE: tableName,
@@ -44,17 +47,23 @@ export const sendSlotsEnv = {
   SES_MAX_SEND_RATE: wholeNumber(1, 10_000),
 };
 
-/** What a function that emails about a case needs. */
-export const caseMailEnv = {
+/** What a function that acts on a case and emails staff about it needs. */
+export const staffMailEnv = {
   ...tablesEnv,
   AGENCY_NAME: z.string().check(z.minLength(1)),
   SENDER_EMAIL: z.email(),
   SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
   STAFF_EMAILS: emailList,
-  RESPOND_BASE_URL: httpUrl,
-  LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
-  LINK_VALIDITY_DAYS: wholeNumber(1, 3650),
   /** Where staff see a case; `{executionArn}` and `{caseId}` are filled in. */
   CASE_URL_TEMPLATE: z.string().check(z.includes('{')),
   CLOSURE_DAYS: commaList(z.iso.date()),
+  TRUSTED_LINK_HOSTS: trustedHosts,
+};
+
+/** What a function that emails the marketplace about a case needs: it signs the case's link. */
+export const caseMailEnv = {
+  ...staffMailEnv,
+  RESPOND_BASE_URL: httpUrl,
+  LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
+  LINK_VALIDITY_DAYS: wholeNumber(1, 3650),
 };

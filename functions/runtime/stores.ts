@@ -13,6 +13,8 @@ const TABLE_VARIABLES = {
   QUARANTINE_TABLE: 'quarantine',
   BOOKKEEPING_TABLE: 'ingestState',
   API_KEYS_TABLE: 'apiKeys',
+  /** The Bookkeeping table, to the functions that only count refusals in it. */
+  REFUSALS_TABLE: 'refusals',
 } as const satisfies Record<string, StoreName>;
 
 type TableVariable = keyof typeof TABLE_VARIABLES;

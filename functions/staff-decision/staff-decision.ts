@@ -1,8 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { decisionSchema, type CaseStatus } from '#shared/case.ts';
-import { closed, DecisionRefused, decisionRecorded } from '#shared/case-rules.ts';
+import { decisionSchema, type CaseRecord, type CaseStatus } from '#shared/case.ts';
+import { audited, closed, DecisionRefused, decisionNotApplied, decisionRecorded } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
-import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { deliver, type Delivery } from '../case-operations/deliver.ts';
 
@@ -17,13 +16,15 @@ export type StaffDecisionResult = { ok: true; status: CaseStatus; delivery: Deli
 
 export interface StaffDecisionDeps {
   cases: CaseStore;
-  audit: AuditLog;
   sfn: SFNClient;
 }
 
 /**
- * Records a staff decision and resumes the workflow waiting for it (the same callback as any
- * answer). An EXPIRED case has no workflow left: closing it is recorded directly.
+ * Records a staff decision with its audit entry and resumes the workflow waiting for it (the
+ * same callback as any answer). An EXPIRED case has no workflow left: closing it is recorded
+ * directly. A decision loses, and its caller is told why, when another one is being carried out
+ * or when the workflow stopped waiting (the case expired) before the decision reached it: the
+ * record then keeps what was applied, not the lost decision.
  */
 export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisionDeps): Promise<StaffDecisionResult> {
   const at = now();
@@ -34,21 +35,37 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
   }
   if (!/^[^@\s]+@[^@\s]+$/.test(input.by)) return { ok: false, error: 'by: give the deciding staff member as an email address' };
   const decision = parsed.data;
+  const actor = `staff:${input.by}` as const;
   try {
     const current = await deps.cases.get(input.caseId);
     if (!current) return { ok: false, error: `case ${input.caseId} does not exist` };
     if (current.status === 'EXPIRED' && decision.decision === 'close') {
-      const { record } = await deps.cases.mutate(input.caseId, at, (c) => closed(c, 'CLOSED', at));
-      await deps.audit.append({ subject: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'CASE_CLOSED', detail: { decision } });
+      const entry = { actor, action: 'CASE_CLOSED', detail: { decision } };
+      const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(closed(c, 'CLOSED', at), entry), current);
       return { ok: true, status: record.status, delivery: 'closed-directly' };
     }
-    const { record, changed } = await deps.cases.mutate(input.caseId, at, (c) => decisionRecorded(c, decision, input.by, at));
-    if (changed) {
-      await deps.audit.append({ subject: input.caseId, at: at.toISOString(), actor: `staff:${input.by}`, action: 'DECISION_RECORDED', detail: { decision } });
-    }
-    return { ok: true, status: record.status, delivery: await deliver(record, deps.sfn, at) };
+    const entry = { actor, action: 'DECISION_RECORDED', detail: { decision } };
+    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, input.by, at), entry), current);
+    const delivery = await deliver(record, deps.sfn, at);
+    if (delivery === 'workflow-not-waiting') return notApplied(record, deps, at);
+    return { ok: true, status: record.status, delivery };
   } catch (error) {
     if (error instanceof DecisionRefused) return { ok: false, error: error.message };
     throw error;
   }
+}
+
+/** The workflow stopped waiting before the decision reached it: the decision leaves the record, and the caller is told. */
+async function notApplied(record: CaseRecord, deps: StaffDecisionDeps, at: Date): Promise<StaffDecisionResult> {
+  const decision = record.decision!;
+  const entry = {
+    actor: 'system' as const,
+    action: 'DECISION_NOT_APPLIED',
+    detail: { decision, reason: 'the workflow had stopped waiting for a decision: the case expired first' },
+  };
+  const { record: now } = await deps.cases.mutate(record.caseId, at, (c) => audited(decisionNotApplied(c, decision), entry), record);
+  return {
+    ok: false,
+    error: `case ${record.caseId} was no longer waiting for a decision when this one reached it (the case expired first; it is ${now.status}): the decision was not applied`,
+  };
 }

@@ -1,6 +1,7 @@
 import { now } from '#shared/clock.ts';
 import { staffWorkflowFailedEmail } from '#shared/emails/case-emails.ts';
-import { sendAndAudit, type CaseMailDeps } from '../case-operations/case-mail.ts';
+import { audited } from '#shared/case-rules.ts';
+import { sendCaseEmail, type CaseMailDeps } from '../case-operations/case-mail.ts';
 import { fillUrlTemplate } from '../runtime/env-fields.ts';
 
 /** What a workflow's Catch passes on: whose execution failed, and Step Functions' error. */
@@ -24,16 +25,20 @@ export async function workflowFailed(input: FailureInput, deps: CaseMailDeps): P
   const subject = input.caseId ?? (input.recallNumber ? `recall-${input.recallNumber}` : undefined);
   if (!subject) throw new Error('a workflow failure must name its caseId or recallNumber');
   const failure = { executionId: input.executionId, error: input.error ?? 'Unknown', cause: (input.cause ?? '').slice(0, CAUSE_LIMIT), at: at.toISOString() };
-  if (input.caseId) {
-    const existing = await deps.cases.get(input.caseId);
-    if (existing) await deps.cases.mutate(input.caseId, at, () => ({ set: { failure } }), existing);
+  const existing = input.caseId ? await deps.cases.get(input.caseId) : undefined;
+  if (existing?.failure?.executionId === failure.executionId && existing.failure.error === failure.error) {
+    // A retry after the failure was recorded: staff were told.
+    await deps.cases.settle(existing);
+    return { recorded: subject };
   }
   const caseUrl = fillUrlTemplate(deps.settings.caseUrlTemplate, { executionArn: input.executionId, caseId: subject });
-  await sendAndAudit(deps, subject, at, {
+  const email = await sendCaseEmail(deps, subject, {
     to: deps.settings.staffEmails,
     email: staffWorkflowFailedEmail({ authority: deps.settings.authority, subject, executionUrl: caseUrl, error: failure.error, cause: failure.cause }),
-    action: 'WORKFLOW_FAILED',
-    detail: failure,
+    kind: 'WORKFLOW_FAILED',
   });
+  const entry = { actor: 'system' as const, action: 'WORKFLOW_FAILED', detail: { ...failure, email } };
+  if (existing) await deps.cases.mutate(existing.caseId, at, () => audited({ set: { failure } }, entry), existing);
+  else await deps.audit.append({ subject, at: at.toISOString(), ...entry });
   return { recorded: subject };
 }

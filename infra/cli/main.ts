@@ -6,6 +6,7 @@ import { parseFaults, type FaultSpec } from '../local-cloud/faults.ts';
 import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
 import { readJsonFile } from './files.ts';
+import { reissue } from './link.ts';
 import { importMarketplaces, issueKey, revokeKey } from './marketplaces.ts';
 
 // Commands that run the local cloud load it (and the CDK app it synthesizes) when they run:
@@ -85,7 +86,7 @@ program
   .option('--until <iso>', 'stop virtual time here, with the workflows where they stand (default: run every one to its end)')
   .option(
     '--faults <spec>',
-    'inject transient faults: a rate for all (0.1), or dynamodb=R,ses=R,crash-before=R,crash-after=R,callback=R,seed=N',
+    'inject transient faults: a rate for all (0.1), or dynamodb=R,ses=R,crash-before=R,crash-after=R,crash-between=R,callback=R,seed=N',
     parseFaultsOption,
   )
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
@@ -228,6 +229,19 @@ program
     const result = await digestNow(sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printDigest(result);
+  });
+
+program
+  .command('link <case>')
+  .description("email the case's marketplace a new response link (valid for linkValidityDays from now, and past the case's expiry); audited")
+  .requiredOption('--by <email>', 'the staff member asking for it, for the audit log')
+  .option('--json', 'print exactly one JSON object: {"ok", "sentTo", "expiresAt", "messageId"}')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (caseId: string, options: { by: string; json?: boolean; dataDir: string; aws?: string }) => {
+    const result = await reissue(caseId, options.by, sourceOf(options));
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else console.log(`A new link for case ${caseId} went to ${result.sentTo.join(', ')}; it is valid until ${result.expiresAt}.`);
   });
 
 program

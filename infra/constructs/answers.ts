@@ -2,9 +2,9 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { answerApiEnv } from '#functions/answer-api/env.ts';
 import { respondEnv } from '#functions/respond/env.ts';
-import { readSecret, readTable, readWriteTable, taskResponses, writeTable } from './bindings.ts';
+import { answerCases, appendAudit, countRefusals, readSecret, readTable, taskResponses, updateCases } from './bindings.ts';
 import { HandlerFunction } from './handler-function.ts';
-import { ResponseApi } from './response-api.ts';
+import { ResponseApi, type ApiLimits } from './response-api.ts';
 import type { Tables } from './tables.ts';
 
 export interface AnswersProps {
@@ -12,11 +12,14 @@ export interface AnswersProps {
   linkKey: ISecret;
   /** The case workflow the answers resume. */
   caseWorkflowArn: string;
-  throttle: { rateLimit: number; burstLimit: number };
+  throttle: ApiLimits;
+  /** Hosts whose recall pages and images the response page shows as links and images. */
+  trustedLinkHosts: string[];
 }
 
 /**
- * Where marketplaces answer, from outside the agency: the response pages behind the signed link,
+ * Where marketplaces answer, from outside the agency (so with the least they need: cases read
+ * and changed, never deleted; the audit log appended to; refusals counted): the response pages behind the signed link,
  * and the JSON API with per-marketplace keys, both behind one throttled HTTP API. Each records
  * the answer on the case, audits it, and resumes the case's workflow.
  */
@@ -35,9 +38,11 @@ export class Answers extends Construct {
       environment: {
         RECALLS_TABLE: readTable(tables.recalls),
         MARKETPLACES_TABLE: readTable(tables.marketplaces),
-        CASES_TABLE: readWriteTable(tables.cases),
-        AUDIT_TABLE: writeTable(tables.audit),
+        CASES_TABLE: updateCases(tables.cases),
+        AUDIT_TABLE: appendAudit(tables.audit),
+        REFUSALS_TABLE: countRefusals(tables.bookkeeping),
         LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
+        TRUSTED_LINK_HOSTS: props.trustedLinkHosts.join(','),
       },
       grants: resumesCases,
     });
@@ -46,12 +51,13 @@ export class Answers extends Construct {
       environmentSchema: answerApiEnv,
       environment: {
         RECALLS_TABLE: readTable(tables.recalls),
-        CASES_TABLE: readWriteTable(tables.cases),
-        AUDIT_TABLE: writeTable(tables.audit),
+        CASES_TABLE: answerCases(tables.cases),
+        AUDIT_TABLE: appendAudit(tables.audit),
+        REFUSALS_TABLE: countRefusals(tables.bookkeeping),
         API_KEYS_TABLE: readTable(tables.apiKeys),
       },
       grants: resumesCases,
     });
-    this.api = new ResponseApi(this, 'ResponseApi', { handler: this.respond, answerApi: this.answerApi, ...props.throttle });
+    this.api = new ResponseApi(this, 'ResponseApi', { handler: this.respond, answerApi: this.answerApi, limits: props.throttle });
   }
 }

@@ -19,6 +19,26 @@ export interface Binding {
 export const readTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantReadData(g) });
 export const writeTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantWriteData(g) });
 export const readWriteTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantReadWriteData(g) });
+
+/** A table with these DynamoDB actions only (on the table and its indexes). */
+const tableActions =
+  (...actions: string[]) =>
+  (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grant(g, ...actions.map((a) => `dynamodb:${a}`)) });
+
+/**
+ * The audit log, append-only: new entries (PutItem, each conditional on its key being free) and
+ * reads of entries by key (an outbox's entries checked after a crash). No role updates or deletes
+ * an entry; BatchWriteItem, which cannot be made conditional, is left out too.
+ */
+export const appendAudit = tableActions('PutItem', 'BatchGetItem');
+/** Cases opened (the notice), read and changed; never deleted. */
+export const openCases = tableActions('GetItem', 'PutItem', 'UpdateItem');
+/** Cases read and changed; never created or deleted. */
+export const updateCases = tableActions('GetItem', 'UpdateItem');
+/** Cases read and changed by an answer from outside (and listed by marketplace); never created or deleted. */
+export const answerCases = tableActions('GetItem', 'UpdateItem', 'Query');
+/** Refusals counted in the Bookkeeping table, and nothing else of it. */
+export const countRefusals = tableActions('UpdateItem');
 export const readSecret = (secret: ISecret): Binding => ({ value: secret.secretArn, grant: (g) => secret.grantRead(g) });
 export const startExecutions = (machine: IStateMachine): Binding => ({ value: machine.stateMachineArn, grant: (g) => machine.grantStartExecution(g) });
 

@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { awaitCallbackEnv } from '#functions/await-callback/env.ts';
-import { readWriteTable, taskResponses } from './bindings.ts';
+import { taskResponses, updateCases } from './bindings.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Tables } from './tables.ts';
 import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
@@ -56,7 +56,7 @@ export class CaseWorkflow extends Construct {
     this.awaitCallback = new HandlerFunction(this, 'AwaitCallback', {
       name: 'await-callback',
       environmentSchema: awaitCallbackEnv,
-      environment: { CASES_TABLE: readWriteTable(props.tables.cases) },
+      environment: { CASES_TABLE: updateCases(props.tables.cases) },
       grants: [taskResponses(stateMachineArn)],
     });
     const start = this.states(props.steps);

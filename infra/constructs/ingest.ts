@@ -5,7 +5,7 @@ import { ingestEnv } from '#functions/ingest/env.ts';
 import { pullRecallsEnv } from '#functions/pull-recalls/env.ts';
 import { startWorkflowsEnv } from '#functions/start-workflows/env.ts';
 import type { AppConfig } from '../config.ts';
-import { readWriteTable, startExecutions, writeTable } from './bindings.ts';
+import { appendAudit, readWriteTable, startExecutions, writeTable } from './bindings.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Tables } from './tables.ts';
 
@@ -32,7 +32,7 @@ export class Ingest extends Construct {
       RECALLS_TABLE: readWriteTable(tables.recalls),
       BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping),
       QUARANTINE_TABLE: writeTable(tables.quarantine),
-      AUDIT_TABLE: writeTable(tables.audit),
+      AUDIT_TABLE: appendAudit(tables.audit),
       RECALL_STATE_MACHINE_ARN: startExecutions(props.recallWorkflow),
     };
     this.ingest = new HandlerFunction(this, 'Batch', {

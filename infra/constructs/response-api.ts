@@ -1,51 +1,115 @@
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { NagSuppressions } from 'cdk-nag';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
-/** The HTTP API marketplaces answer through: the response pages, and the JSON API. Throttled. */
-export class ResponseApi extends Construct {
-  readonly api: HttpApi;
+/** The stage every response link and API call goes through. */
+export const API_STAGE = 'live';
 
-  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; rateLimit: number; burstLimit: number }) {
+export interface ApiLimits {
+  /** The stage's overall throttle (requests a second, and the burst): the last line, behind the per-caller limits. */
+  rateLimit: number;
+  burstLimit: number;
+  /** Requests one source IP may make in 5 minutes (AWS WAF). */
+  perIpPer5Minutes: number;
+  /** Requests one API key may make in 5 minutes, whichever IPs they come from (AWS WAF). */
+  perKeyPer5Minutes: number;
+}
+
+/** Paths and statuses, never query strings or bodies (a link's signature stays out of the logs). */
+const ACCESS_LOG = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    method: '$context.httpMethod',
+    resource: '$context.resourcePath',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    waf: '$context.wafResponseCode',
+    error: '$context.integrationErrorMessage',
+  }),
+);
+
+/**
+ * The API marketplaces answer through: the response pages, and the JSON API. A REST API, so
+ * that AWS WAF can stand in front of it: each source IP and each API key has its own rate
+ * limit (too many requests get 429 from WAF, before they reach API Gateway's throttle or a
+ * function), so one caller cannot starve the others; the stage's throttle is the last line.
+ */
+export class ResponseApi extends Construct {
+  readonly api: RestApi;
+
+  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; limits: ApiLimits }) {
     super(scope, id);
-    this.api = new HttpApi(this, 'Api', { description: 'recallguard: marketplace answers to recall notices', createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.SIX_MONTHS });
-    this.api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
-      // Paths and statuses, never query strings or bodies (a link's signature stays out of the logs).
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            method: '$context.httpMethod',
-            routeKey: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            error: '$context.integrationErrorMessage',
-          }),
-        ),
+    this.api = new RestApi(this, 'Api', {
+      description: 'recallguard: marketplace answers to recall notices',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: API_STAGE,
+        throttlingRateLimit: props.limits.rateLimit,
+        throttlingBurstLimit: props.limits.burstLimit,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.SIX_MONTHS })),
+        accessLogFormat: ACCESS_LOG,
       },
     });
-    this.api.addRoutes({
-      path: '/respond/{caseId}',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Respond', props.handler),
-    });
+    const pages = new LambdaIntegration(props.handler);
+    const answer = this.api.root.addResource('respond').addResource('{caseId}');
+    answer.addMethod('GET', pages);
+    answer.addMethod('POST', pages);
     // The JSON API for marketplaces that answer in bulk (functions/answer-api/openapi.json).
-    const answerApi = new HttpLambdaIntegration('AnswerApi', props.answerApi);
-    this.api.addRoutes({ path: '/v1/cases', methods: [HttpMethod.GET], integration: answerApi });
-    this.api.addRoutes({ path: '/v1/cases/{caseId}/answer', methods: [HttpMethod.POST], integration: answerApi });
-    this.api.addRoutes({ path: '/v1/openapi.json', methods: [HttpMethod.GET], integration: answerApi });
+    const json = new LambdaIntegration(props.answerApi);
+    const v1 = this.api.root.addResource('v1');
+    const cases = v1.addResource('cases');
+    cases.addMethod('GET', json);
+    cases.addResource('{caseId}').addResource('answer').addMethod('POST', json);
+    v1.addResource('openapi.json').addMethod('GET', json);
+    this.firewall(props.limits);
+    this.suppressFindings();
+  }
+
+  /** AWS WAF on the stage: rate limits per source IP and per API key. */
+  private firewall(limits: ApiLimits): void {
+    const tooMany = { block: { customResponse: { responseCode: 429 } } };
+    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const acl = new CfnWebACL(this, 'Firewall', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('recallguard-api'),
+      rules: [
+        {
+          name: 'PerSourceIp',
+          priority: 0,
+          action: tooMany,
+          statement: { rateBasedStatement: { limit: limits.perIpPer5Minutes, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('recallguard-per-ip'),
+        },
+        {
+          name: 'PerApiKey',
+          priority: 1,
+          action: tooMany,
+          statement: {
+            rateBasedStatement: {
+              limit: limits.perKeyPer5Minutes,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [{ header: { name: 'x-api-key', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+            },
+          },
+          visibilityConfig: visibility('recallguard-per-key'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'FirewallOnStage', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: acl.attrArn });
+  }
+
+  private suppressFindings(): void {
     NagSuppressions.addResourceSuppressions(
       this.api,
       [
@@ -54,13 +118,28 @@ export class ResponseApi extends Construct {
           reason:
             'Marketplaces are outside the agency: /respond is authorized by the HMAC-signed, expiring link (checked in the function), /v1 by the per-marketplace API key (hashed at rest, checked in the function); the OpenAPI document is public.',
         },
+        {
+          id: 'AwsSolutions-COG4',
+          reason: 'Marketplaces have no user pool: /respond is authorized by the signed link and /v1 by the marketplace API key, both checked in the function.',
+        },
+        {
+          id: 'AwsSolutions-APIG2',
+          reason:
+            'Bodies are validated by the functions with the same zod schema as the form, which names the field that is wrong; a model here would answer less helpfully.',
+        },
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            "API Gateway's account-level role for CloudWatch logging uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs policy, which API Gateway requires.",
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+        },
       ],
       true,
     );
   }
 
-  /** The base URL response links start with. */
+  /** The base URL response links start with (the stage's). */
   get baseUrl(): string {
-    return `${this.api.apiEndpoint}/`;
+    return this.api.url;
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Aws, Duration, TimeZone } from 'aws-cdk-lib';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -71,8 +71,12 @@ const SCHEDULES: { id: string; description: string; when: keyof AppConfig['sched
 export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: Record<ScheduledFunction, LambdaFunction> & { expressions: AppConfig['schedules'] }) {
     super(scope, id);
-    // One role for the schedules: invoking these functions, and their dead-letter queues.
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'recallguard schedules' });
+    // One role for the schedules: invoking these functions, and their dead-letter queues; only this
+    // account's schedules may assume it (no confused deputy).
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      description: 'recallguard schedules',
+    });
     for (const schedule of SCHEDULES) {
       const fn = props[schedule.fn];
       new Schedule(this, schedule.id, {

@@ -4,7 +4,7 @@ import { overdueCheckEnv } from '#functions/overdue-check/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from '../config.ts';
-import { readTable, readWriteTable, sendFrom, taskResponses, writeTable } from './bindings.ts';
+import { appendAudit, readTable, sendFrom, taskResponses, updateCases } from './bindings.ts';
 import { EXECUTION_URL_TEMPLATE, executionListUrl } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
@@ -34,7 +34,7 @@ export class Staff extends Construct {
     this.staffDecision = new HandlerFunction(this, 'Decision', {
       name: 'staff-decision',
       environmentSchema: staffDecisionEnv,
-      environment: { CASES_TABLE: readWriteTable(tables.cases), AUDIT_TABLE: writeTable(tables.audit) },
+      environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit) },
       grants: [taskResponses(props.caseWorkflowArn)],
     });
     this.staffReports = new HandlerFunction(this, 'Reports', {

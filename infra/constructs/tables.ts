@@ -18,8 +18,9 @@ export class Tables extends Construct {
   readonly audit: Table;
   readonly quarantine: Table;
   /**
-   * The system's own bookkeeping, one item each: ingestion's hash index, pending workflow starts
-   * and API watermark, and the send-slot counter that keeps emails within SES's sending rate.
+   * The system's own bookkeeping: ingestion's hash index, pending workflow starts and API
+   * watermark, the send-slot counter that keeps emails within SES's sending rate, and the daily
+   * counts of refused requests (which expire after 90 days).
    */
   readonly bookkeeping: Table;
   /** Marketplaces' API keys, by SHA-256: the keys themselves are never stored. */
@@ -51,7 +52,12 @@ export class Tables extends Construct {
       partitionKey: { name: 'batchId', type: AttributeType.STRING },
       sortKey: { name: 'entry', type: AttributeType.STRING },
     });
-    this.bookkeeping = new Table(this, 'Bookkeeping', { ...durable, partitionKey: { name: 'key', type: AttributeType.STRING } });
+    // Refusal counts carry an expiry (expiresAt); the other bookkeeping items never expire.
+    this.bookkeeping = new Table(this, 'Bookkeeping', {
+      ...durable,
+      partitionKey: { name: 'key', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+    });
     this.apiKeys = new Table(this, 'ApiKeys', { ...durable, partitionKey: { name: 'keyHash', type: AttributeType.STRING } });
   }
 }

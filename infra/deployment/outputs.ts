@@ -13,6 +13,7 @@ export const OUTPUT_NAMES = [
   'CaseStateMachine',
   'StaffDecisionFunction',
   'StaffReportsFunction',
+  'ReissueLinkFunction',
   'ResponseApiUrl',
   'DefaultPolicy',
 ] as const;

@@ -9,7 +9,11 @@ import type { Deployment, DeploymentStores, Email } from './deployment.ts';
 import { STACK_NAME, type OutputName, type StackOutputs } from './outputs.ts';
 
 /** The functions a stack's outputs name, by role. */
-const FUNCTION_OUTPUTS: Partial<Record<FunctionRole, OutputName>> = { staffDecision: 'StaffDecisionFunction', staffReports: 'StaffReportsFunction' };
+const FUNCTION_OUTPUTS: Partial<Record<FunctionRole, OutputName>> = {
+  staffDecision: 'StaffDecisionFunction',
+  staffReports: 'StaffReportsFunction',
+  reissueLink: 'ReissueLinkFunction',
+};
 
 /** An SDK client's settings: none in AWS (the environment's credentials, region and endpoints); explicit ones for the local cloud. */
 export interface ClientConfig {

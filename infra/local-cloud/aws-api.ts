@@ -99,7 +99,7 @@ export function awsApi(services: AwsApiServices) {
       response.writeHead(status, { 'content-type': contentType, ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
       response.end(JSON.stringify(body));
     };
-    const operation = operations[target];
+    const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
     const isCallback = target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure';
     if (!operation)
       return reply(

@@ -15,7 +15,8 @@ import { OUTPUT_NAMES, STACK_NAME, type StackOutputs } from '../deployment/outpu
 import type { FunctionRole, RecallGuardStack } from '../stack.ts';
 import { ACCOUNT, REGION, readJson, type Emulators } from './emulators.ts';
 import { close, listen } from './http.ts';
-import { routesOf } from './http-api.ts';
+import { routesOf } from './rest-api.ts';
+import { firewallRulesOf, LocalFirewall } from './waf.ts';
 import { mailEventRoutes, mailEventsFor } from './mail-events.ts';
 import { LocalScheduler, schedulesOf } from './scheduler.ts';
 import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL } from './staff-page.ts';
@@ -35,6 +36,8 @@ export interface DeployOptions {
   schedules?: { except?: FunctionRole[] };
   /** The staff page's port (0 or none picks a free one). */
   staffPort?: number;
+  /** Keys of the `recallguard` context to deploy with instead of cdk.json's (a test's lower limits). */
+  config?: Record<string, unknown>;
 }
 
 export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys';
@@ -61,10 +64,13 @@ export interface DeployedStack {
 }
 
 /** The CDK app synthesized in-process, its assembly inside the project (bundles resolve their external packages from there). */
-async function synthesize(withFunctions: boolean): Promise<{ stack: RecallGuardStack; template: Template; resolver: TemplateResolver; assemblyDir: string }> {
+async function synthesize(
+  withFunctions: boolean,
+  config?: Record<string, unknown>,
+): Promise<{ stack: RecallGuardStack; template: Template; resolver: TemplateResolver; assemblyDir: string }> {
   const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(assemblyDir, { recursive: true });
-  const { app, stack } = buildApp({ outdir: assemblyDir, ...(withFunctions ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }) });
+  const { app, stack } = buildApp({ outdir: assemblyDir, config, ...(withFunctions ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }) });
   const template = app.synth().getStackByName(STACK_NAME).template as Template;
   return { stack, template, resolver: new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME }), assemblyDir };
 }
@@ -90,7 +96,7 @@ function namesOf(stack: RecallGuardStack, resolver: TemplateResolver) {
  */
 export async function deployStack(emulators: Emulators, options: DeployOptions = {}): Promise<DeployedStack> {
   const withFunctions = options.functions ?? true;
-  const { stack, template, resolver, assemblyDir } = await synthesize(withFunctions);
+  const { stack, template, resolver, assemblyDir } = await synthesize(withFunctions, options.config);
   const names = namesOf(stack, resolver);
   await createTables(resolver, emulators.clientConfig('dynamodb'));
   if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, emulators.clientConfig('dynamodb'));
@@ -98,6 +104,7 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
   const stores = openStores(documentClient(new DynamoDBClient(emulators.clientConfig('dynamodb'))), {
     ...names.tableNames,
     ingestState: names.tableNames.bookkeeping,
+    refusals: names.tableNames.bookkeeping,
   });
   const sfn = new SFNClient(emulators.clientConfig('sfn'));
   const staff = withFunctions
@@ -113,9 +120,7 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
       definition,
     );
   }
-  const [apiId] = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => id);
-  if (!apiId) throw new Error('the template has no HTTP API');
-  emulators.httpApi.deploy(resolver.ref(apiId), routesOf(resolver, apiId));
+  deployApi(emulators, resolver);
   if (withFunctions) deliverMailEvents(emulators, resolver);
   const scheduler = withFunctions && options.schedules ? startSchedules(emulators, resolver, names.functionNames, options.schedules.except ?? []) : undefined;
   const outputs = await writeOutputs(resolver, template, emulators);
@@ -201,6 +206,7 @@ async function startStaffPage(
       calendar: new WorkingCalendar(deployed.config.closureDays),
       now: () => clock.date(),
       authority: deployed.config.agencyName,
+      trustedHosts: deployed.config.trustedLinkHosts,
       staffEmail: deployed.config.staffEmails[0]!,
       decide: async (input) => (await lambda.invoke(deployed.staffDecision, input)) as StaffDecisionResult,
       settle: () => clock.settle(),
@@ -230,9 +236,23 @@ function registerFunctions(emulators: Emulators, resolver: TemplateResolver, ass
   }
 }
 
-/** Rewrites the HTTP API's AWS address to its local one. */
+/** The REST API's stage, its methods, and the AWS WAF rules in front of it. */
+function deployApi(emulators: Emulators, resolver: TemplateResolver): void {
+  const [apiId] = resolver.ofType('AWS::ApiGateway::RestApi').map(([id]) => id);
+  const [, stage] = resolver.ofType('AWS::ApiGateway::Stage').find(([, s]) => (s.Properties?.RestApiId as { Ref?: string })?.Ref === apiId) ?? [];
+  if (!apiId || !stage) throw new Error('the template has no REST API with a stage');
+  const rules = firewallRulesOf(resolver);
+  emulators.restApi.deploy({
+    apiId: resolver.ref(apiId),
+    stage: String(stage.Properties!.StageName),
+    routes: routesOf(resolver, apiId),
+    firewall: rules.length ? new LocalFirewall(rules, emulators.clock) : undefined,
+  });
+}
+
+/** Rewrites the REST API's AWS address to its local one. */
 function localUrls(resolver: TemplateResolver, emulators: Emulators): (value: string) => string {
-  const endpoints = resolver.ofType('AWS::ApiGatewayV2::Api').map(([id]) => resolver.attribute(id, 'ApiEndpoint'));
+  const endpoints = resolver.ofType('AWS::ApiGateway::RestApi').map(([id]) => `https://${resolver.ref(id)}.execute-api.${REGION}.amazonaws.com`);
   return (value) => endpoints.reduce((text, endpoint) => text.split(endpoint).join(emulators.urls.api), value);
 }
 

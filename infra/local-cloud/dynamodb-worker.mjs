@@ -1,7 +1,11 @@
 // dynalite on its own thread, so the tables do not compete with the workflows for the main one.
-// With a fault rate, a second port serves the same tables but fails that share of requests
-// with DynamoDB's transient errors, before they reach a table: the functions get that port.
-import { createServer } from 'node:http';
+// With fault rates, a second port serves the same tables for the functions, through a proxy that
+// injects faults: a share of requests fail with DynamoDB's transient errors before they reach a
+// table, and (crash-between) a share of the case changes that carry audit entries have those
+// entries' PutItem fail every attempt of the invocation that wrote them, as if the function died
+// between its two writes; the retry's attempts go through.
+import { Buffer } from 'node:buffer';
+import { createServer, request as forward } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { randomSource } from './random-source.mjs';
@@ -20,26 +24,65 @@ server.prependListener('request', (request) => {
   requests[operation] = (requests[operation] ?? 0) + 1;
 });
 
-const rate = workerData.faultRate ?? 0;
-let faulty;
-if (rate > 0) {
-  const draw = randomSource(workerData.faultSeed ?? 1);
-  const errors = [
-    [400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.'],
-    [500, 'InternalServerError', 'Internal server error'],
-  ];
-  let next = 0;
-  faulty = createServer((request, response) => {
-    if (draw() >= rate) return server.emit('request', request, response);
-    const [status, type, message] = errors[next++ % errors.length];
-    parentPort.postMessage({ fault: 'dynamodb' });
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
-      response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }));
-    });
+/** The SDK's attempts for one call (CLIENT_SETTINGS.maxAttempts): an invocation gives up after them. */
+const ATTEMPTS = 6;
+const ERRORS = [
+  [400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.'],
+  [500, 'InternalServerError', 'Internal server error'],
+];
+
+function fail(response, [status, type, message]) {
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+  response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }));
+}
+
+function readAll(request) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
   });
 }
+
+/** The audit entry keys a case change carries in its outbox. */
+const entryKeysIn = (body) => [...body.matchAll(/"entryKey":\{"S":"([^"]+)"\}/g)].map((m) => m[1]);
+
+function faultProxy(rate, crashBetween) {
+  const draw = randomSource(workerData.faultSeed ?? 1);
+  const drawBetween = randomSource((workerData.faultSeed ?? 1) + 100);
+  const poisoned = new Map();
+  let next = 0;
+  return createServer(async (request, response) => {
+    const body = (await readAll(request)).toString('utf8');
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (rate > 0 && draw() < rate) {
+      parentPort.postMessage({ fault: 'dynamodb' });
+      return fail(response, ERRORS[next++ % ERRORS.length]);
+    }
+    const key = target.endsWith('.PutItem') ? entryKeysIn(body).find((k) => poisoned.has(k)) : undefined;
+    if (key) {
+      const left = poisoned.get(key) - 1;
+      if (left > 0) poisoned.set(key, left);
+      else poisoned.delete(key);
+      return fail(response, ERRORS[1]);
+    }
+    const upstream = forward({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      const entries = answer.statusCode === 200 && target.endsWith('.UpdateItem') ? entryKeysIn(body) : [];
+      if (entries.length && crashBetween > 0 && drawBetween() < crashBetween) {
+        for (const entry of entries) poisoned.set(entry, ATTEMPTS);
+        parentPort.postMessage({ fault: 'crashBetween' });
+      }
+      response.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.end(body);
+  });
+}
+
+const rate = workerData.faultRate ?? 0;
+const crashBetween = workerData.crashBetween ?? 0;
+const faulty = rate > 0 || crashBetween > 0 ? faultProxy(rate, crashBetween) : undefined;
 parentPort.postMessage({ port, faultyPort: faulty ? await listening(faulty) : undefined });
 
 parentPort.on('message', (message) => {

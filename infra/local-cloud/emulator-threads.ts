@@ -59,7 +59,7 @@ export class DynamoDbThread {
     const counts: ((requests: Record<string, number>) => void)[] = [];
     const thread = await EmulatorThread.start(
       new URL('./dynamodb-worker.mjs', import.meta.url),
-      { path, faultRate: faults.spec.dynamodb, faultSeed: faults.spec.seed + 1 },
+      { path, faultRate: faults.spec.dynamodb, crashBetween: faults.spec.crashBetween, faultSeed: faults.spec.seed + 1 },
       (message) => (message.requests ? counts.shift()?.(message.requests as Record<string, number>) : faults.count(message.fault)),
     );
     return new DynamoDbThread(thread, counts);

@@ -5,7 +5,7 @@ import { functionNameOf } from './arn.ts';
 import { DynamoDbThread, SesThread } from './emulator-threads.ts';
 import { FaultInjector, InjectedCrash, NO_FAULTS, type FaultSpec } from './faults.ts';
 import { close, listen } from './http.ts';
-import { LocalHttpApi } from './http-api.ts';
+import { LocalRestApi } from './rest-api.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -42,7 +42,7 @@ interface EmulatorParts {
   lambda: LambdaRuntime;
   stepFunctions: StepFunctionsService;
   secrets: LocalSecrets;
-  httpApi: LocalHttpApi;
+  restApi: LocalRestApi;
   servers: { aws: { server: Server; url: string }; api: { server: Server; url: string } };
   dataDir: string | undefined;
 }
@@ -50,7 +50,7 @@ interface EmulatorParts {
 /**
  * The local cloud's services, running, with nothing deployed on them yet: dynalite, the local
  * SES, Lambda worker threads, the Step Functions service, the AWS API facade (Step Functions,
- * Secrets Manager, Lambda's Invoke) and the HTTP API, all on one virtual clock.
+ * Secrets Manager, Lambda's Invoke) and the REST API (with AWS WAF's rate rules), all on one virtual clock.
  */
 export class Emulators {
   readonly clock: VirtualClock;
@@ -60,7 +60,7 @@ export class Emulators {
   readonly lambda: LambdaRuntime;
   readonly stepFunctions: StepFunctionsService;
   readonly secrets: LocalSecrets;
-  readonly httpApi: LocalHttpApi;
+  readonly restApi: LocalRestApi;
   readonly dataDir: string | undefined;
   private readonly servers: EmulatorParts['servers'];
 
@@ -72,7 +72,7 @@ export class Emulators {
     this.lambda = parts.lambda;
     this.stepFunctions = parts.stepFunctions;
     this.secrets = parts.secrets;
-    this.httpApi = parts.httpApi;
+    this.restApi = parts.restApi;
     this.servers = parts.servers;
     this.dataDir = parts.dataDir;
   }
@@ -98,9 +98,9 @@ export class Emulators {
     if (dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${dataDir}/executions.json`, []));
     const secrets = new LocalSecrets();
     const aws = await listen(awsApi({ stepFunctions, secrets, lambda, clock, callbackFails: (token) => faults.failsCallback(token) }));
-    const httpApi = new LocalHttpApi(invoke, clock);
-    const api = await listen(httpApi.handle, options.ports?.respond ?? 0);
-    return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, httpApi, servers: { aws, api }, dataDir });
+    const restApi = new LocalRestApi(invoke, clock);
+    const api = await listen(restApi.handle, options.ports?.respond ?? 0);
+    return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, restApi, servers: { aws, api }, dataDir });
   }
 
   get urls(): { inbox: string; api: string; aws: string; dynamodb: string } {

@@ -12,12 +12,14 @@ export interface FaultSpec {
   ses: number;
   crashBefore: number;
   crashAfter: number;
+  /** A case change with audit entries whose invocation dies before the entries reach the log (the retry writes them). */
+  crashBetween: number;
   callback: number;
   /** The random draws start from this, so a run can be repeated. */
   seed: number;
 }
 
-export const NO_FAULTS: FaultSpec = { dynamodb: 0, ses: 0, crashBefore: 0, crashAfter: 0, callback: 0, seed: 1 };
+export const NO_FAULTS: FaultSpec = { dynamodb: 0, ses: 0, crashBefore: 0, crashAfter: 0, crashBetween: 0, callback: 0, seed: 1 };
 
 const KINDS: Record<string, keyof FaultSpec> = {
   dynamodb: 'dynamodb',
@@ -37,12 +39,12 @@ export function parseFaults(text: string): FaultSpec {
   };
   if (!text.includes('=')) {
     const all = rate(text, 'the rate');
-    return { dynamodb: all, ses: all, crashBefore: all, crashAfter: all, callback: all, seed: 1 };
+    return { dynamodb: all, ses: all, crashBefore: all, crashAfter: all, crashBetween: all, callback: all, seed: 1 };
   }
   const spec = { ...NO_FAULTS };
   for (const part of text.split(',')) {
     const [name = '', value = ''] = part.split('=');
-    const key = KINDS[name.trim()];
+    const key = Object.hasOwn(KINDS, name.trim()) ? KINDS[name.trim()] : undefined;
     if (!key) throw new Error(`--faults: unknown fault "${name}"; give ${Object.keys(KINDS).join(', ')}`);
     if (key === 'seed') {
       if (!/^\d+$/.test(value)) throw new Error(`--faults: seed must be a whole number, got ${value}`);
@@ -57,7 +59,7 @@ export type FaultCounts = Record<Exclude<keyof FaultSpec, 'seed'>, number>;
 
 export class FaultInjector {
   private readonly draw: () => number;
-  readonly injected: FaultCounts = { dynamodb: 0, ses: 0, crashBefore: 0, crashAfter: 0, callback: 0 };
+  readonly injected: FaultCounts = { dynamodb: 0, ses: 0, crashBefore: 0, crashAfter: 0, crashBetween: 0, callback: 0 };
   private readonly calledBack = new Set<string>();
 
   constructor(readonly spec: FaultSpec) {
@@ -66,7 +68,7 @@ export class FaultInjector {
 
   /** Counts a fault an emulator's thread injected (`dynamodb` or `ses`). */
   count(kind: unknown): void {
-    if (kind === 'dynamodb' || kind === 'ses') this.injected[kind]++;
+    if (kind === 'dynamodb' || kind === 'ses' || kind === 'crashBetween') this.injected[kind]++;
   }
 
   /** Whether this call of `kind` fails; counted when it does. */

@@ -76,8 +76,10 @@ export class LocalCloud implements Deployment {
     return this.deployed.recallStateMachineArn;
   }
   get urls(): { inbox: string; respond: string; api: string; staff: string; aws: string; dynamodb: string } {
-    const { inbox, api, aws, dynamodb } = this.emulators.urls;
-    return { inbox, respond: `${api}/`, api: `${api}/v1`, staff: this.deployed.staffUrl ?? '', aws, dynamodb };
+    const { inbox, aws, dynamodb } = this.emulators.urls;
+    // The stage's URL, as the stack outputs it: response links start with it.
+    const respond = this.deployed.outputs.ResponseApiUrl;
+    return { inbox, respond, api: `${respond}v1`, staff: this.deployed.staffUrl ?? '', aws, dynamodb };
   }
 
   get name(): string {

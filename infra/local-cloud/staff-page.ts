@@ -5,6 +5,8 @@ import type { StaffDecisionInput, StaffDecisionResult } from '#functions/staff-d
 import type { CaseRecord } from '#shared/case.ts';
 import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
 import { digestEmail } from '#shared/emails/digest-email.ts';
+import { HTML_HEADERS } from '#shared/pages/headers.ts';
+import { trustedUrl } from '#shared/trusted-links.ts';
 import { scorecard } from '#shared/scorecard.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
@@ -22,6 +24,8 @@ export interface StaffPageContext {
   calendar: WorkingCalendar;
   now: () => Date;
   authority: string;
+  /** Hosts whose recall pages are shown as links. */
+  trustedHosts: readonly string[];
   /** Who decisions are recorded as, unless the form says otherwise. */
   staffEmail: string;
   /** The deployed staff-decision function: the same callback as in AWS. */
@@ -37,7 +41,7 @@ export const STAFF_LIST_URL = '/cases?status={status}&marketplace={marketplaceId
 const SHOWN = 1000;
 
 function send(response: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  response.writeHead(status, { ...HTML_HEADERS, ...headers });
   response.end(html);
 }
 
@@ -95,7 +99,7 @@ async function listPage(ctx: StaffPageContext, query: URLSearchParams, now: Date
   const records = (await ctx.stores.cases.list()).filter((r) => {
     if (marketplace && r.marketplaceId !== marketplace) return false;
     if (!status || !STATUS_FILTERS.includes(status)) return true;
-    return status in CASE_VIEWS ? CASE_VIEWS[status as CaseView](r, now) : r.status === status;
+    return Object.hasOwn(CASE_VIEWS, status) ? CASE_VIEWS[status as CaseView](r, now) : r.status === status;
   });
   const shown = records.slice(0, SHOWN);
   const recalls = await lookup(
@@ -123,7 +127,7 @@ async function caseView(ctx: StaffPageContext, record: CaseRecord, now: Date, me
   return casePage({
     record,
     title: recall?.title ?? `(recall ${record.recallNumber} is not stored)`,
-    recallUrl: recall?.url ?? '',
+    recallUrl: (recall?.url && trustedUrl(recall.url, ctx.trustedHosts)?.href) || '',
     marketplaceName: marketplace?.name ?? record.marketplaceId,
     workingDaysOverdue: workingDaysOverdue(record, now, ctx.calendar),
     audit,

@@ -86,9 +86,10 @@ function auditCell(entry: AuditEntry): string {
   return `<strong>${e(entry.action)}</strong> by ${e(entry.actor)}${mail ? `<br>email to ${e(mail.to?.join(', '))}: ${e(mail.subject)}` : ''}${detail}`;
 }
 
-export function casePage(input: {
+type CasePageInput = {
   record: CaseRecord;
   title: string;
+  /** The recall's own page, when it is on a trusted host (a link); empty otherwise. */
   recallUrl: string;
   marketplaceName: string;
   workingDaysOverdue: number;
@@ -97,14 +98,17 @@ export function casePage(input: {
   staffEmail: string;
   now: Date;
   message?: { error?: string; done?: string };
-}): string {
+};
+
+/** What a case page says first: the case's facts. */
+function caseFacts(input: CasePageInput): [string, string][] {
   const r = input.record;
-  const facts: [string, string][] = [
+  return [
     [
       'Status',
       `<span id="status">${e(r.status)}</span>${isOverdue(r, input.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`,
     ],
-    ['Recall', `${e(r.recallNumber)}: <a href="${e(input.recallUrl)}">${e(input.title)}</a>`],
+    ['Recall', `${e(r.recallNumber)}: ${input.recallUrl ? `<a href="${e(input.recallUrl)}">${e(input.title)}</a>` : e(input.title)}`],
     ['Marketplace', e(input.marketplaceName)],
     ['Notice sent', when(r.noticeSentAt)],
     ['Deadline', r.deadline ? e(formatDeadline(new Date(r.deadline))) : '-'],
@@ -122,6 +126,11 @@ export function casePage(input: {
     ...(r.failure ? ([['Failure', `<span class="error">${e(r.failure.error)}</span>: ${e(r.failure.cause)}`]] as [string, string][]) : []),
     ['Execution', `<code>${e(r.executionId)}</code>`],
   ];
+}
+
+export function casePage(input: CasePageInput): string {
+  const r = input.record;
+  const facts = caseFacts(input);
   type Row = { at: string; order: number; audit?: string; event?: string };
   const rows: Row[] = input.audit.map((a, i) => ({ at: a.at, order: i, audit: auditCell(a) }));
   if (Array.isArray(input.execution)) {

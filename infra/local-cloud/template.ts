@@ -48,7 +48,10 @@ export class TemplateResolver {
       case 'AWS::SES::ConfigurationSet':
         return explicit('Name') ?? logicalId;
       case 'AWS::ApiGatewayV2::Api':
+      case 'AWS::ApiGateway::RestApi':
         return logicalId.toLowerCase();
+      case 'AWS::ApiGateway::Stage':
+        return explicit('StageName') ?? logicalId;
       default:
         return logicalId;
     }

@@ -3,6 +3,7 @@ import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
 import { once } from '../once.ts';
 import { AGENCY_TIME_ZONE } from '../working-days.ts';
+import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
 import { render, type Block, type Email } from './render.ts';
 
 export type { Email } from './render.ts';
@@ -15,6 +16,8 @@ export interface CaseEmailContext {
   marketplace: Marketplace;
   link: string;
   deadline: Date;
+  /** Hosts whose recall pages and images are shown as links and images (the agency's). */
+  trustedHosts: readonly string[];
 }
 
 const eastern = once(() => new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'full', timeStyle: 'long' }));
@@ -34,7 +37,23 @@ export function marketplaceMention(recall: Recall, marketplace: Marketplace): st
   return [recall.title, ...recall.retailers, recall.description].find((text) => pattern.test(text));
 }
 
-function recallBlocks(recall: Recall): Block[] {
+/** The recall's own page and images: links and images only on trusted hosts, plain text otherwise. */
+function recallSources(recall: Recall, trustedHosts: readonly string[]): Block[] {
+  const images = recall.images.filter((i) => trustedUrl(i.url, trustedHosts));
+  const untrusted = recall.images.filter((i) => !trustedUrl(i.url, trustedHosts)).map((i) => i.url);
+  const page = recall.url ? trustedUrl(recall.url, trustedHosts) : undefined;
+  return [
+    { images },
+    ...(untrusted.length ? [{ list: untrusted, heading: 'Images given by the feed (not shown: not on a trusted host)' }] : []),
+    ...(page
+      ? [{ link: page.href, label: recallPageLabel(page) }]
+      : recall.url
+        ? [{ p: recall.url, lead: 'Recall page given by the feed (not verified):' }]
+        : []),
+  ];
+}
+
+function recallBlocks(recall: Recall, trustedHosts: readonly string[]): Block[] {
   const products = recall.products.map((p) =>
     [p.name, p.model && `model ${p.model}`, p.units && `units: ${p.units}`, p.description].filter(Boolean).join('; '),
   );
@@ -45,8 +64,7 @@ function recallBlocks(recall: Recall): Block[] {
     { p: recall.description, lead: 'Description:' },
     ...(recall.upcs.length ? [{ p: recall.upcs.join(', '), lead: 'UPCs:' }] : []),
     ...(recall.retailers.length ? [{ list: recall.retailers, heading: 'Sold' }] : []),
-    { images: recall.images },
-    { link: recall.url, label: 'The recall notice on cpsc.gov' },
+    ...recallSources(recall, trustedHosts),
   ];
 }
 
@@ -68,8 +86,8 @@ function marketplaceEmail(ctx: CaseEmailContext, subject: string, opening: Block
     ...(mention ? [{ p: `The recall names your platform: "${mention}"`, lead: 'Note:' }] : []),
     { link: ctx.link, label: 'Answer this notice', big: true },
     ANSWER_GUIDE,
-    ...(withRecall ? recallBlocks(ctx.recall) : []),
-    { p: `Case ${ctx.caseId}. This link stays valid for the whole case; every email about it carries the same link.` },
+    ...(withRecall ? recallBlocks(ctx.recall, ctx.trustedHosts) : []),
+    { p: `Case ${ctx.caseId}. This link stays valid for the whole case and 30 days after it.` },
     { p: ctx.authority },
   ]);
 }
@@ -86,6 +104,15 @@ export function noticeEmail(ctx: CaseEmailContext): Email {
 export function reminderEmail(ctx: CaseEmailContext): Email {
   return marketplaceEmail(ctx, `Reminder: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}, answer due ${formatDeadline(ctx.deadline)}`, [
     { p: `We have not yet received your answer to the notice for CPSC recall ${ctx.recall.recallNumber}. Please ${ACTION}.` },
+    { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+  ]);
+}
+
+export function linkReissuedEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(ctx, `New response link: recall ${ctx.recall.recallNumber} on ${ctx.marketplace.name}`, [
+    {
+      p: `As requested, here is a new link to answer the notice for CPSC recall ${ctx.recall.recallNumber}. Links sent before keep working until they expire.`,
+    },
     { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
   ]);
 }

@@ -3,6 +3,7 @@ import { formatDeadline } from '../emails/case-emails.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
+import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:46em;margin:1em auto;padding:0 1em;line-height:1.45}
 fieldset{margin:1em 0;padding:1em;border:1px solid #999}legend{font-weight:bold}label{display:block;margin-top:.6em}
@@ -22,6 +23,8 @@ export interface CaseView {
   marketplace: Marketplace;
   /** The form's action: the link itself, signature included. */
   action: string;
+  /** Hosts whose recall pages and images are shown as links and images (the agency's). */
+  trustedHosts: readonly string[];
 }
 
 const ANSWER_LABELS: Record<Answer['answer'], string> = {
@@ -40,8 +43,24 @@ function recallSummary(view: CaseView): string {
 ${recall.hazards.map((h) => `<p><strong>Hazard:</strong> ${e(h)}</p>`).join('\n')}
 <ul>${recall.products.map((p) => `<li>${e(p.name)}${p.units ? ` (${e(p.units)})` : ''}</li>`).join('')}</ul>
 ${recall.upcs.length ? `<p><strong>UPCs:</strong> ${e(recall.upcs.join(', '))}</p>` : ''}
-${recall.images.map((i) => `<img src="${e(i.url)}" alt="${e(i.caption || 'Recalled product')}">`).join('')}
-<p><a href="${e(recall.url)}">The recall notice on cpsc.gov</a></p>`;
+${recallSources(view)}`;
+}
+
+/** The recall's page and images: a link and images only on trusted hosts; anything else as text. */
+function recallSources({ recall, trustedHosts }: CaseView): string {
+  const images = recall.images.map((i) =>
+    trustedUrl(i.url, trustedHosts)
+      ? `<img src="${e(i.url)}" alt="${e(i.caption || 'Recalled product')}">`
+      : `<p>Image given by the feed (not shown): ${e(i.url)}</p>`,
+  );
+  const page = recall.url ? trustedUrl(recall.url, trustedHosts) : undefined;
+  const link = page
+    ? `<p><a href="${e(page.href)}">${e(recallPageLabel(page))}</a></p>`
+    : recall.url
+      ? `<p>Recall page given by the feed (not verified): ${e(recall.url)}</p>`
+      : '';
+  return `${images.join('')}
+${link}`;
 }
 
 export function describeAnswer(answer: Answer): string {

@@ -1,11 +1,14 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord, CaseStatus } from '../case.ts';
+import { keyed, type AuditAction, type DynamoAuditLog } from './audit-log.ts';
 import { isConditionFailure } from './document-client.ts';
 
-/** A change to a case: fields to set and fields to remove. */
+/** A change to a case: fields to set and fields to remove, and what its audit entries say. */
 export interface CasePatch {
   set?: Partial<CaseRecord>;
   remove?: (keyof CaseRecord)[];
+  /** Written with the change, in the case's outbox, then to the audit log: never one without the other. */
+  audit?: AuditAction[];
 }
 
 export interface Mutation {
@@ -21,9 +24,14 @@ export interface CaseStore {
   /**
    * Applies `change` to the current record, guarded by its version: if another writer got
    * there first, `change` runs again on what they wrote. `change` returns undefined to do nothing.
-   * `known`, a record the caller has just read, saves reading it again.
+   * `known`, a record the caller has just read, saves reading it again. The change's audit
+   * entries go in the same write (the case's outbox) and then to the log; whatever an earlier
+   * change left in the outbox is in the log before it is replaced, or when nothing changes (a
+   * retry), so a crash between the two writes never loses an entry.
    */
   mutate(caseId: string, at: Date, change: (current: CaseRecord) => CasePatch | undefined, known?: CaseRecord): Promise<Mutation>;
+  /** Makes sure the audit entries of the record's last change are in the log: what a retry that finds nothing to change does. */
+  settle(record: CaseRecord): Promise<void>;
   /** Every case, in case id order. */
   list(): Promise<CaseRecord[]>;
   /** The cases in one status, earliest deadline first (the byStatus index). */
@@ -69,6 +77,8 @@ export class DynamoCaseStore implements CaseStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The audit log that changes with entries write to; a store without one takes no such change. */
+    private readonly audit?: DynamoAuditLog,
   ) {}
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
@@ -172,36 +182,57 @@ export class DynamoCaseStore implements CaseStore {
       const current = attempt === 0 && known?.caseId === caseId ? known : await this.get(caseId);
       if (!current) throw new Error(`case ${caseId} does not exist`);
       const patch = change(current);
+      await this.settle(current);
       if (!patch) return { record: current, changed: false };
-      const sets = { ...patch.set, updatedAt: at.toISOString(), version: current.version + 1 };
-      const names: Record<string, string> = { '#version': 'version' };
-      const values: Record<string, unknown> = { ':seen': current.version };
-      const assignments = Object.entries(sets).map(([field, value], i) => {
-        names[`#s${i}`] = field;
-        values[`:s${i}`] = value;
-        return `#s${i} = :s${i}`;
-      });
-      const removals = (patch.remove ?? []).map((field, i) => {
-        names[`#r${i}`] = field;
-        return `#r${i}`;
-      });
-      try {
-        const { Attributes } = await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { caseId },
-            UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-            ConditionExpression: '#version = :seen',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { record: Attributes as CaseRecord, changed: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      const entries = (patch.audit ?? []).map((entry) => keyed({ subject: caseId, at: at.toISOString(), ...entry }));
+      const outbox: CasePatch = entries.length ? { set: { auditOutbox: entries } } : current.auditOutbox ? { remove: ['auditOutbox'] } : {};
+      const record = await this.update(current, at, { set: { ...patch.set, ...outbox.set }, remove: [...(patch.remove ?? []), ...(outbox.remove ?? [])] });
+      if (!record) continue;
+      if (entries.length) await this.auditLog().write(entries);
+      return { record, changed: true };
     }
     throw new Error(`case ${caseId} kept changing under ${MAX_CONFLICTS} attempts to update it; try again`);
+  }
+
+  async settle(record: CaseRecord): Promise<void> {
+    if (record.auditOutbox?.length) await this.auditLog().ensure(record.auditOutbox);
+  }
+
+  private auditLog(): DynamoAuditLog {
+    if (!this.audit) throw new Error(`the case store of ${this.table} has no audit log: a change with audit entries needs one`);
+    return this.audit;
+  }
+
+  /** One guarded write of a patch; undefined when another writer changed the case first. */
+  private async update(current: CaseRecord, at: Date, patch: CasePatch): Promise<CaseRecord | undefined> {
+    const sets = { ...patch.set, updatedAt: at.toISOString(), version: current.version + 1 };
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':seen': current.version };
+    const assignments = Object.entries(sets).map(([field, value], i) => {
+      names[`#s${i}`] = field;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const removals = (patch.remove ?? []).map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { caseId: current.caseId },
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :seen',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as CaseRecord;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
   }
 }

@@ -3,6 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { routesOf } from '#infra/local-cloud/rest-api.ts';
 import { signedLink } from '#shared/signed-link.ts';
 import { cpscRecords } from '../support/data.ts';
 
@@ -99,14 +100,13 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
       }
     }
     expect(await state()).toBe(before);
-    const rejected = (await cloud.stores().audit.list('26582.alimart')).filter((e) => e.action === 'LINK_REJECTED');
-    expect(rejected.map((e) => `${String(e.detail?.method)} ${String(e.detail?.reason)}`)).toEqual([
-      'GET bad-signature',
-      'POST bad-signature',
-      'GET expired',
-      'POST expired',
+    // Counted apart from the cases' audit logs, which refused requests never grow.
+    const refusals = cloud.stores().refusals;
+    expect(await refusals.recent('26582.alimart', cloud.clock.date())).toEqual([
+      { day: '2026-03-02', count: 4, last: { reason: 'link expired (POST)', at: expect.any(String) } },
     ]);
-    expect((await cloud.stores().audit.list('26582.bazaarly')).filter((e) => e.action === 'LINK_REJECTED')).toHaveLength(2);
+    expect((await refusals.recent('26582.bazaarly', cloud.clock.date()))[0]?.count).toBe(2);
+    for (const caseId of ['26582.alimart', '26582.bazaarly']) expect((await cloud.stores().audit.list(caseId)).map((e) => e.action)).toEqual(['NOTICE_SENT']);
   });
 
   it('refuses oversized and malformed bodies with the reason, and changes nothing', async () => {
@@ -194,8 +194,48 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     expect(foreign.json()).toEqual({ error: 'there is no case 26580.bazaarly for marketplace alimart' });
     expect((await api(`${cloud.urls.api}/cases/99999.nowhere/answer`, aliKey, body)).status).toBe(404);
     expect(await state()).toBe(before);
-    const rejected = (await cloud.stores().audit.list('26580.bazaarly')).filter((e) => e.action === 'API_KEY_REJECTED');
-    expect(rejected.map((e) => e.detail?.reason)).toEqual(['missing x-api-key header', 'unknown or revoked API key', 'case of another marketplace']);
+    const refusals = cloud.stores().refusals;
+    expect((await refusals.recent('26580.bazaarly', cloud.clock.date()))[0]?.count).toBe(2);
+    // Another marketplace's case and one that does not exist are counted alike, for the key that asked.
+    const aliKeyId = aliKey.split('_')[1]!;
+    expect(await refusals.recent(`key:${aliKeyId}`, cloud.clock.date())).toEqual([
+      { day: '2026-03-02', count: 2, last: { reason: 'no such case for this marketplace', at: expect.any(String) } },
+    ]);
+  });
+
+  it('takes a flood of forged requests on one case without growing its audit log, and answers a case of another marketplace as one that does not exist, with the same work', async () => {
+    const link = new URL(links.get('26581.bazaarly')!);
+    link.searchParams.set('sig', 'forged');
+    const before = (await cloud.stores().audit.list('26581.bazaarly')).length;
+    const url = `${cloud.urls.api}/cases/26581.bazaarly/answer`;
+    for (let i = 0; i < 50; i++) {
+      expect((await post(link.href, { answer: 'not_listed' })).status).toBe(403);
+      expect((await api(url, `rgk_abcdefgh_${'B'.repeat(43)}`, { answer: 'not_listed' })).status).toBe(401);
+    }
+    expect((await cloud.stores().audit.list('26581.bazaarly')).length - before).toBeLessThanOrEqual(2);
+    expect((await cloud.stores().refusals.recent('26581.bazaarly', cloud.clock.date()))[0]?.count).toBe(100);
+
+    // The same requests to the tables, whether the case belongs to another marketplace or does not exist.
+    const work = async (caseId: string) => {
+      const start = await cloud.dynamodbRequests();
+      const response = await api(`${cloud.urls.api}/cases/${caseId}/answer`, aliKey, { answer: 'not_listed' });
+      const end = await cloud.dynamodbRequests();
+      return {
+        status: response.status,
+        body: response.json().error,
+        requests: Object.fromEntries(
+          Object.entries(end)
+            .map(([op, n]) => [op, n - (start[op] ?? 0)])
+            .filter(([, n]) => n !== 0),
+        ),
+      };
+    };
+    const foreign = await work('26581.bazaarly');
+    const missing = await work('26581.nowhere');
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(foreign.requests).toEqual(missing.requests);
+    expect(String(foreign.body).replace('26581.bazaarly', 'X')).toBe(String(missing.body).replace('26581.nowhere', 'X'));
   });
 
   it('takes answers in bulk through the JSON API, with the same checks', async () => {
@@ -262,9 +302,9 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     const document = served.json() as { paths: Record<string, Record<string, unknown>> };
     expect(document).toEqual(JSON.parse(readFileSync(new URL('../../functions/answer-api/openapi.json', import.meta.url), 'utf8')));
     const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
-    const routes = cloud.resolver
-      .ofType('AWS::ApiGatewayV2::Route')
-      .map(([, r]) => String(r.Properties!.RouteKey))
+    const [apiId] = cloud.resolver.ofType('AWS::ApiGateway::RestApi').map(([id]) => id);
+    const routes = routesOf(cloud.resolver, apiId!)
+      .map((r) => `${r.method} ${r.resource}`)
       .filter((k) => k.includes(' /v1/'));
     expect(documented.sort()).toEqual(routes.sort());
   });

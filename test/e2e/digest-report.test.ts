@@ -8,6 +8,7 @@ import type { Digest } from '#shared/digest.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { awsCli } from '../support/aws-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -134,18 +135,7 @@ describe('the digest and the scorecard after a simulation', () => {
 
       // The same commands read a deployed stack through the AWS APIs: here pointed at this cloud's endpoints.
       await writeFile(`${dir}/outputs.json`, JSON.stringify({ RecallGuard: { CasesTable: cloud.tableNames.cases, AuditTable: cloud.tableNames.audit } }));
-      const aws = (...args: string[]) =>
-        run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', `${dir}/outputs.json`, '--json'], {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
-            AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
-          },
-        });
+      const aws = awsCli(cloud, `${dir}/outputs.json`, '--json');
       const history = JSON.parse((await aws('history', '26580.silent')).stdout) as {
         status: string;
         audit: { action: string }[];

@@ -35,7 +35,7 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
 
   it('puts the notices in the inbox, and answering one through its link closes that case', async () => {
     const urls = await nextJson(reader, (v) => 'inbox' in v);
-    expect(urls.respond).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(urls.respond).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/$/);
     const stored = (await (await fetch(`${urls.inbox}/store`)).json()) as { emails: Email[] };
     // The notices; the staff digest may have gone out too, the schedules running on virtual time.
     const emails = stored.emails.filter((e) => /^Recall \d+: remove from sale on /.test(e.subject));

@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestNow } from '#infra/cli/digest.ts';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { awsCli } from '../support/aws-cli.ts';
 import { cpscRecords } from '../support/data.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
 
 /**
  * The operator and staff commands against a deployed stack: `--aws` with the outputs file
@@ -19,19 +14,7 @@ const run = promisify(execFile);
 describe('marketplaces and digest with --aws', () => {
   let cloud: LocalCloud;
   let dir: string;
-  const aws = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', `${dir}/state/outputs.json`], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
-        AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
-        AWS_ENDPOINT_URL_LAMBDA: cloud.urls.aws,
-      },
-    });
+  const aws = (...args: string[]) => awsCli(cloud, `${dir}/state/outputs.json`)(...args);
 
   beforeAll(async () => {
     dir = await mkdtemp(`${tmpdir()}/recallguard-aws-`);
@@ -92,5 +75,19 @@ describe('marketplaces and digest with --aws', () => {
     expect((await aws('digest')).stdout).toMatch(
       /^Digest sent to staff through SES \(message .+\): 1 overdue, 0 due today, 0 waiting for a decision, 0 notices bounced\.$/m,
     );
+  });
+
+  it("re-issues a case's response link through the deployed function, and refuses a case that does not exist", async () => {
+    const [record] = await cloud.stores().cases.list();
+    const result = JSON.parse((await aws('link', record!.caseId, '--by', 'officer@example.gov', '--json')).stdout) as {
+      ok: boolean;
+      sentTo: string[];
+      messageId: string;
+    };
+    expect(result).toMatchObject({ ok: true, sentTo: ['safety@alimart.example'] });
+    expect((await cloud.emails()).find((e) => e.messageId === result.messageId)?.subject).toMatch(/^New response link: recall \d+ on AliMart$/);
+    await expect(aws('link', '99999.alimart', '--by', 'officer@example.gov')).rejects.toMatchObject({
+      stderr: expect.stringContaining('there is no case 99999.alimart'),
+    });
   });
 });

@@ -21,7 +21,7 @@ describe('the CDK app', () => {
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const ours = new Set(Object.values(stack.functions).map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement)));
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => ours.has(id));
-    expect(functions).toHaveLength(16);
+    expect(functions).toHaveLength(17);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }
@@ -71,13 +71,34 @@ describe('the CDK app', () => {
     }
   });
 
-  it('serves the response pages through a throttled HTTP API', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /respond/{caseId}' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /respond/{caseId}' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+  it('serves the response pages through a throttled REST API, behind AWS WAF rate limits per source IP and per API key', () => {
+    for (const method of ['GET', 'POST']) template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, Integration: { Type: 'AWS_PROXY' } });
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{caseId}' });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'live',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, HttpMethod: '*', ResourcePath: '/*' })]),
     });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: [
+        Match.objectLike({
+          Name: 'PerSourceIp',
+          Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 3000, EvaluationWindowSec: 300 } },
+        }),
+        Match.objectLike({
+          Name: 'PerApiKey',
+          Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+          Statement: {
+            RateBasedStatement: { AggregateKeyType: 'CUSTOM_KEYS', Limit: 3000, CustomKeys: [{ Header: Match.objectLike({ Name: 'x-api-key' }) }] },
+          },
+        }),
+      ],
+    });
+    const [stageId] = Object.keys(template.findResources('AWS::ApiGateway::Stage'));
+    const association = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'));
+    expect(association).toHaveLength(1);
+    expect(JSON.stringify(association[0]!.Properties.ResourceArn)).toContain(stageId);
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'recalls@example.gov' });
   });
 
@@ -120,6 +141,7 @@ describe('configuration', () => {
       LINK_VALIDITY_DAYS: '120',
       CASE_URL_TEMPLATE: 'https://console.example/{executionArn}',
       CLOSURE_DAYS: '',
+      TRUSTED_LINK_HOSTS: 'www.cpsc.gov',
     };
     expect(
       () => new HandlerFunction(stack, 'Bad', { name: 'notify', environmentSchema: notifyEnv, environment: { ...environment, SENDER_EMAIL: 'nobody' } }),

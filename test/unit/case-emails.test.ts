@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escalationEmail, finalNoticeEmail, formatDeadline, marketplaceMention, noticeEmail, type CaseEmailContext } from '#shared/emails/case-emails.ts';
 import { parseMarketplaces } from '#shared/marketplace.ts';
 import { normalizeCpscRecord } from '#shared/recall.ts';
+import { DEFAULT_TRUSTED_HOSTS } from '#shared/trusted-links.ts';
 import { cpscRecords } from '../support/data.ts';
 
 const [amazonish, alimart] = parseMarketplaces([
@@ -16,6 +17,7 @@ const context = (overrides: Partial<CaseEmailContext> = {}): CaseEmailContext =>
   marketplace: alimart!,
   link: 'https://respond.example/respond/26582.alimart?exp=1&sig=abc',
   deadline: new Date('2026-12-29T04:59:59Z'),
+  trustedHosts: DEFAULT_TRUSTED_HOSTS,
   ...overrides,
 });
 
@@ -60,5 +62,35 @@ describe('case emails', () => {
     expect(escalationEmail(context()).subject).toBe('OVERDUE: recall 26582 on AliMart: no answer by the deadline');
     const final = finalNoticeEmail(context(), new Date('2027-03-25T03:59:59Z'));
     expect(final.text).toContain(formatDeadline(new Date('2027-03-25T03:59:59Z')));
+  });
+
+  it('show the recall page and images as links and images only on trusted hosts, over https, and label them by their real host', () => {
+    const hostile = {
+      ...recall,
+      url: 'javascript:alert(document.cookie)',
+      images: [
+        { url: 'https://www.cpsc.gov/s3fs-public/heater.jpg', caption: 'the heater' },
+        { url: 'https://evil.example/track.gif', caption: '' },
+        { url: 'http://www.cpsc.gov/plain-http.jpg', caption: '' },
+        { url: 'https://www.cpsc.gov.evil.example/x.jpg', caption: '' },
+        { url: 'https://user:pw@www.cpsc.gov/x.jpg', caption: '' },
+      ],
+    };
+    const { html, text } = noticeEmail(context({ recall: hostile }));
+    expect(html).not.toContain('href="javascript:');
+    expect(html).not.toContain('The recall notice on');
+    expect(text).toContain('Recall page given by the feed (not verified): javascript:alert(document.cookie)');
+    const sources = [...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources).toEqual(['https://www.cpsc.gov/s3fs-public/heater.jpg']);
+    for (const shown of ['https://evil.example/track.gif', 'http://www.cpsc.gov/plain-http.jpg', 'https://www.cpsc.gov.evil.example/x.jpg'])
+      expect(text).toContain(shown);
+
+    const elsewhere = noticeEmail(context({ recall: { ...recall, url: 'https://recalls.example.org/26582' } }));
+    expect(elsewhere.html).not.toContain('The recall notice on cpsc.gov');
+    expect(elsewhere.html).not.toContain('href="https://recalls.example.org');
+    const agency = noticeEmail(context({ recall: { ...recall, url: 'https://www.cpsc.gov/Recalls/2026/26582' } }));
+    expect(agency.html).toContain('<a href="https://www.cpsc.gov/Recalls/2026/26582">The recall notice on cpsc.gov</a>');
+    const configured = noticeEmail(context({ recall: { ...recall, url: 'https://recalls.agency.example/26582' }, trustedHosts: ['recalls.agency.example'] }));
+    expect(configured.html).toContain('The recall notice on recalls.agency.example</a>');
   });
 });

@@ -125,4 +125,14 @@ describe('properties', () => {
       }),
     );
   });
+
+  it('entity names and answer kinds named after prototype properties are text, never a lookup', () => {
+    const prototypeName = fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), 'prototype');
+    fc.assert(
+      fc.property(prototypeName, fc.string({ unit: 'grapheme', maxLength: 20 }), (name, before) => {
+        expect(decodeEntities(`${escapeHtml(before)}&${name};`)).toBe(`${before}&${name};`);
+        expect(answerSchema.safeParse({ answer: name }).success).toBe(false);
+      }),
+    );
+  });
 });

@@ -1,0 +1,4 @@
+import * as z from '#shared/schema.ts';
+import { caseMailEnv } from '../runtime/env-fields.ts';
+
+export const reissueLinkEnv = z.object(caseMailEnv);

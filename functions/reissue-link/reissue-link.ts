@@ -1,0 +1,40 @@
+import { CASE_ID_PATTERN } from '#shared/case.ts';
+import { audited, linkReissued } from '#shared/case-rules.ts';
+import { now } from '#shared/clock.ts';
+import { linkReissuedEmail } from '#shared/emails/case-emails.ts';
+import { linkExpiry } from '#shared/signed-link.ts';
+import { loadCase, marketplaceContext, sendCaseEmail, type CaseMailDeps } from '../case-operations/case-mail.ts';
+
+export interface ReissueInput {
+  caseId: string;
+  /** The staff member who asked for it, for the audit log. */
+  by: string;
+}
+
+export type ReissueResult = { ok: true; sentTo: string[]; expiresAt: string; messageId: string } | { ok: false; error: string };
+
+/**
+ * Sends the marketplace a new response link for a case (valid `linkValidityDays` from now, and
+ * past the case's own expiry), at staff's request: the old links of the case keep working until
+ * they expire. The re-issue and its audit entry are recorded in one write; later emails of the
+ * case carry the new link.
+ */
+export async function reissueLink(input: ReissueInput, deps: CaseMailDeps): Promise<ReissueResult> {
+  const at = now();
+  if (typeof input?.caseId !== 'string' || !CASE_ID_PATTERN.test(input.caseId)) return { ok: false, error: `there is no case ${String(input?.caseId)}` };
+  if (typeof input.by !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(input.by)) return { ok: false, error: 'by: give the staff member as an email address' };
+  const record = await deps.cases.get(input.caseId);
+  if (!record) return { ok: false, error: `there is no case ${input.caseId}` };
+  if (!record.noticeSentAt) return { ok: false, error: `case ${input.caseId} has no notice yet: its first link goes out with the notice` };
+  const loaded = await loadCase(input.caseId, deps, { ...record, linkReissuedAt: at.toISOString() });
+  const context = await marketplaceContext(loaded, deps);
+  const to = loaded.marketplace.noticeEmails;
+  const email = await sendCaseEmail(deps, input.caseId, { to, email: linkReissuedEmail(context), kind: 'LINK_REISSUED' });
+  const expiresAt = linkExpiry(
+    { noticeSentAt: record.noticeSentAt, linkReissuedAt: at.toISOString(), expiresAt: record.timers?.find((t) => t.step === 'EXPIRE')?.at },
+    deps.links!.validityDays,
+  );
+  const entry = { actor: `staff:${input.by}` as const, action: 'LINK_REISSUED', detail: { expiresAt: expiresAt.toISOString(), email } };
+  await deps.cases.mutate(input.caseId, at, (current) => audited(linkReissued(current, at), entry), record);
+  return { ok: true, sentTo: to, expiresAt: expiresAt.toISOString(), messageId: email.messageId };
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { functionNameOf } from './arn.ts';
+import { InjectedCrash } from './faults.ts';
+import { PayloadTooLarge, readBody } from './http.ts';
+import { LambdaFunctionError } from './lambda-runtime.ts';
+import type { Resource, TemplateResolver } from './template.ts';
+import type { VirtualClock } from './virtual-clock.ts';
+import type { LocalFirewall } from './waf.ts';
+
+export interface Route {
+  method: string;
+  /** The resource path, e.g. /respond/{caseId}. */
+  resource: string;
+  pattern: RegExp;
+  params: string[];
+  functionName: string;
+}
+
+/** What is deployed on the API: its stage, routes and firewall. */
+export interface RestApiDeployment {
+  apiId: string;
+  stage: string;
+  routes: Route[];
+  firewall?: LocalFirewall;
+}
+
+/** A resource path as a pattern: `{name}` matches one segment, `{name+}` the rest. */
+function routePattern(path: string): { pattern: RegExp; params: string[] } {
+  const params: string[] = [];
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`));
+  const source = escaped.replace(/\{([^}+]+)(\+)?\}/g, (_, name: string, greedy?: string) => {
+    params.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { pattern: new RegExp(`^${source}$`), params };
+}
+
+/** A resource's path, from its parents up to the API's root. */
+function pathOf(resolver: TemplateResolver, reference: unknown): string {
+  const ref = (reference as { Ref?: string }).Ref;
+  if (!ref) return '';
+  const resource: Resource = resolver.resource(ref);
+  return `${pathOf(resolver, resource.Properties!.ParentId)}/${String(resource.Properties!.PathPart)}`;
+}
+
+/** The methods of one REST API of the template, each with its path and the function its proxy integration invokes. */
+export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Route[] {
+  return resolver
+    .ofType('AWS::ApiGateway::Method')
+    .filter(([, m]) => (m.Properties?.RestApiId as { Ref?: string } | undefined)?.Ref === apiLogicalId)
+    .map(([id, m]) => {
+      const integration = m.Properties!.Integration as { Type?: string; Uri?: unknown } | undefined;
+      if (integration?.Type !== 'AWS_PROXY') throw new Error(`${id}: the local cloud runs Lambda proxy integrations only`);
+      const resource = pathOf(resolver, m.Properties!.ResourceId) || '/';
+      return {
+        method: String(m.Properties!.HttpMethod),
+        resource,
+        ...routePattern(resource),
+        functionName: functionNameOf(String(resolver.resolve(integration.Uri))),
+      };
+    });
+}
+
+type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
+
+function reply(response: ServerResponse, status: number, message?: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(message === undefined ? '' : JSON.stringify({ message }));
+}
+
+/**
+ * A local API Gateway REST API, as a request handler: AWS WAF's rate rules first, then the
+ * stage's methods, each request a Lambda proxy event (payload 1.0) for the integrated function,
+ * whose result becomes the response. Until something is deployed it answers as an API with no
+ * stage does.
+ */
+export class LocalRestApi {
+  private deployed: RestApiDeployment | undefined;
+
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  /** Deploys the API's stage (a redeploy replaces it). */
+  deploy(deployment: RestApiDeployment): void {
+    this.deployed = deployment;
+  }
+
+  private match(method: string, path: string): { route: Route; values: string[] } | undefined {
+    for (const route of this.deployed?.routes ?? []) {
+      const found = route.pattern.exec(path);
+      if (found && (route.method === method || route.method === 'ANY')) return { route, values: found.slice(1) };
+    }
+    return undefined;
+  }
+
+  readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const blocked = this.deployed?.firewall?.check(request);
+    if (blocked !== undefined) return reply(response, blocked);
+    const prefix = `/${this.deployed?.stage ?? ''}`;
+    const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : undefined;
+    const match = path === undefined ? undefined : this.match(request.method ?? 'GET', path);
+    // What API Gateway answers for a path or method it has no route for.
+    if (!match) return reply(response, 403, 'Missing Authentication Token');
+    let raw: Buffer;
+    try {
+      raw = await readBody(request, 10 * 1024 * 1024);
+    } catch (error) {
+      if (!(error instanceof PayloadTooLarge)) throw error;
+      return reply(response, 413, 'Request Entity Too Large');
+    }
+    let result: unknown;
+    try {
+      result = await this.invoke(match.route.functionName, this.event(request, url, match, raw, this.clock.now()));
+    } catch (error) {
+      if (!(error instanceof LambdaFunctionError)) throw error;
+      if (!(error instanceof InjectedCrash)) console.error(`[rest-api] ${match.route.functionName} failed: ${error.message}`);
+      return reply(response, 502, 'Internal server error');
+    }
+    const out = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+    response.writeHead(out.statusCode, out.headers ?? {});
+    response.end(out.body === undefined ? undefined : Buffer.from(out.body, out.isBase64Encoded ? 'base64' : 'utf8'));
+  };
+
+  /** The Lambda proxy event (payload format 1.0) API Gateway hands the function. */
+  private event(request: IncomingMessage, url: URL, match: { route: Route; values: string[] }, raw: Buffer, at: number) {
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+    const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/.test(headers['content-type'] ?? 'text/plain');
+    const method = request.method ?? 'GET';
+    const query = url.search ? Object.fromEntries(url.searchParams) : null;
+    const pathParameters = match.route.params.length ? Object.fromEntries(match.route.params.map((p, i) => [p, decodeURIComponent(match.values[i]!)])) : null;
+    const path = url.pathname.slice(this.deployed!.stage.length + 1);
+    return {
+      resource: match.route.resource,
+      path,
+      httpMethod: method,
+      headers,
+      queryStringParameters: query,
+      pathParameters,
+      stageVariables: null,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: this.deployed!.apiId,
+        stage: this.deployed!.stage,
+        resourcePath: match.route.resource,
+        httpMethod: method,
+        path: url.pathname,
+        requestId: randomUUID(),
+        requestTimeEpoch: at,
+        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      },
+      body: raw.length ? (textual ? raw.toString('utf8') : raw.toString('base64')) : null,
+      isBase64Encoded: raw.length > 0 && !textual,
+    };
+  }
+}

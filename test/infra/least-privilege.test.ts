@@ -1,0 +1,66 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/app.ts';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Resource = { Type: string; Properties: Record<string, ReturnType<typeof JSON.parse>> };
+
+describe('least privilege, as synthesized', () => {
+  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const auditTable = idOf(stack.tables.audit);
+  const casesTable = idOf(stack.tables.cases);
+
+  /** Every statement of every role's policies, with the role it is granted to. */
+  const grants = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((p) =>
+      (p.Properties.Roles as { Ref: string }[]).flatMap((role) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ role: role.Ref, ...s })),
+      ),
+    );
+  const actionsOn = (table: string, role?: string) =>
+    grants
+      .filter((g) => (!role || g.role === role) && JSON.stringify(g.Resource).includes(`"${table}"`))
+      .flatMap((g) => ([] as string[]).concat(g.Action))
+      .filter((a) => a.startsWith('dynamodb:'));
+  const roleOf = (role: keyof typeof stack.functions) => resources[idOf(stack.functions[role])]!.Properties.Role['Fn::GetAtt'][0] as string;
+
+  it('keeps the audit log append-only: no role may update, delete or batch-write an entry', () => {
+    const granted = new Set(actionsOn(auditTable));
+    expect([...granted].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*']) expect(granted.has(forbidden)).toBe(false);
+  });
+
+  it('lets the internet-facing functions neither delete nor batch-write anything', () => {
+    for (const fn of ['respond', 'answerApi'] as const) {
+      const role = roleOf(fn);
+      const actions = grants.filter((g) => g.role === role).flatMap((g) => ([] as string[]).concat(g.Action));
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(actions, fn).not.toContain(forbidden);
+      expect(actionsOn(casesTable, role).sort(), fn).toEqual(
+        fn === 'respond' ? ['dynamodb:GetItem', 'dynamodb:UpdateItem'] : ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      );
+    }
+  });
+
+  it('gives the link-signing key only to the functions that sign or check links', () => {
+    const secret = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')![0];
+    const readers = new Set(grants.filter((g) => JSON.stringify(g.Resource).includes(`"${secret}"`)).map((g) => g.role));
+    const signers = (['respond', 'notify', 'followUp', 'applyDecision', 'reissueLink'] as const).map(roleOf);
+    expect([...readers].sort()).toEqual([...signers].sort());
+  });
+
+  it("lets only this account's schedules assume the scheduler role", () => {
+    const role = Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    )!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+  });
+});

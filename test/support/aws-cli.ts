@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Runs `npm run cli -- <args> --aws OUTPUTS` as on a deployed stack: the SDK pointed at this local
+ * cloud's endpoints through the standard AWS variables, as the environment points it at AWS.
+ */
+export function awsCli(cloud: LocalCloud, outputsFile: string, ...extra: string[]) {
+  return (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', outputsFile, ...extra], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
+        AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
+        AWS_ENDPOINT_URL_LAMBDA: cloud.urls.aws,
+      },
+    });
+}
