@@ -1,9 +1,9 @@
 // dynalite on its own thread, so the tables do not compete with the workflows for the main one.
 // With fault rates, a second port serves the same tables for the functions, through a proxy that
 // injects faults: a share of requests fail with DynamoDB's transient errors before they reach a
-// table, and (crash-between) a share of the case changes that carry audit entries have those
-// entries' PutItem fail every attempt of the invocation that wrote them, as if the function died
-// between its two writes; the retry's attempts go through.
+// table, and (crash-between) a share of the case changes that carry audit entries have the first
+// PutItem of those entries fail with an error the SDK does not retry, so the invocation that made
+// the change dies between its two writes; the retry's writes go through.
 import { Buffer } from 'node:buffer';
 import { createServer, request as forward } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -24,8 +24,8 @@ server.prependListener('request', (request) => {
   requests[operation] = (requests[operation] ?? 0) + 1;
 });
 
-/** The SDK's attempts for one call (CLIENT_SETTINGS.maxAttempts): an invocation gives up after them. */
-const ATTEMPTS = 6;
+/** Not retried by the SDK: the invocation ends there, as if the function had died. */
+const CRASH = [400, 'ValidationException', 'injected: the function died between its two writes'];
 const ERRORS = [
   [400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.'],
   [500, 'InternalServerError', 'Internal server error'],
@@ -51,7 +51,7 @@ const entryKeysIn = (body) => [...body.matchAll(/"entryKey":\{"S":"([^"]+)"\}/g)
 function faultProxy(rate, crashBetween) {
   const draw = randomSource(workerData.faultSeed ?? 1);
   const drawBetween = randomSource((workerData.faultSeed ?? 1) + 100);
-  const poisoned = new Map();
+  const poisoned = new Set();
   let next = 0;
   return createServer(async (request, response) => {
     const body = (await readAll(request)).toString('utf8');
@@ -62,15 +62,13 @@ function faultProxy(rate, crashBetween) {
     }
     const key = target.endsWith('.PutItem') ? entryKeysIn(body).find((k) => poisoned.has(k)) : undefined;
     if (key) {
-      const left = poisoned.get(key) - 1;
-      if (left > 0) poisoned.set(key, left);
-      else poisoned.delete(key);
-      return fail(response, ERRORS[1]);
+      for (const entry of entryKeysIn(body)) poisoned.delete(entry);
+      return fail(response, CRASH);
     }
     const upstream = forward({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
       const entries = answer.statusCode === 200 && target.endsWith('.UpdateItem') ? entryKeysIn(body) : [];
       if (entries.length && crashBetween > 0 && drawBetween() < crashBetween) {
-        for (const entry of entries) poisoned.set(entry, ATTEMPTS);
+        for (const entry of entries) poisoned.add(entry);
         parentPort.postMessage({ fault: 'crashBetween' });
       }
       response.writeHead(answer.statusCode, answer.headers);
