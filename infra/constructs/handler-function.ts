@@ -30,6 +30,13 @@ export interface HandlerFunctionProps<S extends z.ZodMiniObject> {
   asynchronous?: boolean;
 }
 
+/**
+ * Set by the local cloud only: a fingerprint of every file a bundle is built from. Each asset's
+ * hash then derives from it, so that an unchanged function is not bundled again
+ * (`infra/local-cloud/bundle-cache.ts`); without it, CDK hashes the bundled output.
+ */
+export const BUNDLE_FINGERPRINT_CONTEXT = 'recallguard:bundleFingerprint';
+
 /** How every function is bundled. */
 const BUNDLING = {
   format: OutputFormat.ESM,
@@ -71,12 +78,17 @@ export class HandlerFunction<S extends z.ZodMiniObject> extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       environment,
       logGroup,
-      bundling: BUNDLING,
+      bundling: bundlingOf(scope, props.name),
     });
     for (const value of Object.values<string | Binding>(props.environment)) if (isBinding(value)) value.grant(this);
     for (const grant of props.grants ?? []) grant(this);
     suppressFindings(this, role);
   }
+}
+
+function bundlingOf(scope: Construct, name: string): BundlingOptions {
+  const fingerprint = scope.node.tryGetContext(BUNDLE_FINGERPRINT_CONTEXT) as string | undefined;
+  return fingerprint ? { ...BUNDLING, assetHash: `${fingerprint}-${name}` } : BUNDLING;
 }
 
 /** The cdk-nag findings every function has, each with its reason, on the function and its role. */

@@ -10,9 +10,11 @@ import { documentClient } from '#shared/store/document-client.ts';
 import { openStores, type Stores } from '#shared/store/stores.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
 import { buildApp } from '../app.ts';
+import { BUNDLE_FINGERPRINT_CONTEXT } from '../constructs/handler-function.ts';
 import type { AppConfig } from '../config.ts';
 import { OUTPUT_NAMES, STACK_NAME, type StackOutputs } from '../deployment/outputs.ts';
 import type { FunctionRole, RecallGuardStack } from '../stack.ts';
+import { bundleFingerprint, keepBundles, pruneBundleStores, reuseBundles } from './bundle-cache.ts';
 import { ACCOUNT, REGION, readJson, type Emulators } from './emulators.ts';
 import { close, listen } from './http.ts';
 import { routesOf } from './rest-api.ts';
@@ -23,6 +25,8 @@ import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL } from './staff-page.ts';
 import { TemplateResolver, type Template } from './template.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where the functions' bundles are kept between deploys, by fingerprint of their sources. */
+const BUNDLE_STORES = `${PROJECT_ROOT}.local/bundles`;
 
 export interface DeployOptions {
   /** False for tools that only read and write the tables: the functions are not bundled or run. */
@@ -70,8 +74,16 @@ async function synthesize(
 ): Promise<{ stack: RecallGuardStack; template: Template; resolver: TemplateResolver; assemblyDir: string }> {
   const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(assemblyDir, { recursive: true });
-  const { app, stack } = buildApp({ outdir: assemblyDir, config, ...(withFunctions ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }) });
+  const fingerprint = withFunctions ? await bundleFingerprint(PROJECT_ROOT) : undefined;
+  const store = `${BUNDLE_STORES}/${fingerprint}`;
+  if (fingerprint) await reuseBundles(store, assemblyDir);
+  const context = fingerprint ? { [BUNDLE_FINGERPRINT_CONTEXT]: fingerprint } : { 'aws:cdk:bundling-stacks': [] };
+  const { app, stack } = buildApp({ outdir: assemblyDir, config, context });
   const template = app.synth().getStackByName(STACK_NAME).template as Template;
+  if (fingerprint) {
+    await keepBundles(store, assemblyDir);
+    await pruneBundleStores(BUNDLE_STORES, fingerprint);
+  }
   return { stack, template, resolver: new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME }), assemblyDir };
 }
 
