@@ -1,4 +1,6 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import type { CaseRecord } from '#shared/case.ts';
+import { caseExecutionArns } from '#shared/staydown.ts';
 
 /** One event of an execution's history, as staff read it. */
 export interface ExecutionEvent {
@@ -27,4 +29,28 @@ export async function executionEvents(sfn: SFNClient, executionArn: string): Pro
     timestamp: e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp),
     state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? null,
   }));
+}
+
+/** One of a case's executions with its events. */
+export interface CaseExecution {
+  executionArn: string;
+  events: ExecutionEvent[];
+}
+
+/**
+ * Every execution of a case with its history: the first, one per relisting, one per stay-down
+ * period (linked by name). One that has not started yet is left out.
+ */
+export async function caseExecutions(sfn: SFNClient, record: CaseRecord): Promise<CaseExecution[]> {
+  const executions = await Promise.all(
+    caseExecutionArns(record).map(async (executionArn) => {
+      try {
+        return { executionArn, events: await executionEvents(sfn, executionArn) };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
+        throw error;
+      }
+    }),
+  );
+  return executions.filter((e): e is CaseExecution => e !== undefined);
 }

@@ -19,6 +19,7 @@ import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import type { ResponseApi } from './constructs/response-api.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Staff } from './constructs/staff.ts';
+import { StaydownWorkflow } from './constructs/staydown-workflow.ts';
 import { Tables } from './constructs/tables.ts';
 import type { StackOutputs } from './deployment/outputs.ts';
 
@@ -27,6 +28,25 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Some of a construct's members, by name. */
 function pick<T, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
+}
+
+/** Every function of the stack by role, from the constructs that own them. */
+function functionsByRole(c: {
+  ingest: Ingest;
+  recallWorkflow: RecallWorkflow;
+  caseWorkflow: CaseWorkflow;
+  caseMail: CaseMail;
+  answers: Answers;
+  staff: Staff;
+}): Record<FunctionRole, NodejsFunction> {
+  return {
+    ...pick(c.ingest, 'ingest', 'pullRecalls', 'startWorkflows'),
+    ...pick(c.recallWorkflow, 'planCases'),
+    ...pick(c.caseWorkflow, 'awaitCallback'),
+    ...pick(c.caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed', 'reissueLink', 'staydown'),
+    ...pick(c.answers, 'respond', 'answerApi'),
+    ...pick(c.staff, 'staffDecision', 'staffReports', 'overdueCheck', 'reportRelisting'),
+  };
 }
 
 export interface RecallGuardStackProps extends StackProps {
@@ -51,7 +71,9 @@ export type FunctionRole =
   | 'workflowFailed'
   | 'overdueCheck'
   | 'staffReports'
-  | 'reissueLink';
+  | 'reissueLink'
+  | 'staydown'
+  | 'reportRelisting';
 
 /**
  * recallguard in one stack, by concern: the tables; the answers marketplaces send (HTTP API);
@@ -63,6 +85,7 @@ export class RecallGuardStack extends Stack {
   readonly tables: Tables;
   readonly caseWorkflow: CaseWorkflow;
   readonly recallWorkflow: RecallWorkflow;
+  readonly staydownWorkflow: StaydownWorkflow;
   readonly responseApi: ResponseApi;
   readonly config: AppConfig;
   readonly operations: Operations;
@@ -81,9 +104,21 @@ export class RecallGuardStack extends Stack {
     const { topicKey, linkKey } = this.keys();
     const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
     const caseWorkflowArn = CaseWorkflow.arnIn(this);
-    const answers = new Answers(this, 'Answers', { tables, linkKey, caseWorkflowArn, throttle: config.apiThrottle, trustedLinkHosts: config.trustedLinkHosts });
-    const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, config });
-    const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables });
+    const staydownWorkflowArn = StaydownWorkflow.arnIn(this);
+    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, config });
+    const answers = new Answers(this, 'Answers', {
+      tables,
+      linkKey,
+      resumes: [caseWorkflowArn, staydownWorkflowArn],
+      reportRelisting: staff.reportRelisting,
+      throttle: config.apiThrottle,
+      trustedLinkHosts: config.trustedLinkHosts,
+    });
+    const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, staydownWorkflowArn, config });
+    const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables, staydownWorkflowArn });
+    const staydownWorkflow = new StaydownWorkflow(this, 'StaydownWorkflow', {
+      steps: { staydown: caseMail.staydown, awaitCallback: caseWorkflow.awaitCallback, workflowFailed: caseMail.workflowFailed },
+    });
     const recallWorkflow = new RecallWorkflow(this, 'RecallWorkflow', {
       tables,
       sesMaxSendRate: config.sesMaxSendRate,
@@ -91,7 +126,6 @@ export class RecallGuardStack extends Stack {
       workflowFailed: caseMail.workflowFailed,
     });
     const ingest = new Ingest(this, 'Ingest', { tables, recallWorkflow: recallWorkflow.stateMachine, config });
-    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, config });
     new Schedules(this, 'Schedules', {
       ...pick(ingest, 'pullRecalls', 'startWorkflows'),
       ...pick(staff, 'overdueCheck', 'staffReports'),
@@ -101,20 +135,14 @@ export class RecallGuardStack extends Stack {
     this.tables = tables;
     this.caseWorkflow = caseWorkflow;
     this.recallWorkflow = recallWorkflow;
+    this.staydownWorkflow = staydownWorkflow;
     this.responseApi = answers.api;
-    this.functions = {
-      ...pick(ingest, 'ingest', 'pullRecalls', 'startWorkflows'),
-      ...pick(recallWorkflow, 'planCases'),
-      ...pick(caseWorkflow, 'awaitCallback'),
-      ...pick(caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed', 'reissueLink'),
-      ...pick(answers, 'respond', 'answerApi'),
-      ...pick(staff, 'staffDecision', 'staffReports', 'overdueCheck'),
-    };
+    this.functions = functionsByRole({ ingest, recallWorkflow, caseWorkflow, caseMail, answers, staff });
     this.outputs(staff, caseMail);
     this.operations = new Operations(this, 'Operations', {
       opsEmails: config.opsEmails ?? config.staffEmails,
       functions: this.functions,
-      stateMachines: { CaseWorkflow: caseWorkflow.stateMachine, RecallWorkflow: recallWorkflow.stateMachine },
+      stateMachines: { CaseWorkflow: caseWorkflow.stateMachine, RecallWorkflow: recallWorkflow.stateMachine, StaydownWorkflow: staydownWorkflow.stateMachine },
       mailEventsLogs: caseMail.mailEvents.logGroup,
       overdueMetricName: OVERDUE_METRIC,
       overdueWorkingDays: config.overdueAlarmWorkingDays,
@@ -161,8 +189,12 @@ export class RecallGuardStack extends Stack {
       StaffDecisionFunction: staff.staffDecision.functionName,
       StaffReportsFunction: staff.staffReports.functionName,
       ReissueLinkFunction: caseMail.reissueLink.functionName,
+      ReportRelistingFunction: staff.reportRelisting.functionName,
+      RelistingRouteArn: this.responseApi.relistingRouteArn,
+      StaydownStateMachine: this.staydownWorkflow.stateMachine.stateMachineArn,
       ResponseApiUrl: this.responseApi.baseUrl,
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),
+      ClosureDays: JSON.stringify(this.config.closureDays),
     };
     for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
   }

@@ -47,8 +47,8 @@ export function delivered(patch: CasePatch | undefined, flag: 'answerDelivered' 
 }
 
 const STEP_STATUS: Record<Step, { to: CaseStatus; from: readonly CaseStatus[]; stamp: keyof CaseRecord }> = {
-  REMIND: { to: 'REMINDED', from: ['NOTIFIED', 'NOTICE_BOUNCED'], stamp: 'remindedAt' },
-  ESCALATE: { to: 'OVERDUE', from: ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED'], stamp: 'escalatedAt' },
+  REMIND: { to: 'REMINDED', from: ['NOTIFIED', 'NOTICE_BOUNCED', 'RELISTED'], stamp: 'remindedAt' },
+  ESCALATE: { to: 'OVERDUE', from: ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED', 'RELISTED'], stamp: 'escalatedAt' },
   FINAL_NOTICE: { to: 'FINAL_NOTICE', from: AWAITING_STATUSES, stamp: 'finalNoticeAt' },
   EXPIRE: { to: 'EXPIRED', from: [...AWAITING_STATUSES, ...STAFF_STATUSES], stamp: 'expiredAt' },
 };

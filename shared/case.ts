@@ -15,11 +15,12 @@ export const CASE_STATUSES = [
   'EXTENSION_REQUESTED',
   'CLOSED',
   'EXPIRED',
+  'RELISTED',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the case still waits for the marketplace's answer. */
-export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE'];
+export const AWAITING_STATUSES: readonly CaseStatus[] = ['NOTIFIED', 'NOTICE_BOUNCED', 'REMINDED', 'OVERDUE', 'FINAL_NOTICE', 'RELISTED'];
 /** Statuses in which the case waits for a staff decision. */
 export const STAFF_STATUSES: readonly CaseStatus[] = ['DISPUTED', 'EXTENSION_REQUESTED'];
 
@@ -61,6 +62,15 @@ export interface CaseRecord {
   closedAt?: string;
   /** Set when a workflow task failed after its retries: staff were alerted. */
   failure?: { executionId: string; error: string; cause: string; at: string };
+  /**
+   * Stay-down: after a "blocked" answer, the checks that the product is still off sale, each on
+   * its working day after that answer's; a relisting starts a new period.
+   */
+  staydown?: Staydown;
+  /** Listings seen live again after a block, as the agency reported them, oldest first. */
+  relistings?: Relisting[];
+  /** The token of the stay-down workflow's wait for an open check's answer. Never sent, logged or shown. */
+  checkToken?: string;
   /** The answer (by its time) whose staff email went out: one per answer. */
   handedToStaffFor?: string;
   /** A ladder step claimed (the case moved on) whose email has still to be recorded as sent. */
@@ -181,3 +191,64 @@ export const DECISIONS_FOR: Partial<Record<CaseStatus, readonly Decision['decisi
 
 /** Decisions that end the case; the others send it back to the marketplace with a new deadline. */
 export const CLOSING_DECISIONS: ReadonlySet<Decision['decision']> = new Set(['uphold_dispute', 'close']);
+
+/** One confirmation that a blocked product is still off sale. */
+export interface StaydownCheck {
+  /** The blocked period it belongs to (1, then 2 after the first relisting...). */
+  period: number;
+  /** Working days after the block's working day. */
+  afterWorkingDays: number;
+  /** When it is due to be asked for (09:00 New York that working day). */
+  dueAt: string;
+  /** The send slot its request waits for (SES's sending rate), once reserved. */
+  slotAt?: string;
+  requestedAt?: string;
+  deadline?: string;
+  remindedAt?: string;
+  escalatedAt?: string;
+  answer?: Attestation;
+  answeredAt?: string;
+  onTime?: boolean;
+}
+
+/** The stay-down checks of a case, every period's; the current period's run from its "blocked" answer until a relisting or the last check. */
+export interface Staydown {
+  /** The current period: 1 for the first block, 2 after the first relisting... */
+  period: number;
+  /** The current period's "blocked" answer: its checks count working days from its working day. */
+  blockedAt: string;
+  checks: StaydownCheck[];
+}
+
+/** A listing seen live after a block, and what came of it. */
+export interface Relisting {
+  reportedAt: string;
+  /** When the listing was seen live (the report's own time unless given). */
+  seenAt: string;
+  listing: string;
+  /** Who reported it: staff or a monitoring tool, as verified. */
+  by: string;
+  noticeAt?: string;
+  deadline?: string;
+  /** When the marketplace's "blocked" answer to it was recorded. */
+  removedAt?: string;
+}
+
+/** A stay-down check's answer, as the response form or the JSON API posts it. */
+export const attestationSchema = z.discriminatedUnion(
+  'answer',
+  [
+    z.object({ answer: z.literal('still_blocked') }),
+    z.object({
+      answer: z.literal('found_removed'),
+      listings: listings.check(z.refine((l) => l.length > 0, 'give at least one listing id or URL, one per line')),
+      count: z.pipe(
+        z.coerce.number({ error: 'count is the number of listings removed, a whole number' }),
+        z.int('count is the number of listings removed, a whole number').check(z.gte(1, 'count must be at least 1')),
+      ),
+      blockedAt: instant,
+    }),
+  ],
+  { error: 'answer must be still_blocked or found_removed' },
+);
+export type Attestation = z.infer<typeof attestationSchema>;

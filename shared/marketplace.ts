@@ -5,7 +5,11 @@ export const DEFAULT_POLICY = {
   deadlineWorkingDays: 2,
   finalNoticeAfterWorkingDays: 5,
   expireAfterWorkingDays: 60,
-} as const;
+  /** After a "blocked" answer, the marketplace confirms the product is still off sale on these working days (counted from the answer's). */
+  staydownChecksAfterWorkingDays: [20, 60],
+  /** How many working days each of those confirmations has. */
+  staydownAnswerWorkingDays: 2,
+};
 
 const workingDays = z.int().check(z.gte(1), z.lte(250));
 
@@ -17,11 +21,23 @@ export const policySchema = z.prefault(
       deadlineWorkingDays: z._default(workingDays, DEFAULT_POLICY.deadlineWorkingDays),
       finalNoticeAfterWorkingDays: z._default(workingDays, DEFAULT_POLICY.finalNoticeAfterWorkingDays),
       expireAfterWorkingDays: z._default(workingDays, DEFAULT_POLICY.expireAfterWorkingDays),
+      staydownChecksAfterWorkingDays: z._default(z.array(workingDays).check(z.maxLength(12, 'give at most 12 stay-down checks')), () => [
+        ...DEFAULT_POLICY.staydownChecksAfterWorkingDays,
+      ]),
+      staydownAnswerWorkingDays: z._default(workingDays, DEFAULT_POLICY.staydownAnswerWorkingDays),
     })
     .check(
       z.refine((p) => p.reminderAfterWorkingDays < p.deadlineWorkingDays, 'reminderAfterWorkingDays must be less than deadlineWorkingDays'),
       z.refine((p) => p.deadlineWorkingDays < p.finalNoticeAfterWorkingDays, 'finalNoticeAfterWorkingDays must be more than deadlineWorkingDays'),
       z.refine((p) => p.finalNoticeAfterWorkingDays < p.expireAfterWorkingDays, 'expireAfterWorkingDays must be more than finalNoticeAfterWorkingDays'),
+      z.refine(
+        (p) => p.staydownChecksAfterWorkingDays.every((n, i, all) => i === 0 || n > all[i - 1]!),
+        'staydownChecksAfterWorkingDays must be ascending whole numbers of working days ([] turns the checks off)',
+      ),
+      z.refine(
+        (p) => p.staydownChecksAfterWorkingDays.every((n, i, all) => i === 0 || n - all[i - 1]! > p.staydownAnswerWorkingDays),
+        'each stay-down check must come after the one before has had its staydownAnswerWorkingDays',
+      ),
     ),
   {},
 );

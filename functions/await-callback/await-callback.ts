@@ -1,13 +1,13 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { now } from '#shared/clock.ts';
-import type { CaseStore } from '#shared/store/case-store.ts';
-import { deliver, type Delivery } from '../case-operations/deliver.ts';
+import type { CaseStore, TokenFor } from '#shared/store/case-store.ts';
+import { deliver, deliverAttestation, type Delivery } from '../case-operations/deliver.ts';
 
 export interface AwaitInput {
   caseId: string;
   taskToken: string;
-  /** Whose answer the workflow waits for: the marketplace's, or a staff decision. */
-  waitingFor: 'marketplace' | 'staff';
+  /** What the workflow waits for: the marketplace's answer, a staff decision, or a stay-down check's answer. */
+  waitingFor: TokenFor;
 }
 
 export interface AwaitDeps {
@@ -24,5 +24,5 @@ export interface AwaitDeps {
 export async function awaitCallback(input: AwaitInput, deps: AwaitDeps): Promise<{ delivery: Delivery }> {
   const at = now();
   const { record } = await deps.cases.storeToken(input.caseId, input.taskToken, input.waitingFor, at);
-  return { delivery: await deliver(record, deps.sfn, at) };
+  return { delivery: input.waitingFor === 'attestation' ? await deliverAttestation(record, deps.sfn) : await deliver(record, deps.sfn, at) };
 }

@@ -4,7 +4,8 @@ import type { CaseEmailContext, Email, StaffEmailContext } from '#shared/emails/
 import { SesMailer, type Mailer } from '#shared/mailer.ts';
 import type { Marketplace } from '#shared/marketplace.ts';
 import type { Recall } from '#shared/recall.ts';
-import { caseLink } from '#shared/signed-link.ts';
+import { caseLink, type LinkBasis } from '#shared/signed-link.ts';
+import { openCheck } from '#shared/staydown.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
@@ -70,13 +71,30 @@ export async function loadCase(caseId: string, deps: Pick<CaseMailDeps, 'cases' 
   return { record, recall, marketplace };
 }
 
-/** The context of a marketplace email: the case's link (valid past the case's own expiry), and its current deadline. */
-export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps): Promise<CaseEmailContext> {
+/**
+ * What the case's link is valid from and until: its notice (or re-issue), and past the case's
+ * expiry or, for a stay-down email, the check's deadline (`validUntil`), whichever is later.
+ */
+export function linkBasisOf(record: CaseRecord, validUntil?: Date): LinkBasis {
+  if (!record.noticeSentAt) throw new Error(`case ${record.caseId} has no notice yet`);
+  const expiry = record.timers?.find((t) => t.step === 'EXPIRE')?.at;
+  const until = [expiry, openCheck(record)?.check.deadline, validUntil?.toISOString()]
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
+  return { noticeSentAt: record.noticeSentAt, linkReissuedAt: record.linkReissuedAt, expiresAt: until };
+}
+
+/** The context of a marketplace email: the case's link (valid past the case's own expiry, or `validUntil`), and its current deadline. */
+export async function marketplaceContext(loaded: LoadedCase, deps: CaseMailDeps, validUntil?: Date): Promise<CaseEmailContext> {
   const { record } = loaded;
   if (!record.noticeSentAt || !record.deadline) throw new Error(`case ${record.caseId} has no notice yet`);
   if (!deps.links) throw new Error('this function emails staff only: it has no link-signing key');
-  const basis = { noticeSentAt: record.noticeSentAt, linkReissuedAt: record.linkReissuedAt, expiresAt: record.timers?.find((t) => t.step === 'EXPIRE')?.at };
-  const link = caseLink(record.caseId, basis, { baseUrl: deps.links.baseUrl, key: (await deps.links.keys()).current, validityDays: deps.links.validityDays });
+  const link = caseLink(record.caseId, linkBasisOf(record, validUntil), {
+    baseUrl: deps.links.baseUrl,
+    key: (await deps.links.keys()).current,
+    validityDays: deps.links.validityDays,
+  });
   return {
     authority: deps.settings.authority,
     caseId: record.caseId,

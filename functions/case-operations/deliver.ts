@@ -28,11 +28,28 @@ export async function deliver(record: CaseRecord, sfn: SFNClient, at: Date): Pro
   const output = forStaff
     ? record.decision
     : ({ answer: record.answer!, answeredAt: record.answeredAt ?? at.toISOString(), onTime: record.answerOnTime ?? false } satisfies AnswerResult);
+  return resume(sfn, record.taskToken, output);
+}
+
+/** Resumes a waiting task; a token whose task no longer waits is refused by Step Functions and changes nothing. */
+async function resume(sfn: SFNClient, taskToken: string, output: unknown): Promise<Delivery> {
   try {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(output) }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   } catch (error) {
     if (error instanceof Error && CLOSED_TOKEN_ERRORS.has(error.name)) return 'workflow-not-waiting';
     throw error;
   }
   return 'delivered';
+}
+
+/**
+ * Resumes the stay-down workflow waiting for the current check's answer, once that answer is on
+ * the case (the response endpoint and the stay-down step both call it, as for answers).
+ */
+export async function deliverAttestation(record: CaseRecord, sfn: SFNClient): Promise<Delivery> {
+  const period = record.staydown?.period;
+  const last = record.staydown?.checks.filter((c) => c.period === period && c.requestedAt).at(-1);
+  if (!last?.answer) return 'nothing-to-deliver';
+  if (!record.checkToken) return 'awaiting-token';
+  return resume(sfn, record.checkToken, { answer: last.answer.answer, answeredAt: last.answeredAt, onTime: last.onTime });
 }

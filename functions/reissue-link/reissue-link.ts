@@ -3,7 +3,7 @@ import { audited, linkReissued } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { linkReissuedEmail } from '#shared/emails/case-emails.ts';
 import { linkExpiry } from '#shared/signed-link.ts';
-import { loadCase, marketplaceContext, sendCaseEmail, type CaseMailDeps } from '../case-operations/case-mail.ts';
+import { linkBasisOf, loadCase, marketplaceContext, sendCaseEmail, type CaseMailDeps } from '../case-operations/case-mail.ts';
 
 export interface ReissueInput {
   caseId: string;
@@ -30,10 +30,7 @@ export async function reissueLink(input: ReissueInput, deps: CaseMailDeps): Prom
   const context = await marketplaceContext(loaded, deps);
   const to = loaded.marketplace.noticeEmails;
   const email = await sendCaseEmail(deps, input.caseId, { to, email: linkReissuedEmail(context), kind: 'LINK_REISSUED' });
-  const expiresAt = linkExpiry(
-    { noticeSentAt: record.noticeSentAt, linkReissuedAt: at.toISOString(), expiresAt: record.timers?.find((t) => t.step === 'EXPIRE')?.at },
-    deps.links!.validityDays,
-  );
+  const expiresAt = linkExpiry(linkBasisOf(loaded.record), deps.links!.validityDays);
   const entry = { actor: `staff:${input.by}` as const, action: 'LINK_REISSUED', detail: { expiresAt: expiresAt.toISOString(), email } };
   await deps.cases.mutate(input.caseId, at, (current) => audited(linkReissued(current, at), entry), record);
   return { ok: true, sentTo: to, expiresAt: expiresAt.toISOString(), messageId: email.messageId };

@@ -1,14 +1,16 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { answerSchema, CASE_ID_PATTERN, STATUS_OF_ANSWER } from '#shared/case.ts';
+import { answerSchema, attestationSchema, CASE_ID_PATTERN, STATUS_OF_ANSWER } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
 import { HTML_HEADERS } from '#shared/pages/headers.ts';
-import { answeredPage, casePage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
+import { answeredPage, attestedPage, casePage, checkPage, errorPage, type CaseView, type FormValues } from '#shared/pages/response-page.ts';
 import { checkLink } from '#shared/signed-link.ts';
+import { AttestationRefused, openCheck } from '#shared/staydown.ts';
 import type { RefusalCounts } from '#shared/store/refusals.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { takeAnswer } from '../case-operations/take-answer.ts';
+import { takeAttestation } from '../case-operations/take-attestation.ts';
 import type { LinkKeys } from '../runtime/link-keys.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -67,11 +69,13 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   if (!record || !recall || !marketplace) return html(404, errorPage(404, 'There is no notice for this case. Reply to the notice email.'));
   const view: CaseView = { record, recall, marketplace, action: request.url, trustedHosts: deps.trustedHosts };
 
-  if (request.method === 'GET' || request.method === 'HEAD') return html(200, casePage(view));
+  const check = openCheck(record);
+  if (request.method === 'GET' || request.method === 'HEAD') return html(200, check ? checkPage(view, check.check) : casePage(view));
   if (request.method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, POST' }, body: '' };
   if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) return html(413, errorPage(413, 'The answer is larger than 64 KB. Send fewer listings at a time.'));
 
   const form = Object.fromEntries(new URLSearchParams(request.body)) as FormValues & { answer?: string };
+  if (form.answer === 'still_blocked' || form.answer === 'found_removed') return attest(view, form, deps, at);
   const parsed = answerSchema.safeParse(form);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -81,4 +85,27 @@ export async function respond(request: HttpRequest, deps: RespondDeps): Promise<
   }
   const taken = await takeAnswer(record, parsed.data, at, 'link', deps);
   return html(200, answeredPage({ ...view, record: taken.record }, taken.recorded));
+}
+
+/** A stay-down check's answer from the form: recorded on the open check, or refused with the reason. */
+async function attest(view: CaseView, form: FormValues & { answer?: string }, deps: RespondDeps, at: Date): Promise<HttpResponse> {
+  const check = openCheck(view.record);
+  const parsed = attestationSchema.safeParse(form);
+  if (!parsed.success) {
+    if (!check) return html(409, errorPage(409, noCheckReason(view)));
+    const issue = parsed.error.issues[0];
+    const error = `${issue?.path.join('.') || 'answer'}: ${issue?.message}`;
+    return html(400, checkPage(view, check.check, { answer: form.answer as 'still_blocked' | 'found_removed', error, values: form }));
+  }
+  try {
+    const taken = await takeAttestation(view.record, parsed.data, at, 'link', deps);
+    return html(200, attestedPage({ ...view, record: taken.record }, taken.check));
+  } catch (error) {
+    if (error instanceof AttestationRefused) return html(409, errorPage(409, error.message));
+    throw error;
+  }
+}
+
+function noCheckReason(view: CaseView): string {
+  return `Case ${view.record.caseId} has no stay-down check waiting for an answer: checks are asked for by email after a "blocked" answer.`;
 }

@@ -92,7 +92,8 @@ export async function sendMonthlyReport(event: { month?: string }, deps: StaffRe
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
   const [y, m] = month.split('-').map(Number) as [number, number];
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  const scores = scorecard(await deps.cases.list(), { since: agencyInstant(`${month}-01`, 0, 0, 0), until: agencyInstant(`${next}-01`, 0, 0, 0) });
+  const period = { since: agencyInstant(`${month}-01`, 0, 0, 0), until: agencyInstant(`${next}-01`, 0, 0, 0) };
+  const scores = scorecard(await deps.cases.list(), deps.calendar, now(), period);
   const email = monthlyReportEmail({ authority: deps.settings.authority, month, scores });
   const messageId = await deps.mailer.send({ to: deps.settings.staffEmails, ...email, tags: { kind: 'MONTHLY_REPORT' } });
   return { report: 'monthly', month, sent: true, messageId, marketplaces: scores };

@@ -1,8 +1,8 @@
 import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts';
-import { scorecard, type MarketplaceScore } from '#shared/scorecard.ts';
+import { scorecard, scorecardTotals, type MarketplaceScore, type ScorecardTotals } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
-import { executionEvents, type ExecutionEvent } from '../execution-history.ts';
+import { caseExecutions, type CaseExecution, type ExecutionEvent } from '../execution-history.ts';
 import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
 
 export interface CaseHistory {
@@ -10,8 +10,10 @@ export interface CaseHistory {
   status: CaseStatus;
   executionArn: string;
   audit: AuditEntry[];
-  /** The execution's history as the Step Functions API returns it (task tokens never appear in it). */
+  /** The current execution's history as the Step Functions API returns it (task tokens never appear in it). */
   execution: ExecutionEvent[];
+  /** The case's other executions, linked by name: earlier ones (before a relisting) and its stay-down checks'. */
+  linkedExecutions: CaseExecution[];
 }
 
 /** A case's audit log and its execution history, read through the DynamoDB and Step Functions APIs. */
@@ -20,12 +22,14 @@ export async function caseHistory(caseId: string, source: DeploymentSource): Pro
     const { cases, audit } = deployment.stores();
     const record = await cases.get(caseId);
     if (!record) throw new Error(`there is no case ${caseId} in ${deployment.name}`);
+    const executions = await caseExecutions(deployment.sfn, record);
     return {
       caseId,
       status: record.status,
       executionArn: record.executionId,
       audit: await audit.list(caseId),
-      execution: await executionEvents(deployment.sfn, record.executionId),
+      execution: executions.find((e) => e.executionArn === record.executionId)?.events ?? [],
+      linkedExecutions: executions.filter((e) => e.executionArn !== record.executionId),
     };
   });
 }
@@ -36,6 +40,10 @@ export function printHistory(history: CaseHistory): void {
   for (const e of history.audit) console.log(`  ${e.at}  ${e.actor.padEnd(28)} ${e.action}`);
   console.log('execution history:');
   for (const e of history.execution) console.log(`  ${e.timestamp}  ${String(e.id).padStart(4)} ${e.type}${e.state ? ` ${e.state}` : ''}`);
+  for (const linked of history.linkedExecutions) {
+    console.log(`linked execution ${linked.executionArn}:`);
+    for (const e of linked.events) console.log(`  ${e.timestamp}  ${String(e.id).padStart(4)} ${e.type}${e.state ? ` ${e.state}` : ''}`);
+  }
 }
 
 export interface CaseLine {
@@ -75,19 +83,47 @@ export function printCases(cases: CaseLine[]): void {
 }
 
 /** The scorecard of each marketplace for the cases notified between two agency dates (both included). */
-export async function report(options: { since?: string; until?: string }, source: DeploymentSource): Promise<MarketplaceScore[]> {
+/** The scorecard of each marketplace, and the percentages over all of them, both ways. */
+export interface Report {
+  marketplaces: MarketplaceScore[];
+  totals: ScorecardTotals;
+}
+
+/** The scorecard of each marketplace for the cases notified between two agency dates (both included), as of the deployment's now. */
+export async function report(options: { since?: string; until?: string }, source: DeploymentSource): Promise<Report> {
   const period = {
     since: options.since ? agencyInstant(options.since, 0, 0, 0) : undefined,
     until: options.until ? new Date(endOfAgencyDay(options.until).getTime() + 1000) : undefined,
   };
   if (period.since && period.until && period.since >= period.until) throw new Error('--since must be before --until');
-  return withDeployment(source, { outputs: ['CasesTable'] }, async (deployment) => scorecard(await deployment.stores().cases.list(), period));
+  return withDeployment(source, { outputs: ['CasesTable'] }, async (deployment) => {
+    const marketplaces = scorecard(await deployment.stores().cases.list(), deployment.calendar, deployment.now(), period);
+    return { marketplaces, totals: scorecardTotals(marketplaces) };
+  });
 }
 
-export function printReport(scores: MarketplaceScore[]): void {
+export function printReport({ marketplaces, totals }: Report): void {
   const cell = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
-  console.log(['marketplace', 'notified', 'answered', 'on time', 'median h', 'p90 h', 'overdue now', 'expired', 'disputed'].join('\t'));
-  for (const s of scores) {
+  const columns = [
+    'marketplace',
+    'notified',
+    'answered',
+    'on time',
+    'median h',
+    'p90 h',
+    'overdue now',
+    'expired',
+    'disputed',
+    'listings removed',
+    'in 2 wd',
+    'checks',
+    'checks on time',
+    'relisted',
+    'reappearance',
+    'median h to re-removal',
+  ];
+  console.log(columns.join('\t'));
+  for (const s of marketplaces) {
     console.log(
       [
         s.marketplaceId,
@@ -99,7 +135,19 @@ export function printReport(scores: MarketplaceScore[]): void {
         s.overdueNow,
         s.expired,
         s.disputed,
+        s.listingsRemoved,
+        cell(s.listingsRemovedWithin2WdPct, '%'),
+        s.staydownChecks,
+        cell(s.staydownAnsweredOnTimePct, '%'),
+        s.relisted,
+        cell(s.reappearanceRatePct, '%'),
+        cell(s.medianHoursToReRemoval),
       ].join('\t'),
     );
   }
+  const both = (name: keyof ScorecardTotals['weighted']) =>
+    `${cell(totals.weighted[name], '%')} per item, ${cell(totals.meanOfMarketplaces[name], '%')} mean of marketplaces`;
+  console.log(
+    `All marketplaces: on time ${both('onTimePct')}; listings removed in 2 working days ${both('listingsRemovedWithin2WdPct')}; checks on time ${both('staydownAnsweredOnTimePct')}; reappearance ${both('reappearanceRatePct')}.`,
+  );
 }

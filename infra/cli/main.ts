@@ -7,6 +7,7 @@ import { digestNow, printDigest } from './digest.ts';
 import { caseHistory, listCases, printCases, printHistory, printReport, report } from './history.ts';
 import { readJsonFile } from './files.ts';
 import { reissue } from './link.ts';
+import { reportRelisted } from './relisted.ts';
 import { importMarketplaces, issueKey, revokeKey } from './marketplaces.ts';
 
 // Commands that run the local cloud load it (and the CDK app it synthesizes) when they run:
@@ -214,9 +215,9 @@ program
   .addOption(dataDirOption())
   .addOption(awsOption())
   .action(async (options: { since?: string; until?: string; json?: boolean; dataDir: string; aws?: string }) => {
-    const marketplaces = await report(options, sourceOf(options));
-    if (options.json) process.stdout.write(`${JSON.stringify({ marketplaces })}\n`);
-    else printReport(marketplaces);
+    const result = await report(options, sourceOf(options));
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else printReport(result);
   });
 
 program
@@ -242,6 +243,22 @@ program
     const result = await reissue(caseId, options.by, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else console.log(`A new link for case ${caseId} went to ${result.sentTo.join(', ')}; it is valid until ${result.expiresAt}.`);
+  });
+
+program
+  .command('relisted <case>')
+  .description(
+    'report a listing of a blocked case seen live again: the case becomes RELISTED and its marketplace gets a new notice and ladder; through the IAM-authorized API route, so the audit log names your IAM identity',
+  )
+  .requiredOption('--listing <url>', 'the listing seen live')
+  .option('--seen-at <iso>', 'when it was seen (ISO 8601); now when left out')
+  .option('--json', 'print exactly one JSON object: {"ok", "caseId", "status", "relisting", "executionArn", "repeated"}')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (caseId: string, options: { listing: string; seenAt?: string; json?: boolean; dataDir: string; aws?: string }) => {
+    const result = await reportRelisted(caseId, { listing: options.listing, seenAt: options.seenAt }, sourceOf(options));
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else console.log(`Case ${caseId} is RELISTED (relisting ${result.relisting}); the relisted notice goes out in ${result.executionArn}.`);
   });
 
 program

@@ -1,3 +1,4 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { answerApiEnv } from '#functions/answer-api/env.ts';
@@ -10,8 +11,10 @@ import type { Tables } from './tables.ts';
 export interface AnswersProps {
   tables: Tables;
   linkKey: ISecret;
-  /** The case workflow the answers resume. */
-  caseWorkflowArn: string;
+  /** The workflows the answers resume: the case's, and the stay-down checks'. */
+  resumes: string[];
+  /** The agency's report of a relisting, on the same API behind IAM authorization. */
+  reportRelisting: IFunction;
   throttle: ApiLimits;
   /** Hosts whose recall pages and images the response page shows as links and images. */
   trustedLinkHosts: string[];
@@ -31,7 +34,7 @@ export class Answers extends Construct {
   constructor(scope: Construct, id: string, props: AnswersProps) {
     super(scope, id);
     const { tables } = props;
-    const resumesCases = [taskResponses(props.caseWorkflowArn)];
+    const resumesCases = [taskResponses(...props.resumes)];
     this.respond = new HandlerFunction(this, 'Respond', {
       name: 'respond',
       environmentSchema: respondEnv,
@@ -58,6 +61,11 @@ export class Answers extends Construct {
       },
       grants: resumesCases,
     });
-    this.api = new ResponseApi(this, 'ResponseApi', { handler: this.respond, answerApi: this.answerApi, limits: props.throttle });
+    this.api = new ResponseApi(this, 'ResponseApi', {
+      handler: this.respond,
+      answerApi: this.answerApi,
+      reportRelisting: props.reportRelisting,
+      limits: props.throttle,
+    });
   }
 }

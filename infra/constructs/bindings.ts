@@ -41,16 +41,21 @@ export const answerCases = tableActions('GetItem', 'UpdateItem', 'Query');
 export const countRefusals = tableActions('UpdateItem');
 export const readSecret = (secret: ISecret): Binding => ({ value: secret.secretArn, grant: (g) => secret.grantRead(g) });
 export const startExecutions = (machine: IStateMachine): Binding => ({ value: machine.stateMachineArn, grant: (g) => machine.grantStartExecution(g) });
+/** A workflow by its ARN (built from its name, before it exists), with leave to start its executions. */
+export const startExecutionsOf = (stateMachineArn: string): Binding => ({
+  value: stateMachineArn,
+  grant: (g) => g.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })),
+});
 
 /** The sender address, with leave to send from its SES identity. */
 export const sendFrom = (address: string, identity: IEmailIdentity): Binding => ({ value: address, grant: (g) => identity.grantSendEmail(g) });
 
 /** Leave to resume a workflow's callback tasks (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat). */
 export const taskResponses =
-  (stateMachineArn: string): Grant =>
+  (...stateMachineArns: string[]): Grant =>
   (grantee) =>
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [stateMachineArn] }),
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: stateMachineArns }),
     );
 
 export function isBinding(value: string | Binding): value is Binding {

@@ -6,9 +6,10 @@ import { followUpEnv } from '#functions/follow-up/env.ts';
 import { mailEventsEnv } from '#functions/mail-events/env.ts';
 import { notifyEnv } from '#functions/notify/env.ts';
 import { reissueLinkEnv } from '#functions/reissue-link/env.ts';
+import { staydownEnv } from '#functions/staydown/env.ts';
 import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, openCases, readSecret, readTable, readWriteTable, sendFrom, updateCases } from './bindings.ts';
+import { appendAudit, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
 import { EXECUTION_URL_TEMPLATE } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
@@ -20,6 +21,8 @@ export interface CaseMailProps {
   linkKey: ISecret;
   /** The base URL of response links. */
   respondBaseUrl: string;
+  /** The workflow that runs a blocked case's stay-down checks (CloseCase starts it). */
+  staydownWorkflowArn: string;
   config: AppConfig;
 }
 
@@ -38,6 +41,8 @@ export class CaseMail extends Construct {
   readonly workflowFailed: HandlerFunction<typeof workflowFailedEnv>;
   /** Staff's re-issue of a case's response link, emailed to the marketplace. */
   readonly reissueLink: HandlerFunction<typeof reissueLinkEnv>;
+  /** The stay-down workflow's steps: the next check, its request, its reminder and escalation. */
+  readonly staydown: HandlerFunction<typeof staydownEnv>;
 
   constructor(scope: Construct, id: string, props: CaseMailProps) {
     super(scope, id);
@@ -63,6 +68,7 @@ export class CaseMail extends Construct {
       LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
       LINK_VALIDITY_DAYS: String(config.linkValidityDays),
     };
+    const sendSlots = { BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping), SES_MAX_SEND_RATE: String(config.sesMaxSendRate) };
     this.notify = new HandlerFunction(this, 'Notify', {
       name: 'notify',
       environmentSchema: notifyEnv,
@@ -72,9 +78,14 @@ export class CaseMail extends Construct {
       name: 'follow-up',
       environmentSchema: followUpEnv,
       // The ladder's emails take send slots from the counter in the Bookkeeping table.
-      environment: { ...environment, BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping), SES_MAX_SEND_RATE: String(config.sesMaxSendRate) },
+      environment: { ...environment, ...sendSlots },
     });
-    this.actOnAnswer = new HandlerFunction(this, 'ActOnAnswer', { name: 'act-on-answer', environmentSchema: actOnAnswerEnv, environment: staffMail });
+    this.staydown = new HandlerFunction(this, 'Staydown', { name: 'staydown', environmentSchema: staydownEnv, environment: { ...environment, ...sendSlots } });
+    this.actOnAnswer = new HandlerFunction(this, 'ActOnAnswer', {
+      name: 'act-on-answer',
+      environmentSchema: actOnAnswerEnv,
+      environment: { ...staffMail, STAYDOWN_STATE_MACHINE_ARN: startExecutionsOf(props.staydownWorkflowArn) },
+    });
     this.applyDecision = new HandlerFunction(this, 'ApplyDecision', { name: 'apply-decision', environmentSchema: applyDecisionEnv, environment });
     this.mailEvents = new HandlerFunction(this, 'MailEvents', {
       name: 'mail-events',

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -19,7 +19,7 @@ import { awaitCallbackEnv } from '#functions/await-callback/env.ts';
 import { taskResponses, updateCases } from './bindings.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Tables } from './tables.ts';
-import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke } from './task-defaults.ts';
+import { allowStateMachineWildcards, awaitCallback, FailureHandling, invoke, workflowArn } from './task-defaults.ts';
 
 /** The functions that do the case workflow's steps (CaseMail). */
 export interface CaseSteps {
@@ -42,22 +42,20 @@ export interface CaseSteps {
 export class CaseWorkflow extends Construct {
   /** The case workflow's ARN, built from its name: the functions that answer its tokens need it before it exists. */
   static arnIn(scope: Construct): string {
-    const stack = Stack.of(scope);
-    return stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${stack.stackName}-case`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return workflowArn(scope, 'case');
   }
 
   readonly stateMachine: StateMachine;
-  /** AwaitAnswer and AwaitDecision: stores each task token on the case, where answers and decisions find it. */
+  /** AwaitAnswer and AwaitDecision (and the stay-down workflow's AwaitAttestation): stores each task token on the case, where answers and decisions find it. */
   readonly awaitCallback: HandlerFunction<typeof awaitCallbackEnv>;
 
-  constructor(scope: Construct, id: string, props: { steps: CaseSteps; tables: Tables }) {
+  constructor(scope: Construct, id: string, props: { steps: CaseSteps; tables: Tables; staydownWorkflowArn: string }) {
     super(scope, id);
-    const stateMachineArn = CaseWorkflow.arnIn(this);
     this.awaitCallback = new HandlerFunction(this, 'AwaitCallback', {
       name: 'await-callback',
       environmentSchema: awaitCallbackEnv,
       environment: { CASES_TABLE: updateCases(props.tables.cases) },
-      grants: [taskResponses(stateMachineArn)],
+      grants: [taskResponses(CaseWorkflow.arnIn(this), props.staydownWorkflowArn)],
     });
     const start = this.states(props.steps);
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -1,4 +1,12 @@
-import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -42,7 +50,10 @@ const ACCESS_LOG = AccessLogFormat.custom(
 export class ResponseApi extends Construct {
   readonly api: RestApi;
 
-  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; limits: ApiLimits }) {
+  /** The ARN callers need leave to invoke (execute-api:Invoke) to report a relisting. */
+  readonly relistingRouteArn: string;
+
+  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; reportRelisting: IFunction; limits: ApiLimits }) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
       description: 'recallguard: marketplace answers to recall notices',
@@ -68,8 +79,14 @@ export class ResponseApi extends Construct {
     const v1 = this.api.root.addResource('v1');
     const cases = v1.addResource('cases');
     cases.addMethod('GET', json);
-    cases.addResource('{caseId}').addResource('answer').addMethod('POST', json);
+    const oneCase = cases.addResource('{caseId}');
+    oneCase.addResource('answer').addMethod('POST', json);
+    oneCase.addResource('attestation').addMethod('POST', json);
     v1.addResource('openapi.json').addMethod('GET', json);
+    // The agency's own tools (monitoring, the CLI): IAM-authorized (SigV4); the function records the verified principal.
+    const relisting = v1.addResource('agency').addResource('cases').addResource('{caseId}').addResource('relisting');
+    relisting.addMethod('POST', new LambdaIntegration(props.reportRelisting), { authorizationType: AuthorizationType.IAM });
+    this.relistingRouteArn = this.api.arnForExecuteApi('POST', '/v1/agency/cases/*/relisting', API_STAGE);
     this.firewall(props.limits);
     this.suppressFindings();
   }
@@ -116,7 +133,7 @@ export class ResponseApi extends Construct {
         {
           id: 'AwsSolutions-APIG4',
           reason:
-            'Marketplaces are outside the agency: /respond is authorized by the HMAC-signed, expiring link (checked in the function), /v1 by the per-marketplace API key (hashed at rest, checked in the function); the OpenAPI document is public.',
+            'Marketplaces are outside the agency: /respond is authorized by the HMAC-signed, expiring link (checked in the function), /v1 by the per-marketplace API key (hashed at rest, checked in the function); the OpenAPI document is public. /v1/agency is IAM-authorized.',
         },
         {
           id: 'AwsSolutions-COG4',

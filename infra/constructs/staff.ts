@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { overdueCheckEnv } from '#functions/overdue-check/env.ts';
+import { reportRelistingEnv } from '#functions/report-relisting/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, readTable, sendFrom, taskResponses, updateCases } from './bindings.ts';
+import { appendAudit, readTable, sendFrom, startExecutionsOf, taskResponses, updateCases } from './bindings.ts';
 import { EXECUTION_URL_TEMPLATE, executionListUrl } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
@@ -20,13 +21,15 @@ export interface StaffProps {
 
 /**
  * What serves compliance staff: their decisions on disputes and extensions (a callback into the
- * case's workflow), the morning digest and the monthly scorecard, and the daily count of cases
+ * case's workflow), relistings they (or the agency's monitoring tools) report, the morning digest and the monthly scorecard, and the daily count of cases
  * overdue too long that an alarm watches.
  */
 export class Staff extends Construct {
   readonly staffDecision: HandlerFunction<typeof staffDecisionEnv>;
   readonly staffReports: HandlerFunction<typeof staffReportsEnv>;
   readonly overdueCheck: HandlerFunction<typeof overdueCheckEnv>;
+  /** A listing seen live after the block (the CLI, and the IAM-authorized API route): the case reopens as RELISTED. */
+  readonly reportRelisting: HandlerFunction<typeof reportRelistingEnv>;
 
   constructor(scope: Construct, id: string, props: StaffProps) {
     super(scope, id);
@@ -36,6 +39,15 @@ export class Staff extends Construct {
       environmentSchema: staffDecisionEnv,
       environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit) },
       grants: [taskResponses(props.caseWorkflowArn)],
+    });
+    this.reportRelisting = new HandlerFunction(this, 'ReportRelisting', {
+      name: 'report-relisting',
+      environmentSchema: reportRelistingEnv,
+      environment: {
+        CASES_TABLE: updateCases(tables.cases),
+        AUDIT_TABLE: appendAudit(tables.audit),
+        CASE_STATE_MACHINE_ARN: startExecutionsOf(props.caseWorkflowArn),
+      },
     });
     this.staffReports = new HandlerFunction(this, 'Reports', {
       name: 'staff-reports',

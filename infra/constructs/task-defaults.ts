@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Errors, Fail, IntegrationPattern, JitterType, JsonPath, TaskInput, Timeout, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -28,6 +28,20 @@ function withExecutionId(payload: Record<string, unknown>): Record<string, unkno
   return { executionId: JsonPath.stringAt('$$.Execution.Id'), ...payload };
 }
 
+/**
+ * A workflow's ARN, built from its name (`<stack>-<suffix>`): functions that start its executions
+ * or answer its tokens need it before it exists.
+ */
+export function workflowArn(scope: Construct, suffix: string): string {
+  const stack = Stack.of(scope);
+  return stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: `${stack.stackName}-${suffix}`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 /** A Lambda task whose output is the function's return value. */
 export function invoke(scope: Construct, id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string): LambdaInvoke {
   return withRetry(
@@ -50,6 +64,7 @@ export function awaitCallback(scope: Construct, id: string, fn: IFunction, paylo
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       retryOnServiceExceptions: false,
       payload: TaskInput.fromObject({ ...withExecutionId(payload), taskToken: JsonPath.taskToken }),
+      // The next timer of the wait (the ladder's, or a stay-down check's reminder and deadline).
       taskTimeout: Timeout.at('$.timer.timeoutSeconds'),
       resultPath,
     }),

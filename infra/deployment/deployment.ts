@@ -1,7 +1,9 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Policy } from '#shared/marketplace.ts';
 import type { Stores } from '#shared/store/stores.ts';
+import type { WorkingCalendar } from '#shared/working-days.ts';
 import type { FunctionRole } from '../stack.ts';
+import type { AgencyApiResponse } from './agency-api.ts';
 
 /** An email as the local SES keeps it (AWS keeps none a tool can read). */
 export interface Email {
@@ -32,11 +34,17 @@ export interface Deployment {
   invoke(role: FunctionRole, event: unknown): Promise<unknown>;
   /** Where marketplaces answer (the response links start with it). */
   readonly responseUrl: string | undefined;
+  /** Calls one of the API's IAM-authorized routes (/v1/agency/...), signed (SigV4) with its clients' credentials. */
+  agencyApi(method: 'POST' | 'GET', path: string, body?: unknown): Promise<AgencyApiResponse>;
   /** The emails it sent, where they can be read (the local SES); AWS keeps none. */
   emails?(): Promise<Email[]>;
+  /** Waits until the work it started has run as far as it can now (the local cloud's clock settles); AWS runs on by itself. */
+  settle?(): Promise<void>;
   /** Its time: the local cloud's virtual clock, or the real one. */
   now(): Date;
   /** The ladder of marketplaces whose entry leaves numbers out. */
   readonly defaultPolicy: Policy;
+  /** Its working days: the federal holidays and the agency's closure days. */
+  readonly calendar: WorkingCalendar;
   close(): Promise<void>;
 }

@@ -14,8 +14,12 @@ export const OUTPUT_NAMES = [
   'StaffDecisionFunction',
   'StaffReportsFunction',
   'ReissueLinkFunction',
+  'ReportRelistingFunction',
+  'RelistingRouteArn',
+  'StaydownStateMachine',
   'ResponseApiUrl',
   'DefaultPolicy',
+  'ClosureDays',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -4,7 +4,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { policySchema, type Policy } from '#shared/marketplace.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { openStores } from '#shared/store/stores.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
 import type { FunctionRole } from '../stack.ts';
+import { agencyApiRequest, type AgencyApiResponse } from './agency-api.ts';
 import type { Deployment, DeploymentStores, Email } from './deployment.ts';
 import { STACK_NAME, type OutputName, type StackOutputs } from './outputs.ts';
 
@@ -75,8 +77,16 @@ export class StackDeployment implements Deployment {
     return this.outputs.ResponseApiUrl;
   }
 
+  agencyApi(method: 'POST' | 'GET', path: string, body?: unknown): Promise<AgencyApiResponse> {
+    return agencyApiRequest(this.sfn, { baseUrl: this.output('ResponseApiUrl'), now: this.now() }, method, path, body);
+  }
+
   get defaultPolicy(): Policy {
     return policySchema.parse(JSON.parse(this.output('DefaultPolicy')));
+  }
+
+  get calendar(): WorkingCalendar {
+    return new WorkingCalendar(JSON.parse(this.outputs.ClosureDays ?? '[]') as string[]);
   }
 
   now(): Date {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Stack, type CfnResource } from 'aws-cdk-lib';
+import type { RelistingResult } from '#functions/report-relisting/report-relisting.ts';
 import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { openStores, type Stores } from '#shared/store/stores.ts';
@@ -56,6 +57,7 @@ export interface DeployedStack {
   tableNames: Record<TableName, string>;
   caseStateMachineArn: string;
   recallStateMachineArn: string;
+  staydownStateMachineArn: string;
   /** What `cdk deploy --outputs-file` would have written (also in the data directory, as outputs.json). */
   outputs: StackOutputs;
   stores: Stores;
@@ -98,6 +100,7 @@ function namesOf(stack: RecallGuardStack, resolver: TemplateResolver) {
     ) as Record<TableName, string>,
     caseStateMachineArn: resolver.arn(id(stack.caseWorkflow.stateMachine)),
     recallStateMachineArn: resolver.arn(id(stack.recallWorkflow.stateMachine)),
+    staydownStateMachineArn: resolver.arn(id(stack.staydownWorkflow.stateMachine)),
   };
 }
 
@@ -120,7 +123,11 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
   });
   const sfn = new SFNClient(emulators.clientConfig('sfn'));
   const staff = withFunctions
-    ? await startStaffPage(emulators, { stores, sfn, config: stack.config, staffDecision: names.functionNames.staffDecision }, options.staffPort)
+    ? await startStaffPage(
+        emulators,
+        { stores, sfn, config: stack.config, staffDecision: names.functionNames.staffDecision, reportRelisting: names.functionNames.reportRelisting },
+        options.staffPort,
+      )
     : undefined;
   if (withFunctions) registerFunctions(emulators, resolver, assemblyDir, staff!.url);
   for (const [id, machine] of resolver.ofType('AWS::StepFunctions::StateMachine')) {
@@ -207,7 +214,7 @@ async function storeSecrets(resolver: TemplateResolver, emulators: Emulators): P
 /** The staff page stands in for the Step Functions console: the emails' links to a case or a list lead to it. */
 async function startStaffPage(
   emulators: Emulators,
-  deployed: { stores: Stores; sfn: SFNClient; config: AppConfig; staffDecision: string },
+  deployed: { stores: Stores; sfn: SFNClient; config: AppConfig; staffDecision: string; reportRelisting: string },
   port = 0,
 ): Promise<{ server: Server; url: string }> {
   const { clock, lambda } = emulators;
@@ -221,6 +228,7 @@ async function startStaffPage(
       trustedHosts: deployed.config.trustedLinkHosts,
       staffEmail: deployed.config.staffEmails[0]!,
       decide: async (input) => (await lambda.invoke(deployed.staffDecision, input)) as StaffDecisionResult,
+      reportRelisting: async (input) => (await lambda.invoke(deployed.reportRelisting, input)) as RelistingResult,
       settle: () => clock.settle(),
     }),
     port,

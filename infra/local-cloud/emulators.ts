@@ -6,6 +6,7 @@ import { DynamoDbThread, SesThread } from './emulator-threads.ts';
 import { FaultInjector, InjectedCrash, NO_FAULTS, type FaultSpec } from './faults.ts';
 import { close, listen } from './http.ts';
 import { LocalRestApi } from './rest-api.ts';
+import { SigV4Verifier } from './sigv4.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -14,6 +15,8 @@ import { VirtualClock } from './virtual-clock.ts';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Who those credentials are, for the API's IAM-authorized routes. */
+export const LOCAL_PRINCIPAL_ARN = `arn:aws:iam::${ACCOUNT}:user/local`;
 
 export interface EmulatorOptions {
   /** Where virtual time starts (by default: where the data directory's last run stopped, or now). */
@@ -98,7 +101,7 @@ export class Emulators {
     if (dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${dataDir}/executions.json`, []));
     const secrets = new LocalSecrets();
     const aws = await listen(awsApi({ stepFunctions, secrets, lambda, clock, callbackFails: (token) => faults.failsCallback(token) }));
-    const restApi = new LocalRestApi(invoke, clock);
+    const restApi = new LocalRestApi(invoke, clock, new SigV4Verifier([{ ...CREDENTIALS, arn: LOCAL_PRINCIPAL_ARN }], REGION, () => clock.now()));
     const api = await listen(restApi.handle, options.ports?.respond ?? 0);
     return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, restApi, servers: { aws, api }, dataDir });
   }

@@ -3,6 +3,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CaseRecord } from '#shared/case.ts';
 import type { Marketplace, Policy } from '#shared/marketplace.ts';
 import type { Stores } from '#shared/store/stores.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
+import { agencyApiRequest, type AgencyApiResponse } from '../deployment/agency-api.ts';
 import { storeMarketplaces } from '../deployment/marketplaces.ts';
 import type { Deployment, Email } from '../deployment/deployment.ts';
 import type { FunctionRole } from '../stack.ts';
@@ -91,11 +93,23 @@ export class LocalCloud implements Deployment {
   get responseUrl(): string {
     return this.urls.respond;
   }
+  agencyApi(method: 'POST' | 'GET', path: string, body?: unknown): Promise<AgencyApiResponse> {
+    return agencyApiRequest(this.sfn, { baseUrl: this.responseUrl, now: this.now() }, method, path, body);
+  }
+  get staydownStateMachineArn(): string {
+    return this.deployed.staydownStateMachineArn;
+  }
   get defaultPolicy(): Policy {
     return this.deployed.config.defaultPolicy;
   }
+  get calendar(): WorkingCalendar {
+    return new WorkingCalendar(this.deployed.config.closureDays);
+  }
   now(): Date {
     return this.clock.date();
+  }
+  settle(): Promise<void> {
+    return this.clock.settle();
   }
 
   /** DynamoDB requests served so far, by operation (for cost figures). */

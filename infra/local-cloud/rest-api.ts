@@ -6,6 +6,7 @@ import { PayloadTooLarge, readBody } from './http.ts';
 import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { Resource, TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
+import type { SigV4Verifier } from './sigv4.ts';
 import type { LocalFirewall } from './waf.ts';
 
 export interface Route {
@@ -15,6 +16,8 @@ export interface Route {
   pattern: RegExp;
   params: string[];
   functionName: string;
+  /** IAM authorization (SigV4): the caller's identity is checked, and handed to the function. */
+  iam: boolean;
 }
 
 /** What is deployed on the API: its stage, routes and firewall. */
@@ -58,6 +61,7 @@ export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Rout
         resource,
         ...routePattern(resource),
         functionName: functionNameOf(String(resolver.resolve(integration.Uri))),
+        iam: m.Properties!.AuthorizationType === 'AWS_IAM',
       };
     });
 }
@@ -81,6 +85,7 @@ export class LocalRestApi {
   constructor(
     private readonly invoke: Invoke,
     private readonly clock: VirtualClock,
+    private readonly verifier: SigV4Verifier,
   ) {}
 
   /** Deploys the API's stage (a redeploy replaces it). */
@@ -112,9 +117,22 @@ export class LocalRestApi {
       if (!(error instanceof PayloadTooLarge)) throw error;
       return reply(response, 413, 'Request Entity Too Large');
     }
+    let caller: { userArn: string; accessKey: string } | undefined;
+    if (match.route.iam) {
+      const verified = await this.verifier.verify({
+        method: request.method ?? 'GET',
+        host: request.headers.host ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')])),
+        body: raw,
+      });
+      if (!verified.ok) return reply(response, 403, verified.message);
+      caller = { userArn: verified.principal.arn, accessKey: verified.principal.accessKeyId };
+    }
     let result: unknown;
     try {
-      result = await this.invoke(match.route.functionName, this.event(request, url, match, raw, this.clock.now()));
+      result = await this.invoke(match.route.functionName, this.event(request, url, match, raw, this.clock.now(), caller));
     } catch (error) {
       if (!(error instanceof LambdaFunctionError)) throw error;
       if (!(error instanceof InjectedCrash)) console.error(`[rest-api] ${match.route.functionName} failed: ${error.message}`);
@@ -126,7 +144,14 @@ export class LocalRestApi {
   };
 
   /** The Lambda proxy event (payload format 1.0) API Gateway hands the function. */
-  private event(request: IncomingMessage, url: URL, match: { route: Route; values: string[] }, raw: Buffer, at: number) {
+  private event(
+    request: IncomingMessage,
+    url: URL,
+    match: { route: Route; values: string[] },
+    raw: Buffer,
+    at: number,
+    caller?: { userArn: string; accessKey: string },
+  ) {
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
     const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/.test(headers['content-type'] ?? 'text/plain');
     const method = request.method ?? 'GET';
@@ -150,7 +175,11 @@ export class LocalRestApi {
         path: url.pathname,
         requestId: randomUUID(),
         requestTimeEpoch: at,
-        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        identity: {
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+          ...(caller ? { userArn: caller.userArn, accessKey: caller.accessKey, user: caller.userArn.split('/').at(-1), accountId: '000000000000' } : {}),
+        },
       },
       body: raw.length ? (textual ? raw.toString('utf8') : raw.toString('base64')) : null,
       isBase64Encoded: raw.length > 0 && !textual,

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { collectDigest, lookup } from '#functions/staff-reports/staff-reports.ts';
+import type { DirectReport } from '#functions/report-relisting/events.ts';
+import type { RelistingResult } from '#functions/report-relisting/report-relisting.ts';
 import type { StaffDecisionInput, StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
@@ -13,7 +15,7 @@ import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { agencyInstant, endOfAgencyDay, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
-import { executionEvents } from '../execution-history.ts';
+import { caseExecutions } from '../execution-history.ts';
 import { PayloadTooLarge, readBody } from './http.ts';
 import { casePage, casesPage, notFoundPage, scorecardPage, STATUS_FILTERS, type CaseRow } from './staff-views.ts';
 
@@ -30,6 +32,8 @@ export interface StaffPageContext {
   staffEmail: string;
   /** The deployed staff-decision function: the same callback as in AWS. */
   decide: (input: StaffDecisionInput) => Promise<StaffDecisionResult>;
+  /** The deployed report-relisting function. */
+  reportRelisting: (input: DirectReport) => Promise<RelistingResult>;
   /** Waits until the work a decision started has run (the local cloud's clock settles). */
   settle: () => Promise<void>;
 }
@@ -53,7 +57,7 @@ export function staffPage(ctx: StaffPageContext) {
     const url = new URL(request.url ?? '/', 'http://staff');
     const now = ctx.now();
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const caseMatch = /^\/cases\/([^/]+)(\/decision)?$/.exec(path);
+    const caseMatch = /^\/cases\/([^/]+)(\/decision|\/relisting)?$/.exec(path);
 
     if (request.method === 'GET' && path === '/') return send(response, 302, '', { location: '/cases' });
     if (request.method === 'GET' && path === '/cases') return send(response, 200, await listPage(ctx, url.searchParams, now));
@@ -65,7 +69,7 @@ export function staffPage(ctx: StaffPageContext) {
         since: since && !bad ? agencyInstant(since, 0, 0, 0) : undefined,
         until: until && !bad ? new Date(endOfAgencyDay(until).getTime() + 1000) : undefined,
       };
-      const scores = scorecard(await ctx.stores.cases.list(), period);
+      const scores = scorecard(await ctx.stores.cases.list(), ctx.calendar, now, period);
       return send(response, bad ? 400 : 200, scorecardPage({ scores, since, until, now, error: bad && `${bad} is not a date: give YYYY-MM-DD` }));
     }
     if (request.method === 'GET' && path === '/digest') {
@@ -85,9 +89,15 @@ export function staffPage(ctx: StaffPageContext) {
       if (!record) return send(response, 404, notFoundPage(now, `There is no case ${caseId}.`));
       if (request.method === 'GET' && !caseMatch[2]) {
         const decided = url.searchParams.get('decided');
-        return send(response, 200, await caseView(ctx, record, now, decided ? { done: `Decision recorded: ${decided.replace(/_/g, ' ')}.` } : undefined));
+        const done = decided
+          ? `Decision recorded: ${decided.replace(/_/g, ' ')}.`
+          : url.searchParams.has('relisted')
+            ? 'Relisting reported: the case is RELISTED.'
+            : '';
+        return send(response, 200, await caseView(ctx, record, now, done ? { done } : undefined));
       }
-      if (request.method === 'POST' && caseMatch[2]) return decision(ctx, record, request, response, now);
+      if (request.method === 'POST' && caseMatch[2] === '/decision') return decision(ctx, record, request, response, now);
+      if (request.method === 'POST' && caseMatch[2] === '/relisting') return relisting(ctx, record, request, response, now);
     }
     send(response, request.method === 'GET' ? 404 : 405, notFoundPage(now, `${request.method} ${path} is not a page here.`));
   };
@@ -122,7 +132,7 @@ async function caseView(ctx: StaffPageContext, record: CaseRecord, now: Date, me
     ctx.stores.recalls.get(record.recallNumber),
     ctx.stores.marketplaces.get(record.marketplaceId),
     ctx.stores.audit.list(record.caseId),
-    executionEvents(ctx.sfn, record.executionId).catch((error: Error) => ({ error: error.message })),
+    caseExecutions(ctx.sfn, record).catch((error: Error) => ({ error: error.message })),
   ]);
   return casePage({
     record,
@@ -138,15 +148,36 @@ async function caseView(ctx: StaffPageContext, record: CaseRecord, now: Date, me
   });
 }
 
-/** A decision from the case page, through the staff-decision function; refused ones show why. */
-async function decision(ctx: StaffPageContext, record: CaseRecord, request: IncomingMessage, response: ServerResponse, now: Date): Promise<void> {
-  let form: URLSearchParams;
+/** The form's fields, or the page that says it is too large. */
+async function formOf(request: IncomingMessage): Promise<URLSearchParams | undefined> {
   try {
-    form = new URLSearchParams((await readBody(request, 64 * 1024)).toString('utf8'));
+    return new URLSearchParams((await readBody(request, 64 * 1024)).toString('utf8'));
   } catch (error) {
     if (!(error instanceof PayloadTooLarge)) throw error;
-    return send(response, 413, await caseView(ctx, record, now, { error: 'The form is over 64 KB: shorten the reason.' }));
+    return undefined;
   }
+}
+
+/** A relisting from the case page, through the report-relisting function; a refused one shows why. */
+async function relisting(ctx: StaffPageContext, record: CaseRecord, request: IncomingMessage, response: ServerResponse, now: Date): Promise<void> {
+  const form = await formOf(request);
+  if (!form) return send(response, 413, await caseView(ctx, record, now, { error: 'The form is over 64 KB.' }));
+  const seenAt = form.get('seenAt')?.trim();
+  const result = await ctx.reportRelisting({
+    caseId: record.caseId,
+    listing: form.get('listing')?.trim() ?? '',
+    ...(seenAt ? { seenAt } : {}),
+    by: form.get('by')?.trim() || ctx.staffEmail,
+  });
+  if (!result.ok) return send(response, 400, await caseView(ctx, record, now, { error: `The relisting was refused: ${result.error}` }));
+  await ctx.settle();
+  send(response, 303, '', { location: `/cases/${encodeURIComponent(record.caseId)}?relisted=1` });
+}
+
+/** A decision from the case page, through the staff-decision function; refused ones show why. */
+async function decision(ctx: StaffPageContext, record: CaseRecord, request: IncomingMessage, response: ServerResponse, now: Date): Promise<void> {
+  const form = await formOf(request);
+  if (!form) return send(response, 413, await caseView(ctx, record, now, { error: 'The form is over 64 KB: shorten the reason.' }));
   const kind = form.get('decision') ?? '';
   // Empty fields go through as they are: the decision's own schema says what is missing.
   const reason = form.get('reason') ?? undefined;

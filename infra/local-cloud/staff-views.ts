@@ -3,12 +3,12 @@ import { CASE_VIEWS, isOverdue } from '#shared/digest.ts';
 import { formatDeadline } from '#shared/emails/case-emails.ts';
 import { scorecardTable } from '#shared/emails/report-email.ts';
 import { escapeHtml as e } from '#shared/html.ts';
-import { describeAnswer } from '#shared/pages/response-page.ts';
+import { describeAnswer, describeAttestation } from '#shared/pages/response-page.ts';
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { AGENCY_TIME_ZONE } from '#shared/working-days.ts';
-import type { ExecutionEvent } from '../execution-history.ts';
+import type { CaseExecution } from '../execution-history.ts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.4}header{background:#12355b;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1.2em;align-items:baseline}
 header a{color:#fff}header .now{margin-left:auto;font-size:.9em}main{padding:1em}table{border-collapse:collapse;font-size:14px}
@@ -94,7 +94,8 @@ type CasePageInput = {
   marketplaceName: string;
   workingDaysOverdue: number;
   audit: AuditEntry[];
-  execution: ExecutionEvent[] | { error: string };
+  /** The case's executions (the first, relistings', stay-down checks'), or why they cannot be read. */
+  execution: CaseExecution[] | { error: string };
   staffEmail: string;
   now: Date;
   message?: { error?: string; done?: string };
@@ -123,9 +124,37 @@ function caseFacts(input: CasePageInput): [string, string][] {
           ],
         ] as [string, string][])
       : []),
+    ...staydownFacts(r),
     ...(r.failure ? ([['Failure', `<span class="error">${e(r.failure.error)}</span>: ${e(r.failure.cause)}`]] as [string, string][]) : []),
     ['Execution', `<code>${e(r.executionId)}</code>`],
   ];
+}
+
+/** The stay-down checks and relistings of a case, one line each. */
+function staydownFacts(r: CaseRecord): [string, string][] {
+  const checks = (r.staydown?.checks ?? []).map((c): [string, string] => [
+    `Stay-down check (${c.afterWorkingDays} WD, period ${c.period})`,
+    c.answer
+      ? `${e(describeAttestation(c.answer))} (${when(c.answeredAt)}, ${c.onTime ? 'on time' : 'late'})`
+      : c.requestedAt
+        ? `asked ${when(c.requestedAt)}, due ${e(formatDeadline(new Date(c.deadline!)))}${c.escalatedAt ? ', <span class="late">escalated</span>' : ''}`
+        : `due ${when(c.dueAt)}`,
+  ]);
+  const relistings = (r.relistings ?? []).map((l, i): [string, string] => [
+    `Relisting ${i + 1}`,
+    `${e(l.listing)} seen ${when(l.seenAt)}, reported by ${e(l.by)}${l.noticeAt ? `; notice ${when(l.noticeAt)}` : ''}${l.removedAt ? `; removed again ${when(l.removedAt)}` : ''}`,
+  ]);
+  return [...checks, ...relistings];
+}
+
+/** On a blocked case: report a listing seen live again. */
+function relistingForm(record: CaseRecord, staffEmail: string): string {
+  if (record.status !== 'BLOCKED' || record.answer?.answer !== 'blocked') return '';
+  return `<h2>Seen live again?</h2><form method="post" action="/cases/${encodeURIComponent(record.caseId)}/relisting"><fieldset><legend>Report a relisting (the case reopens as RELISTED)</legend>
+<label for="relisting-listing">Listing URL</label> <input type="url" id="relisting-listing" name="listing" required><br>
+<label for="relisting-seen">Seen at (ISO 8601, optional)</label> <input id="relisting-seen" name="seenAt"><br>
+<label for="relisting-by">Reported by</label> <input type="email" id="relisting-by" name="by" value="${e(staffEmail)}">
+<button type="submit">Report the relisting</button></fieldset></form>`;
 }
 
 export function casePage(input: CasePageInput): string {
@@ -133,11 +162,19 @@ export function casePage(input: CasePageInput): string {
   const facts = caseFacts(input);
   type Row = { at: string; order: number; audit?: string; event?: string };
   const rows: Row[] = input.audit.map((a, i) => ({ at: a.at, order: i, audit: auditCell(a) }));
-  if (Array.isArray(input.execution)) {
+  const executions = Array.isArray(input.execution) ? input.execution : [];
+  for (const [n, execution] of executions.entries()) {
+    // Events of a linked execution are marked with its name.
+    const label = execution.executionArn === r.executionId ? '' : `<small>${e(execution.executionArn.split(':').at(-1))}</small> `;
     rows.push(
-      ...input.execution.map((ev) => ({ at: ev.timestamp, order: ev.id, event: `${e(ev.type)}${ev.state ? ` <strong>${e(ev.state)}</strong>` : ''}` })),
+      ...execution.events.map((ev) => ({
+        at: ev.timestamp,
+        order: n * 100_000 + ev.id,
+        event: `${label}${e(ev.type)}${ev.state ? ` <strong>${e(ev.state)}</strong>` : ''}`,
+      })),
     );
   }
+  const eventCount = executions.reduce((count, x) => count + x.events.length, 0);
   rows.sort((a, b) => a.at.localeCompare(b.at) || Number(Boolean(a.event)) - Number(Boolean(b.event)) || a.order - b.order);
   const message = input.message?.error
     ? `<p class="error" role="alert">${e(input.message.error)}</p>`
@@ -150,8 +187,9 @@ export function casePage(input: CasePageInput): string {
     `<h1>Case ${e(r.caseId)}</h1>${message}
 <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${decisionForms(r, input.staffEmail)}
+${relistingForm(r, input.staffEmail)}
 <h2>Timeline</h2>${Array.isArray(input.execution) ? '' : `<p class="error">The execution history cannot be read: ${e(input.execution.error)}</p>`}
-<table class="timeline" id="timeline"><tr><th>When (UTC)</th><th>Audit log (${input.audit.length})</th><th>Execution history (${Array.isArray(input.execution) ? input.execution.length : 0} events)</th></tr>
+<table class="timeline" id="timeline"><tr><th>When (UTC)</th><th>Audit log (${input.audit.length})</th><th>Execution history (${eventCount} events${executions.length > 1 ? `, ${executions.length} executions` : ''})</th></tr>
 ${rows.map((row) => `<tr><td>${e(row.at.slice(0, 19).replace('T', ' '))}</td><td>${row.audit ?? ''}</td><td>${row.event ?? ''}</td></tr>`).join('\n')}</table>`,
   );
 }

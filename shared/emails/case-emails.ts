@@ -3,6 +3,7 @@ import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
 import { once } from '../once.ts';
 import { AGENCY_TIME_ZONE } from '../working-days.ts';
+import { searchIdentifiers } from '../identifiers.ts';
 import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
 import { render, type Block, type Email } from './render.ts';
 
@@ -53,6 +54,18 @@ function recallSources(recall: Recall, trustedHosts: readonly string[]): Block[]
   ];
 }
 
+/** What to search the platform for: the identifiers of the recalled product. */
+function identifierBlocks(recall: Recall): Block[] {
+  const ids = searchIdentifiers(recall);
+  const lines = [
+    ...ids.upcs.map((u) => `UPC ${u}`),
+    ...ids.models.map((m) => `Model ${m}`),
+    ...ids.brands.map((b) => `Brand ${b}`),
+    ...ids.names.map((n) => `Product ${n}`),
+  ];
+  return lines.length ? [{ list: lines, heading: 'Search your platform for' }] : [];
+}
+
 function recallBlocks(recall: Recall, trustedHosts: readonly string[]): Block[] {
   const products = recall.products.map((p) =>
     [p.name, p.model && `model ${p.model}`, p.units && `units: ${p.units}`, p.description].filter(Boolean).join('; '),
@@ -62,6 +75,7 @@ function recallBlocks(recall: Recall, trustedHosts: readonly string[]): Block[] 
     { list: recall.hazards, heading: 'Hazard' },
     { list: products, heading: 'Products' },
     { p: recall.description, lead: 'Description:' },
+    ...identifierBlocks(recall),
     ...(recall.upcs.length ? [{ p: recall.upcs.join(', '), lead: 'UPCs:' }] : []),
     ...(recall.retailers.length ? [{ list: recall.retailers, heading: 'Sold' }] : []),
     ...recallSources(recall, trustedHosts),
@@ -78,14 +92,22 @@ const ANSWER_GUIDE: Block = {
   heading: 'A good answer is one of:',
 };
 
-function marketplaceEmail(ctx: CaseEmailContext, subject: string, opening: Block[], withRecall = true): Email {
+const CHECK_GUIDE: Block = {
+  list: [
+    'Still blocked: you searched your platform (by the identifiers below) and the product is not offered.',
+    'Found and removed: listings of it were on sale again; give the ones you removed (one per line), how many, and when.',
+  ],
+  heading: 'Answer with one of:',
+};
+
+function marketplaceEmail(ctx: CaseEmailContext, subject: string, opening: Block[], withRecall = true, guide: Block = ANSWER_GUIDE): Email {
   const mention = marketplaceMention(ctx.recall, ctx.marketplace);
   return render(subject, [
     { p: `To the trust and safety team of ${ctx.marketplace.name},` },
     ...opening,
     ...(mention ? [{ p: `The recall names your platform: "${mention}"`, lead: 'Note:' }] : []),
     { link: ctx.link, label: 'Answer this notice', big: true },
-    ANSWER_GUIDE,
+    guide,
     ...(withRecall ? recallBlocks(ctx.recall, ctx.trustedHosts) : []),
     { p: `Case ${ctx.caseId}. This link stays valid for the whole case and 30 days after it.` },
     { p: ctx.authority },
@@ -113,6 +135,74 @@ export function linkReissuedEmail(ctx: CaseEmailContext): Email {
     {
       p: `As requested, here is a new link to answer the notice for CPSC recall ${ctx.recall.recallNumber}. Links sent before keep working until they expire.`,
     },
+    { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+  ]);
+}
+
+/** The listings a marketplace said it blocked, as its answer gave them. */
+export interface BlockedAnswer {
+  listings: string[];
+  count: number;
+  blockedAt: string;
+}
+
+const blockedBlocks = (blocked: BlockedAnswer): Block[] => [
+  { p: `${blocked.count} listing(s), blocked at ${formatDeadline(new Date(blocked.blockedAt))}:`, lead: 'You told us you blocked' },
+  { list: blocked.listings.slice(0, 50), ...(blocked.listings.length > 50 ? { heading: `the first 50 of ${blocked.listings.length}` } : {}) },
+];
+
+/** A stay-down check: the marketplace confirms the product it blocked is still not offered. */
+export function staydownCheckEmail(ctx: CaseEmailContext, blocked: BlockedAnswer, afterWorkingDays: number): Email {
+  return marketplaceEmail(
+    ctx,
+    `Check: is recall ${ctx.recall.recallNumber} still off sale on ${ctx.marketplace.name}? Answer by ${formatDeadline(ctx.deadline)}`,
+    [
+      {
+        p: `${afterWorkingDays} working days ago ${ctx.marketplace.name} blocked the listings of CPSC recall ${ctx.recall.recallNumber}. Recalled products come back: please search your platform again and confirm that the product is still not offered, or tell us what you found and removed.`,
+      },
+      ...blockedBlocks(blocked),
+      { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+    ],
+    true,
+    CHECK_GUIDE,
+  );
+}
+
+export function staydownReminderEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(
+    ctx,
+    `Reminder: confirm recall ${ctx.recall.recallNumber} is still off sale on ${ctx.marketplace.name}`,
+    [
+      { p: `We have not yet received your confirmation that CPSC recall ${ctx.recall.recallNumber} is still not offered on ${ctx.marketplace.name}.` },
+      { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
+    ],
+    true,
+    CHECK_GUIDE,
+  );
+}
+
+export function staydownEscalationEmail(ctx: CaseEmailContext): Email {
+  return marketplaceEmail(
+    ctx,
+    `OVERDUE: no confirmation that recall ${ctx.recall.recallNumber} is still off sale on ${ctx.marketplace.name}`,
+    [
+      {
+        p: `${ctx.marketplace.name} has not confirmed by ${formatDeadline(ctx.deadline)} that CPSC recall ${ctx.recall.recallNumber} is still not offered. Compliance staff are told. Please search your platform and answer now.`,
+      },
+    ],
+    true,
+    CHECK_GUIDE,
+  );
+}
+
+/** A listing seen live after the block: the case reopens with a new deadline and the whole ladder. */
+export function relistedNoticeEmail(ctx: CaseEmailContext, relisting: { listing: string; seenAt: string }, earlier: BlockedAnswer | undefined): Email {
+  return marketplaceEmail(ctx, `RELISTED: recall ${ctx.recall.recallNumber} is on sale again on ${ctx.marketplace.name}`, [
+    {
+      p: `The ${ctx.authority} found the recalled product below offered on ${ctx.marketplace.name} again, after it was reported blocked. Please ${ACTION}, and find how it came back.`,
+    },
+    { p: `${relisting.listing} (seen ${formatDeadline(new Date(relisting.seenAt))})`, lead: 'Seen live:' },
+    ...(earlier ? blockedBlocks(earlier) : []),
     { p: formatDeadline(ctx.deadline), lead: 'Answer by:' },
   ]);
 }

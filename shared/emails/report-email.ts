@@ -1,6 +1,6 @@
 import { escapeHtml as e } from '../html.ts';
 import { scorecardChart } from '../scorecard-chart.ts';
-import type { MarketplaceScore } from '../scorecard.ts';
+import { scorecardTotals, type MarketplaceScore } from '../scorecard.ts';
 import type { Email } from './render.ts';
 
 const cell = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
@@ -17,18 +17,58 @@ const values = (s: MarketplaceScore) => [
   s.disputed,
 ];
 
-/** The scorecard as an HTML table (for the staff page and the monthly email). */
+/** Stay-down and re-appearance (the EU Product Safety Pledge's KPI 1, and what no pledge measures yet). */
+const STAYDOWN_COLUMNS = ['Marketplace', 'Listings removed', 'Within 2 WD', 'Checks', 'Checks on time', 'Relisted', 'Reappearance', 'Median h to re-removal'];
+const staydownValues = (s: MarketplaceScore) => [
+  s.marketplaceId,
+  s.listingsRemoved,
+  `${s.listingsRemovedWithin2Wd} (${cell(s.listingsRemovedWithin2WdPct, '%')})`,
+  s.staydownChecks,
+  `${s.staydownAnsweredOnTime} of ${s.staydownChecksDue} due (${cell(s.staydownAnsweredOnTimePct, '%')})`,
+  s.relisted,
+  `${cell(s.reappearanceRatePct, '%')} of ${s.everBlocked} blocked`,
+  cell(s.medianHoursToReRemoval),
+];
+
+/** The rows of every marketplace together: weighted (each listing, check or case counts once) and the mean of the marketplaces' own figures. */
+function totalRows(scores: MarketplaceScore[]): (string | number)[][] {
+  const { weighted: w, meanOfMarketplaces: m } = scorecardTotals(scores);
+  return [
+    ['All, weighted', '', cell(w.listingsRemovedWithin2WdPct, '%'), '', cell(w.staydownAnsweredOnTimePct, '%'), '', cell(w.reappearanceRatePct, '%'), ''],
+    [
+      'All, mean of marketplaces',
+      '',
+      cell(m.listingsRemovedWithin2WdPct, '%'),
+      '',
+      cell(m.staydownAnsweredOnTimePct, '%'),
+      '',
+      cell(m.reappearanceRatePct, '%'),
+      '',
+    ],
+  ];
+}
+
+function htmlTable(columns: string[], rows: (string | number)[][]): string {
+  const head = `<tr>${columns.map((c) => `<th style="text-align:left">${e(c)}</th>`).join('')}</tr>`;
+  const body = rows.map((row) => `<tr>${row.map((v) => `<td>${e(v)}</td>`).join('')}</tr>`).join('');
+  return `<table cellpadding="4" style="border-collapse:collapse">${head}${body}</table>`;
+}
+
+/** The scorecard as HTML tables (for the staff page and the monthly email): answers, then stay-down and re-appearance. */
 export function scorecardTable(scores: MarketplaceScore[]): string {
-  const head = `<tr>${COLUMNS.map((c) => `<th style="text-align:left">${c}</th>`).join('')}</tr>`;
-  const rows = scores
-    .map(
-      (s) =>
-        `<tr>${values(s)
-          .map((v) => `<td>${e(v)}</td>`)
-          .join('')}</tr>`,
-    )
-    .join('');
-  return `<table cellpadding="4" style="border-collapse:collapse">${head}${rows}</table>`;
+  return `${htmlTable(COLUMNS, scores.map(values))}
+<h2>Stay-down and re-appearance</h2>
+${htmlTable(STAYDOWN_COLUMNS, [...scores.map(staydownValues), ...(scores.length ? totalRows(scores) : [])])}`;
+}
+
+function textTable(columns: string[], rows: (string | number)[][]): string[] {
+  const width = Math.max(...columns.map((c) => c.length), ...rows.map((r) => String(r[0]).length));
+  const line = (cells: (string | number)[]) =>
+    cells
+      .map((v) => String(v).padEnd(width))
+      .join(' ')
+      .trimEnd();
+  return [line(columns), ...rows.map(line)];
 }
 
 /**
@@ -41,17 +81,13 @@ export function monthlyReportEmail(input: { authority: string; month: string; sc
   const subject = `Marketplace scorecard, ${monthName}`;
   const total = input.scores.reduce((n, s) => n + s.notified, 0);
   const opening = `${input.authority}: how each marketplace answered the ${total} recall notices sent in ${monthName} (on time = first answer by the deadline; hours from notice to first answer).`;
-  const width = Math.max(...COLUMNS.map((c) => c.length), ...input.scores.map((s) => s.marketplaceId.length));
   const text = [
     opening,
     '',
-    COLUMNS.map((c) => c.padEnd(width)).join(' '),
-    ...input.scores.map((s) =>
-      values(s)
-        .map((v) => String(v).padEnd(width))
-        .join(' ')
-        .trimEnd(),
-    ),
+    ...textTable(COLUMNS, input.scores.map(values)),
+    ...(input.scores.length
+      ? ['', 'Stay-down and re-appearance', ...textTable(STAYDOWN_COLUMNS, [...input.scores.map(staydownValues), ...totalRows(input.scores)])]
+      : []),
     ...(input.scores.length ? [] : ['No case was notified in this month.']),
   ].join('\n');
   const html = [

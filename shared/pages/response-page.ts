@@ -1,6 +1,7 @@
-import { STATUS_OF_ANSWER, type Answer, type CaseRecord } from '../case.ts';
+import { STATUS_OF_ANSWER, type Answer, type Attestation, type CaseRecord, type StaydownCheck } from '../case.ts';
 import { formatDeadline } from '../emails/case-emails.ts';
 import { escapeHtml as e } from '../html.ts';
+import { searchIdentifiers } from '../identifiers.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
 import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
@@ -27,11 +28,13 @@ export interface CaseView {
   trustedHosts: readonly string[];
 }
 
-const ANSWER_LABELS: Record<Answer['answer'], string> = {
+const ANSWER_LABELS: Record<Answer['answer'] | Attestation['answer'], string> = {
   blocked: 'Blocked: the listings are removed and the product can no longer be bought',
   not_listed: 'Not listed: the product is not sold on the platform',
   dispute: 'Dispute: the notice should not apply',
   extension: 'Extension: more time is needed',
+  still_blocked: 'Still blocked: we searched, and the product is not offered',
+  found_removed: 'Found and removed: listings were back, and are removed again',
 };
 
 function recallSummary(view: CaseView): string {
@@ -82,7 +85,14 @@ export function referenceOf(record: CaseRecord): string {
 
 export type FormValues = Partial<Record<'listings' | 'count' | 'blockedAt' | 'reason' | 'requestedDate', string>>;
 
-function field(kind: Answer['answer'], name: keyof FormValues, label: string, values: FormValues, attrs = '', multiline = false): string {
+function field(
+  kind: Answer['answer'] | Attestation['answer'],
+  name: keyof FormValues,
+  label: string,
+  values: FormValues,
+  attrs = '',
+  multiline = false,
+): string {
   const id = `${kind}-${name}`;
   const value = values[name] ?? '';
   return multiline
@@ -90,7 +100,7 @@ function field(kind: Answer['answer'], name: keyof FormValues, label: string, va
     : `<label for="${id}">${e(label)}</label><input id="${id}" name="${name}" value="${e(value)}" ${attrs}>`;
 }
 
-function answerForm(kind: Answer['answer'], action: string, inner: string, error?: string): string {
+function answerForm(kind: Answer['answer'] | Attestation['answer'], action: string, inner: string, error?: string): string {
   return `<form method="post" action="${e(action)}"><fieldset><legend>${e(ANSWER_LABELS[kind])}</legend>
 ${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<input type="hidden" name="answer" value="${kind}">${inner}
 <button type="submit">Send: ${e(kind.replace('_', ' '))}</button></fieldset></form>`;
@@ -149,7 +159,59 @@ ${justRecorded ? '' : '<p>Nothing was changed. To correct the answer, reply to t
   );
 }
 
-export function errorPage(status: 403 | 404 | 413 | 400, message: string): string {
-  const titles = { 400: 'This request cannot be read', 403: 'This link cannot be used', 404: 'No such notice', 413: 'The answer is too large' };
+export function describeAttestation(attestation: Attestation): string {
+  return attestation.answer === 'still_blocked'
+    ? 'Still blocked: searched, and the product is not offered'
+    : `Found and removed ${attestation.count} listing(s) at ${attestation.blockedAt}: ${attestation.listings.join(', ')}`;
+}
+
+/** The page a link opens while a stay-down check waits for its answer: the recall, the check's deadline, and its two answers. */
+export function checkPage(view: CaseView, check: StaydownCheck, form: { answer?: Attestation['answer']; error?: string; values?: FormValues } = {}): string {
+  const valuesFor = (kind: Attestation['answer']): FormValues => (form.answer === kind ? (form.values ?? {}) : {});
+  const errorFor = (kind: Attestation['answer']) => (form.answer === kind ? form.error : undefined);
+  const forms = [
+    answerForm('still_blocked', view.action, '', errorFor('still_blocked')),
+    answerForm(
+      'found_removed',
+      view.action,
+      field('found_removed', 'listings', 'Listings found and removed (ids or URLs, one per line)', valuesFor('found_removed'), 'required', true) +
+        field('found_removed', 'count', 'Number of listings removed', valuesFor('found_removed'), 'type="number" min="1" required') +
+        field('found_removed', 'blockedAt', 'Removed at (date and time, Eastern)', valuesFor('found_removed'), 'type="datetime-local" required'),
+      errorFor('found_removed'),
+    ),
+  ];
+  const ids = searchIdentifiers(view.recall);
+  const idList = (label: string, values: string[]) => (values.length ? `<li>${e(label)}: ${e(values.join(', '))}</li>` : '');
+  const blocked = view.record.answer?.answer === 'blocked' ? view.record.answer : undefined;
+  return page(
+    `Recall ${view.recall.recallNumber}: is it still off sale?`,
+    `${recallSummary({ ...view, record: { ...view.record, deadline: undefined } })}
+<h2>Search by</h2><ul>${idList('UPCs', ids.upcs)}${idList('Model numbers', ids.models)}${idList('Brands', ids.brands)}${idList('Product names', ids.names)}</ul>
+${blocked ? `<p>You blocked ${blocked.count} listing(s) at ${e(blocked.blockedAt)}: ${e(blocked.listings.join(', '))}</p>` : ''}<h2>Stay-down check: ${check.afterWorkingDays} working days after the block</h2>
+<p>Search your platform for the identifiers above and confirm that the product is still not offered, by <strong>${e(
+      formatDeadline(new Date(check.deadline!)),
+    )}</strong>.</p>${form.error && !form.answer ? `<p class="error" role="alert">${e(form.error)}</p>` : ''}${forms.join('\n')}`,
+  );
+}
+
+/** The receipt of a stay-down check's answer. */
+export function attestedPage(view: CaseView, check: StaydownCheck): string {
+  const heading = 'Thank you: your confirmation is recorded';
+  return page(
+    heading,
+    `<div class="receipt" role="status"><h1>${e(heading)}</h1>
+<p>${e(describeAttestation(check.answer!))}</p>
+<p>Received ${e(check.answeredAt ?? '')}${check.onTime === false ? ', after the deadline: it is recorded as late' : ''}.</p></div>${recallSummary(view)}`,
+  );
+}
+
+export function errorPage(status: 403 | 404 | 409 | 413 | 400, message: string): string {
+  const titles = {
+    400: 'This request cannot be read',
+    403: 'This link cannot be used',
+    404: 'No such notice',
+    409: 'Nothing is waiting for this answer',
+    413: 'The answer is too large',
+  };
   return page(titles[status], `<h1>${e(titles[status])}</h1><p class="error">${e(message)}</p>`);
 }

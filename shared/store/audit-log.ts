@@ -3,8 +3,8 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { batchGet } from './batch.ts';
 import { isConditionFailure } from './document-client.ts';
 
-/** Who caused a transition: the system, a marketplace (by id) or a staff member (by address). */
-export type Actor = 'system' | `marketplace:${string}` | `staff:${string}`;
+/** Who caused a transition: the system, a marketplace (by id), a staff member (by address), or an agency tool (by its IAM principal). */
+export type Actor = 'system' | `marketplace:${string}` | `staff:${string}` | `agency:${string}`;
 
 export interface AuditEntry {
   /** Whose log: a case id, or `recall-<number>` for what happens to a recall itself. */

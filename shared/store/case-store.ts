@@ -11,6 +11,9 @@ export interface CasePatch {
   audit?: AuditAction[];
 }
 
+/** What a workflow waits for: the marketplace's answer, a staff decision, or a stay-down check's answer. */
+export type TokenFor = 'marketplace' | 'staff' | 'attestation';
+
 export interface Mutation {
   record: CaseRecord;
   /** False when the change function found nothing to do. */
@@ -48,7 +51,7 @@ export interface CaseStore {
    * Stores the workflow's current task token in one write, whatever else changed meanwhile
    * (the token is only ever replaced by a newer one). `changed` is false when it was there.
    */
-  storeToken(caseId: string, taskToken: string, tokenFor: 'marketplace' | 'staff', at: Date): Promise<Mutation>;
+  storeToken(caseId: string, taskToken: string, tokenFor: TokenFor, at: Date): Promise<Mutation>;
 }
 
 const MAX_CONFLICTS = 8;
@@ -156,15 +159,18 @@ export class DynamoCaseStore implements CaseStore {
     };
   }
 
-  async storeToken(caseId: string, taskToken: string, tokenFor: 'marketplace' | 'staff', at: Date): Promise<Mutation> {
+  async storeToken(caseId: string, taskToken: string, tokenFor: TokenFor, at: Date): Promise<Mutation> {
+    // A stay-down check's wait has a token of its own: the case's workflow may be waiting too (a relisting).
+    const [field, extra] = tokenFor === 'attestation' ? ['checkToken', ''] : ['taskToken', ', tokenFor = :f'];
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { caseId },
-          UpdateExpression: 'SET taskToken = :t, tokenFor = :f, updatedAt = :at ADD version :one',
-          ConditionExpression: 'attribute_exists(caseId) AND (attribute_not_exists(taskToken) OR taskToken <> :t)',
-          ExpressionAttributeValues: { ':t': taskToken, ':f': tokenFor, ':at': at.toISOString(), ':one': 1 },
+          UpdateExpression: `SET #token = :t${extra}, updatedAt = :at ADD version :one`,
+          ConditionExpression: 'attribute_exists(caseId) AND (attribute_not_exists(#token) OR #token <> :t)',
+          ExpressionAttributeNames: { '#token': field },
+          ExpressionAttributeValues: { ':t': taskToken, ...(extra ? { ':f': tokenFor } : {}), ':at': at.toISOString(), ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
       );

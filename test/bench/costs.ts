@@ -14,8 +14,8 @@ export const PRICES = {
   /** DynamoDB on demand, per write and read request unit. */
   writeUnit: 0.625 / 1_000_000,
   readUnit: 0.125 / 1_000_000,
-  /** API Gateway HTTP API, per request. */
-  apiRequest: 1 / 1_000_000,
+  /** API Gateway REST API, per request, and AWS WAF's request charge in front of it. */
+  apiRequest: 3.5 / 1_000_000 + 0.6 / 1_000_000,
 };
 
 /** Billed duration and memory of an invocation (the local cloud's wall times say nothing of Lambda's). */

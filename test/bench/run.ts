@@ -51,6 +51,18 @@ if (json) {
         .join(', '),
     );
     console.log('  notices          at most %d a second (SES rate: 14), spread over %d s', workflow.maxNoticesPerSecond, workflow.noticeSpreadSeconds);
+    console.log('  stay-down paths (on-time cases of the marketplace with checks at 20 and 60 working days):');
+    for (const [path, s] of Object.entries(workflow.staydown)) {
+      console.log(
+        '    %s %d cases: case workflow %d + stay-down %d transitions, %d emails, $%s per 1,000 cases',
+        path.padEnd(18),
+        s.cases,
+        s.caseTransitions,
+        s.staydownTransitions,
+        s.emails,
+        s.costPer1000CasesUsd,
+      );
+    }
   }
   if (faults) {
     console.log(

@@ -1,5 +1,8 @@
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { caseReports, runSimulation, type CaseReport, type ScriptedResponse } from '#infra/simulate/simulation.ts';
+import { DEFAULT_POLICY, policySchema } from '#shared/marketplace.ts';
+import { staydownChecks } from '#shared/staydown.ts';
+import { agencyDate, agencyInstant, WorkingCalendar } from '#shared/working-days.ts';
 import { decideAt } from '../support/staff.ts';
 import { recallsFromCatalogue } from './catalogue.ts';
 import { add, costOf, dynamodbUsage, pollingExtra, scale, usd, type Usage } from './costs.ts';
@@ -17,18 +20,59 @@ const PATHS = {
 type Path = keyof typeof PATHS;
 const PATH_NAMES = Object.keys(PATHS) as Path[];
 
+/**
+ * Stay-down is on for the first marketplace only (the default checks, 20 and 60 working days
+ * after the block); the others turn it off. Its cases answered on time take one of three
+ * stay-down paths in turn; its other blocked cases answer every check.
+ */
+const STAYDOWN_PATHS = ['staydownAnswered', 'staydownUnanswered', 'relisted'] as const;
+type StaydownPath = (typeof STAYDOWN_PATHS)[number];
+const CALENDAR = new WorkingCalendar();
+const POLICY = policySchema.parse({});
+/** A case's scripted answers to its checks, on each check's working day at 15:00 New York. */
+const checkAnswers = (period: number, blockedAt: string): string[] =>
+  staydownChecks(period, new Date(blockedAt), POLICY, CALENDAR).map((c) => agencyInstant(agencyDate(new Date(c.dueAt)), 15, 0, 0).toISOString());
+/** The relisted path: reported 5 working days after the block, blocked again the next working day. */
+const RELISTED_AT = agencyInstant(agencyDate(CALENDAR.workingDaysAfter(new Date(PATHS.onTime.at), 5)), 14, 0, 0).toISOString();
+const REBLOCKED_AT = agencyInstant(agencyDate(CALENDAR.workingDaysAfter(new Date(RELISTED_AT), 1)), 10, 0, 0).toISOString();
+/** When each blocked path's "blocked" answer comes (staff send the disputed and extended back first). */
+const BLOCKED_AT: Partial<Record<Path, string>> = {
+  onTime: PATHS.onTime.at,
+  escalated: PATHS.escalated.at,
+  disputed: '2026-03-18T15:00:00Z',
+  extended: '2026-03-18T15:00:00Z',
+};
+
+/** The scripted stay-down events of a case of the stay-down marketplace. */
+function staydownScript(path: Path, staydownPath: StaydownPath | undefined, base: { recallNumber: string; marketplaceId: string }): ScriptedResponse[] {
+  const blockedAt = BLOCKED_AT[path];
+  if (!blockedAt || staydownPath === 'staydownUnanswered') return [];
+  const stillBlocked = (at: string): ScriptedResponse => ({ ...base, action: 'still_blocked', at });
+  if (staydownPath === 'relisted') {
+    return [
+      { ...base, action: 'relisted', at: RELISTED_AT },
+      { ...base, action: 'blocked', at: REBLOCKED_AT },
+      ...checkAnswers(2, REBLOCKED_AT).map(stillBlocked),
+    ];
+  }
+  return checkAnswers(1, blockedAt).map(stillBlocked);
+}
+
 export interface WorkflowResult {
   recalls: number;
   marketplaces: number;
   cases: number;
   wallSeconds: number;
   peakRssMb: number;
+  /** The case workflow's transitions on each path, without stay-down checks (priced apart, by their own paths). */
   transitionsPerCase: Record<Path, number>;
+  /** The on-time cases of the stay-down marketplace by stay-down path: transitions of every execution, and AWS cost. */
+  staydown: Record<StaydownPath, { cases: number; caseTransitions: number; staydownTransitions: number; emails: number; costPer1000CasesUsd: number }>;
   statuses: Record<string, number>;
   /** AWS cost of 1,000 cases of this mix, and of the same cases polled every hour until answered. */
   costPer1000CasesUsd: number;
   pollingCostPer1000CasesUsd: number;
-  /** The same for the cases answered on time. */
+  /** The same for the cases answered on time, without stay-down checks. */
   onTimeCostPer1000CasesUsd: number;
   onTimePollingCostPer1000CasesUsd: number;
   /** What each case used, on average, as counted in the run. */
@@ -46,18 +90,27 @@ export function pathMix(recalls: number, marketplaceCount: number) {
     id: `market-${j + 1}`,
     name: `Market ${j + 1}`,
     noticeEmails: [`safety@market-${j + 1}.example`],
+    policy: { staydownChecksAfterWorkingDays: j === 0 ? DEFAULT_POLICY.staydownChecksAfterWorkingDays : [] },
   }));
   const pathOf = new Map<string, Path>();
+  const staydownPathOf = new Map<string, StaydownPath>();
   const responses: ScriptedResponse[] = [];
+  const staydown: ScriptedResponse[] = [];
+  let onTimeWatched = 0;
   records.forEach((record, i) =>
     marketplaces.forEach((m, j) => {
       const path = PATH_NAMES[(i + j) % PATH_NAMES.length]!;
       const recallNumber = String(record.RecallNumber);
-      pathOf.set(`${recallNumber}.${m.id}`, path);
+      const caseId = `${recallNumber}.${m.id}`;
+      pathOf.set(caseId, path);
       responses.push({ recallNumber, marketplaceId: m.id, ...PATHS[path] });
+      if (j !== 0) return;
+      const staydownPath = path === 'onTime' ? STAYDOWN_PATHS[onTimeWatched++ % STAYDOWN_PATHS.length] : undefined;
+      if (staydownPath) staydownPathOf.set(caseId, staydownPath);
+      staydown.push(...staydownScript(path, staydownPath, { recallNumber, marketplaceId: m.id }));
     }),
   );
-  return { records, marketplaces, pathOf, responses };
+  return { records, marketplaces, pathOf, staydownPathOf, responses, staydown };
 }
 
 export const MIX_START = new Date('2026-03-02T14:00:00Z');
@@ -82,7 +135,8 @@ export async function runMix(cloud: LocalCloud, mix: ReturnType<typeof pathMix>)
       const [recallNumber, marketplaceId] = caseId.split('.') as [string, string];
       return { recallNumber, marketplaceId, action: 'blocked', at: '2026-03-18T15:00:00Z' };
     });
-  await runSimulation(cloud, { recalls: mix.records, marketplaces: mix.marketplaces, responses: [...answered, ...followUps] }, { warn: () => undefined });
+  const responses = [...answered, ...followUps, ...mix.staydown].sort((a, b) => a.at.localeCompare(b.at));
+  await runSimulation(cloud, { recalls: mix.records, marketplaces: mix.marketplaces, responses }, { warn: () => undefined });
 }
 
 /** `recalls` x `marketplaces` cases through a mix of every path of the ladder, in virtual time. */
@@ -101,7 +155,8 @@ export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): P
     const transitions = Object.fromEntries(PATH_NAMES.map((p) => [p, [] as number[]])) as Record<Path, number[]>;
     const statuses: Record<string, number> = {};
     for (const report of reports) {
-      transitions[mix.pathOf.get(report.caseId)!].push(report.transitions);
+      // Each path as it runs without stay-down checks (a relisting runs the case workflow again).
+      if (!mix.staydownPathOf.has(report.caseId)) transitions[mix.pathOf.get(report.caseId)!].push(report.transitions);
       statuses[report.status] = (statuses[report.status] ?? 0) + 1;
     }
     const average = (list: number[]) => (list.length ? Math.round((list.reduce((a, b) => a + b, 0) / list.length) * 10) / 10 : 0);
@@ -113,7 +168,8 @@ export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): P
       peakRssMb: Math.round(peakRss / 1024 / 1024),
       transitionsPerCase: Object.fromEntries(PATH_NAMES.map((p) => [p, average(transitions[p])])) as Record<Path, number>,
       statuses,
-      ...(await costs(cloud, usage, reports, mix.pathOf)),
+      ...(await costs(cloud, usage, reports, mix.pathOf, mix.staydownPathOf)),
+      staydown: staydownCosts(cloud, usage, reports, mix.staydownPathOf),
       ...noticeRate(reports),
     };
   } finally {
@@ -128,7 +184,7 @@ async function measuredUsage(cloud: LocalCloud): Promise<{ usage: Usage; recallT
   const count = (machine: string) => cloud.stepFunctions.listExecutions(machine).reduce((n, e) => n + entered(e.executionArn), 0);
   const recallTransitions = count(cloud.recallStateMachineArn);
   const usage = {
-    transitions: count(cloud.caseStateMachineArn) + recallTransitions,
+    transitions: count(cloud.caseStateMachineArn) + count(cloud.staydownStateMachineArn) + recallTransitions,
     invocations: [...cloud.lambda.invocations.values()].reduce((a, b) => a + b, 0),
     emails: (await cloud.emails()).length,
     ...dynamodbUsage(await cloud.dynamodbRequests()),
@@ -143,7 +199,13 @@ async function measuredUsage(cloud: LocalCloud): Promise<{ usage: Usage; recallT
  * counted from its own transitions, tasks and emails, its share of the recall workflow, and the
  * mix's average DynamoDB requests (more than it makes: the comparison favours polling).
  */
-async function costs(cloud: LocalCloud, measured: { usage: Usage; recallTransitions: number }, reports: CaseReport[], pathOf: Map<string, string>) {
+async function costs(
+  cloud: LocalCloud,
+  measured: { usage: Usage; recallTransitions: number },
+  reports: CaseReport[],
+  pathOf: Map<string, string>,
+  staydownPathOf: Map<string, string>,
+) {
   const total = measured.usage;
   const cases = reports.length;
   const records = new Map((await cloud.stores().cases.list()).map((r) => [r.caseId, r]));
@@ -154,7 +216,8 @@ async function costs(cloud: LocalCloud, measured: { usage: Usage; recallTransiti
   };
   const polling = reports.reduce<Usage>((u, r) => add(u, pollingExtra(hoursWaiting(r.caseId))), total);
   const perCase = scale(total, 1 / cases);
-  const onTime = reports.filter((r) => pathOf.get(r.caseId) === 'onTime');
+  // The on-time path without stay-down checks (those are priced by path in staydownCosts).
+  const onTime = reports.filter((r) => pathOf.get(r.caseId) === 'onTime' && !staydownPathOf.has(r.caseId));
   const tasks = (r: CaseReport) =>
     cloud.stepFunctions
       .history(`${cloud.caseStateMachineArn.replace(':stateMachine:', ':execution:')}:${r.caseId}`)
@@ -180,6 +243,53 @@ async function costs(cloud: LocalCloud, measured: { usage: Usage; recallTransiti
     onTimePollingCostPer1000CasesUsd: per1000(onTimePolling, onTime.length),
     usagePerCase: Object.fromEntries(Object.entries(perCase).map(([k, v]) => [k, Math.round(v * 10) / 10])) as unknown as Usage,
   };
+}
+
+/**
+ * The cost of 1,000 cases of each stay-down path (on-time cases of the stay-down marketplace):
+ * every execution's transitions, a task's invocation each and one for each answer posted, its
+ * emails, its share of the recall workflow, and the mix's average DynamoDB requests a case.
+ */
+function staydownCosts(cloud: LocalCloud, measured: { usage: Usage; recallTransitions: number }, reports: CaseReport[], pathOf: Map<string, StaydownPath>) {
+  const perCase = scale(measured.usage, 1 / reports.length);
+  const machines = [cloud.caseStateMachineArn, cloud.staydownStateMachineArn];
+  const tasks = new Map<string, number>();
+  for (const machine of machines) {
+    for (const execution of cloud.stepFunctions.listExecutions(machine)) {
+      const caseId = execution.name.replace(/\.(relisted|staydown)-\d+$/, '');
+      const entered = cloud.stepFunctions.history(execution.executionArn).filter((e) => e.type === 'TaskStateEntered').length;
+      tasks.set(caseId, (tasks.get(caseId) ?? 0) + entered);
+    }
+  }
+  const average = (list: number[]) => (list.length ? Math.round((list.reduce((a, b) => a + b, 0) / list.length) * 10) / 10 : 0);
+  return Object.fromEntries(
+    STAYDOWN_PATHS.map((path) => {
+      const mine = reports.filter((r) => pathOf.get(r.caseId) === path);
+      const answers = (r: CaseReport) => 1 + r.staydown.filter((c) => c.answer).length + r.relistings.length * 2;
+      const usage = mine.reduce<Usage>(
+        (u, r) =>
+          add(u, {
+            transitions: r.transitions + r.staydownTransitions + measured.recallTransitions / reports.length,
+            invocations: (tasks.get(r.caseId) ?? 0) + answers(r),
+            emails: r.emails.length,
+            writes: perCase.writes,
+            reads: perCase.reads,
+            apiRequests: answers(r),
+          }),
+        scale(perCase, 0),
+      );
+      return [
+        path,
+        {
+          cases: mine.length,
+          caseTransitions: average(mine.map((r) => r.transitions)),
+          staydownTransitions: average(mine.map((r) => r.staydownTransitions)),
+          emails: average(mine.map((r) => r.emails.length)),
+          costPer1000CasesUsd: mine.length ? usd((costOf(usage) / mine.length) * 1000) : 0,
+        },
+      ];
+    }),
+  ) as WorkflowResult['staydown'];
 }
 
 /** How the notices of the burst were spread: the most in one second, and from the first to the last. */

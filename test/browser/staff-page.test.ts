@@ -126,9 +126,12 @@ describe('staff work from the staff page, in a browser', () => {
     const chart = page.locator('#chart svg');
     await chart.waitFor();
     expect(await chart.locator('text').allTextContents()).toEqual(expect.arrayContaining(['prompt', 'quarrel', 'silent', '100%', '0%']));
-    const table = await page.locator('main table').innerText();
+    const [table, staydown] = await page.locator('main table').allInnerTexts();
     expect(table).toMatch(/prompt\s+3\s+3\s+3 \(100%\)/);
     expect(table).toMatch(/silent\s+3\s+0\s+0 \(0%\)\s+-\s+-\s+3/);
+    // The stay-down table, with the combined rows both ways.
+    expect(staydown).toMatch(/Listings removed/);
+    expect(staydown).toMatch(/All, mean of marketplaces/);
     await page.screenshot({ path: `${ARTIFACTS}staff-scorecard.png`, fullPage: true });
 
     await page.goto(`${cloud.urls.staff}/scorecard?since=yesterday`, { waitUntil: 'domcontentloaded' });

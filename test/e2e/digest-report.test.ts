@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { Digest } from '#shared/digest.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
+import { WorkingCalendar } from '#shared/working-days.ts';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { awsCli } from '../support/aws-cli.ts';
+import { nearestRank, staydownRecount } from '../support/recount.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -79,8 +81,6 @@ function fromAuditLog(entries: AuditEntry[], now: Date) {
   };
 }
 
-const nearestRank = (sorted: number[], p: number) => (sorted.length ? sorted[Math.ceil(p * sorted.length) - 1]! : null);
-
 describe('the digest and the scorecard after a simulation', () => {
   it('match the cases exactly, recounted from the audit log', async () => {
     const dir = await mkdtemp(`${tmpdir()}/recallguard-digest-`);
@@ -111,16 +111,15 @@ describe('the digest and the scorecard after a simulation', () => {
       to: string[];
       text: string;
     };
-    const scores = (
-      JSON.parse((await cli('report', '--since', '2026-12-01', '--until', '2026-12-31', '--json', '--data-dir', state)).stdout) as {
-        marketplaces: MarketplaceScore[];
-      }
-    ).marketplaces;
+    const report = JSON.parse((await cli('report', '--since', '2026-12-01', '--until', '2026-12-31', '--json', '--data-dir', state)).stdout) as {
+      marketplaces: MarketplaceScore[];
+    };
+    const scores = report.marketplaces;
 
     // The recount: each case's audit log, read from the tables the run left.
     const now = new Date(DIGEST_AT);
     const cloud = await LocalCloud.start({ dataDir: state, deployTimeWrites: false, functions: false });
-    const cases: { caseId: string; marketplaceId: string; log: ReturnType<typeof fromAuditLog> }[] = [];
+    const cases: { caseId: string; marketplaceId: string; entries: AuditEntry[]; log: ReturnType<typeof fromAuditLog> }[] = [];
     const ids = (pick: (c: (typeof cases)[number]) => boolean) =>
       cases
         .filter(pick)
@@ -129,8 +128,10 @@ describe('the digest and the scorecard after a simulation', () => {
     try {
       expect(cloud.clock.date().toISOString()).toBe(now.toISOString());
       for (const r of RECALLS) {
-        for (const m of MARKETPLACES)
-          cases.push({ caseId: `${r}.${m.id}`, marketplaceId: m.id, log: fromAuditLog(await cloud.stores().audit.list(`${r}.${m.id}`), now) });
+        for (const m of MARKETPLACES) {
+          const entries = await cloud.stores().audit.list(`${r}.${m.id}`);
+          cases.push({ caseId: `${r}.${m.id}`, marketplaceId: m.id, entries, log: fromAuditLog(entries, now) });
+        }
       }
 
       // The same commands read a deployed stack through the AWS APIs: here pointed at this cloud's endpoints.
@@ -154,7 +155,7 @@ describe('the digest and the scorecard after a simulation', () => {
       const overdue = JSON.parse((await aws('cases', '--status', 'OVERDUE')).stdout) as { cases: { caseId: string }[] };
       expect(overdue.cases.map((c) => c.caseId)).toEqual(ids((c) => c.log.escalated));
       await writeFile(`${dir}/bad-outputs.json`, '{}');
-      expect(JSON.parse((await aws('report', '--since', '2026-12-01', '--until', '2026-12-31')).stdout)).toEqual({ marketplaces: scores });
+      expect(JSON.parse((await aws('report', '--since', '2026-12-01', '--until', '2026-12-31')).stdout)).toEqual(report);
       await expect(
         run(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', 'history', '26580.silent', '--aws', `${dir}/bad-outputs.json`], { cwd: ROOT }),
       ).rejects.toMatchObject({
@@ -209,6 +210,11 @@ describe('the digest and the scorecard after a simulation', () => {
         overdueNow: mine.filter((c) => c.log.escalated).length,
         expired: mine.filter((c) => c.log.expired).length,
         disputed: mine.filter((c) => c.log.disputed).length,
+        ...staydownRecount(
+          mine.map((c) => c.entries),
+          now,
+          new WorkingCalendar(),
+        ),
       });
     }
     expect(scores.map((s) => [s.marketplaceId, s.onTime, s.overdueNow, s.disputed])).toEqual([

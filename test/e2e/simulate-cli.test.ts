@@ -69,8 +69,14 @@ describe('npm run cli -- simulate', () => {
         'onTime',
         'transitions',
         'emails',
+        'staydownTransitions',
+        'staydown',
+        'relistings',
       ].sort(),
     );
+    // 20 working days after Wednesday 2026-12-23: Christmas, New Year's Day and Martin Luther King Jr. Day skipped.
+    expect(blocked.staydown).toMatchObject([{ requestedAt: '2027-01-25T14:00:00.000Z', answer: null }, { answer: null }]);
+    expect(blocked.relistings).toEqual([]);
     expect(output.cases.find((c) => c.caseId === '26580.bazaarly')).toMatchObject({ status: 'NOT_LISTED', onTime: false });
     expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 15 });
 
@@ -96,7 +102,15 @@ describe('npm run cli -- simulate', () => {
       execution: { type: string; state: string | null }[];
     };
     expect(history.status).toBe('BLOCKED');
-    expect(history.audit.map((e) => `${e.actor} ${e.action}`)).toEqual(['system NOTICE_SENT', 'marketplace:alimart ANSWER_RECEIVED', 'system CASE_CLOSED']);
+    // Then its two stay-down checks (20 and 60 working days on), neither answered: each reminded, then escalated.
+    const unanswered = ['system STAYDOWN_CHECK_REQUESTED', 'system STAYDOWN_REMINDER_SENT', 'system STAYDOWN_CHECK_ESCALATED'];
+    expect(history.audit.map((e) => `${e.actor} ${e.action}`)).toEqual([
+      'system NOTICE_SENT',
+      'marketplace:alimart ANSWER_RECEIVED',
+      'system CASE_CLOSED',
+      ...unanswered,
+      ...unanswered,
+    ]);
     expect(history.execution.filter((e) => e.type === 'TaskStateEntered').map((e) => e.state)).toEqual(['NotifyMarketplace', 'AwaitAnswer', 'CloseCase']);
     expect(history.execution.at(-1)?.type).toBe('ExecutionSucceeded');
     const expired = JSON.parse((await cli('cases', '--status', 'EXPIRED')).stdout) as { cases: { caseId: string }[] };

@@ -37,6 +37,8 @@ describe('marketplaces and digest with --aws', () => {
       deadlineWorkingDays: 2,
       finalNoticeAfterWorkingDays: 5,
       expireAfterWorkingDays: 60,
+      staydownChecksAfterWorkingDays: [20, 60],
+      staydownAnswerWorkingDays: 2,
     });
   });
 

@@ -34,7 +34,7 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
     const template = app.synth().getStackByName(STACK_NAME).template as Template;
     const resolver = new TemplateResolver(template, { region: 'us-east-1', account: '000000000000', stackName: STACK_NAME });
     const machines = resolver.ofType('AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(2);
+    expect(machines).toHaveLength(3);
     for (const [id, machine] of machines) {
       const synthesized = JSON.parse(String(resolver.resolve(machine.Properties!.DefinitionString)));
       expect(cloud.definition(resolver.arn(id))).toEqual(synthesized);

@@ -48,8 +48,16 @@ describe('least privilege, as synthesized', () => {
   it('gives the link-signing key only to the functions that sign or check links', () => {
     const secret = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')![0];
     const readers = new Set(grants.filter((g) => JSON.stringify(g.Resource).includes(`"${secret}"`)).map((g) => g.role));
-    const signers = (['respond', 'notify', 'followUp', 'applyDecision', 'reissueLink'] as const).map(roleOf);
+    const signers = (['respond', 'notify', 'followUp', 'applyDecision', 'reissueLink', 'staydown'] as const).map(roleOf);
     expect([...readers].sort()).toEqual([...signers].sort());
+  });
+
+  it('lets a function start executions of the one workflow it starts, and no other', () => {
+    const starts = (role: string) =>
+      grants.filter((g) => g.role === role && ([] as string[]).concat(g.Action).includes('states:StartExecution')).map((g) => JSON.stringify(g.Resource));
+    expect(starts(roleOf('actOnAnswer'))).toEqual([expect.stringContaining('RecallGuard-staydown')]);
+    expect(starts(roleOf('reportRelisting'))).toEqual([expect.stringContaining('RecallGuard-case')]);
+    for (const fn of ['respond', 'answerApi', 'staydown', 'notify', 'followUp', 'staffDecision'] as const) expect(starts(roleOf(fn)), fn).toEqual([]);
   });
 
   it("lets only this account's schedules assume the scheduler role", () => {

@@ -94,8 +94,8 @@ describe('a deployment a security review can pass', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     const metrics = alarms.map((a) => `${a.Properties.Namespace ?? ''}/${a.Properties.MetricName ?? ''}`);
     const count = (metric: string) => metrics.filter((m) => m === metric).length;
-    expect(count('AWS/States/ExecutionsFailed')).toBe(2);
-    expect(count('AWS/States/ExecutionsTimedOut')).toBe(2);
+    expect(count('AWS/States/ExecutionsFailed')).toBe(3);
+    expect(count('AWS/States/ExecutionsTimedOut')).toBe(3);
     expect(count('AWS/Lambda/Errors')).toBe(Object.keys(fns).length);
     expect(count('AWS/Lambda/Throttles')).toBe(Object.keys(fns).length);
     expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(5);

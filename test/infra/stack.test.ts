@@ -21,19 +21,19 @@ describe('the CDK app', () => {
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const ours = new Set(Object.values(stack.functions).map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement)));
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => ours.has(id));
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(19);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }
   });
 
-  it('runs a recall workflow that starts a case workflow per marketplace', () => {
+  it('runs a recall workflow that starts a case workflow per marketplace, and stay-down checks per blocked period', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
     expect(
       Object.values(machines)
         .map((m) => m.Properties.StateMachineName)
         .sort(),
-    ).toEqual(['RecallGuard-case', 'RecallGuard-recall']);
+    ).toEqual(['RecallGuard-case', 'RecallGuard-recall', 'RecallGuard-staydown']);
     for (const machine of Object.values(machines)) {
       expect(machine.Properties).toMatchObject({
         StateMachineType: 'STANDARD',
@@ -55,6 +55,9 @@ describe('the CDK app', () => {
       'SendFinalNotice',
       'Expire',
       'AwaitDecision',
+      'RequestCheck',
+      'AwaitAttestation',
+      'CheckFollowUp',
     ]) {
       expect(text).toContain(fragment);
     }
@@ -159,6 +162,6 @@ describe('npx cdk synth', () => {
     const outdir = `${ROOT}.local/synth-test-${process.pid}`;
     await promisify(execFile)('npx', ['cdk', 'synth', '-q', '--output', outdir], { cwd: ROOT, env: { ...env, HOME: `${ROOT}.local` } });
     const written = JSON.parse(await readFile(`${outdir}/RecallGuard.template.json`, 'utf8')) as { Resources: Record<string, { Type: string }> };
-    expect(Object.values(written.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
+    expect(Object.values(written.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
   }, 120_000);
 });

@@ -31,7 +31,7 @@ describe('the state machines as synthesized', () => {
   }));
 
   it('pass asl-validator', () => {
-    expect(machines).toHaveLength(2);
+    expect(machines).toHaveLength(3);
     for (const { id, definition } of machines) {
       const result = aslValidator(definition, { checkArn: true, checkPaths: true });
       expect(result.errors, id).toEqual([]);

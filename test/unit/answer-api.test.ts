@@ -18,15 +18,15 @@ function deps(): AnswerApiDeps {
 const list = (status: string) => answerApi({ method: 'GET', routeKey: 'GET /v1/cases', apiKey: KEY, query: { status }, body: '' }, deps());
 
 describe('GET /v1/cases?status=', () => {
-  it('takes open, closed and all', async () => {
-    for (const status of ['open', 'closed', 'all']) expect((await list(status)).statusCode).toBe(200);
+  it('takes open, closed, all and checks', async () => {
+    for (const status of ['open', 'closed', 'all', 'checks']) expect((await list(status)).statusCode).toBe(200);
   });
 
   it('refuses a status named after a prototype property with 400, not a 500', async () => {
     for (const status of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
       const response = await list(status);
       expect(response.statusCode, status).toBe(400);
-      expect(JSON.parse(response.body)).toEqual({ error: 'status must be open, closed or all', field: 'status' });
+      expect(JSON.parse(response.body)).toEqual({ error: 'status must be open, closed, all or checks', field: 'status' });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerSchema } from '#shared/case.ts';
+import { answerSchema, attestationSchema } from '#shared/case.ts';
 import { decodeEntities, escapeHtml } from '#shared/html.ts';
 import { InvalidRecallError, normalizeCpscRecord } from '#shared/recall.ts';
 import { cpscRecords } from '../support/data.ts';
@@ -38,13 +38,14 @@ describe('the hostile recall corpus (test/fixtures/hostile/recalls.json)', () =>
   }
 });
 
-describe('the hostile answer corpus (test/fixtures/hostile/answers.json)', () => {
-  for (const entry of load<Entry & { form?: Record<string, string> }>('answers.json')) {
+/** Each entry of an answer corpus: refused with its error, or accepted as given. */
+function answerCorpus(file: string, schema: typeof answerSchema | typeof attestationSchema): void {
+  for (const entry of load<Entry & { form?: Record<string, string> }>(file)) {
     it(entry.name, () => {
       const form = entry.json
         ? (JSON.parse(entry.json) as Record<string, string>)
         : Object.fromEntries(Object.entries(entry.form!).map(([k, v]) => [k, EXPANSIONS[v] ?? v]));
-      const result = answerSchema.safeParse(form);
+      const result = schema.safeParse(form);
       if (entry.error) {
         expect(result.success).toBe(false);
         const issue = result.error!.issues[0]!;
@@ -55,7 +56,10 @@ describe('the hostile answer corpus (test/fixtures/hostile/answers.json)', () =>
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
   }
-});
+}
+
+describe('the hostile answer corpus (test/fixtures/hostile/answers.json)', () => answerCorpus('answers.json', answerSchema));
+describe('the hostile stay-down answer corpus (test/fixtures/hostile/attestations.json)', () => answerCorpus('attestations.json', attestationSchema));
 
 describe('properties', () => {
   it('the recall parser takes any JSON: a recall or an InvalidRecallError, nothing else', () => {

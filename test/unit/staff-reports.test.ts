@@ -8,6 +8,21 @@ import type { CaseStore } from '#shared/store/case-store.ts';
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import { agencyInstant, WorkingCalendar } from '#shared/working-days.ts';
 
+/** The stay-down figures of marketplaces whose cases were never blocked. */
+const NO_STAYDOWN = {
+  listingsRemoved: 0,
+  listingsRemovedWithin2Wd: 0,
+  listingsRemovedWithin2WdPct: null,
+  staydownChecks: 0,
+  staydownChecksDue: 0,
+  staydownAnsweredOnTime: 0,
+  staydownAnsweredOnTimePct: null,
+  everBlocked: 0,
+  relisted: 0,
+  reappearanceRatePct: null,
+  medianHoursToReRemoval: null,
+};
+
 const record = (caseId: string, status: CaseStatus, fields: Partial<CaseRecord> = {}): CaseRecord => ({
   caseId,
   recallNumber: caseId.split('.')[0]!,
@@ -111,6 +126,7 @@ describe('the staff reports', () => {
         overdueNow: 1,
         expired: 0,
         disputed: 0,
+        ...NO_STAYDOWN,
       },
     ]);
     expect(sent[0]!.subject).toBe('Marketplace scorecard, June 2026');
@@ -134,6 +150,7 @@ describe('the staff reports', () => {
           overdueNow: 0,
           expired: 0,
           disputed: 0,
+          ...NO_STAYDOWN,
         },
         {
           marketplaceId: 'silent',
@@ -146,6 +163,7 @@ describe('the staff reports', () => {
           overdueNow: 2,
           expired: 0,
           disputed: 0,
+          ...NO_STAYDOWN,
         },
       ],
       'June 2026',

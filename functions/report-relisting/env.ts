@@ -1,0 +1,9 @@
+import * as z from '#shared/schema.ts';
+import { tableName } from '../runtime/env-fields.ts';
+
+export const reportRelistingEnv = z.object({
+  CASES_TABLE: tableName,
+  AUDIT_TABLE: tableName,
+  /** The case workflow: a relisting starts its next execution. */
+  CASE_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+});

@@ -1,0 +1,23 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { stepFunctionsClient } from '../runtime/clients.ts';
+import { loadEnvironment } from '../runtime/environment.ts';
+import { httpEvent } from '../runtime/http-event.ts';
+import { observed } from '../runtime/observability.ts';
+import { storesFrom } from '../runtime/stores.ts';
+import { reportEvent, type DirectReport } from './events.ts';
+import { reportRelistingEnv } from './env.ts';
+import { reportRelisting, type RelistingResult } from './report-relisting.ts';
+
+const env = loadEnvironment(reportRelistingEnv);
+const deps = { cases: storesFrom(env).cases, sfn: stepFunctionsClient(), caseStateMachineArn: env.CASE_STATE_MACHINE_ARN };
+
+/** Staff's CLI invokes it directly; the agency's monitoring tools call its IAM-authorized API route. */
+export const handler = middy<DirectReport | APIGatewayProxyEvent, RelistingResult | APIGatewayProxyResult>()
+  .use(observed())
+  .handler(async (event) => {
+    const { report, reporter, problem, respond } = reportEvent(event, httpEvent);
+    if (!reporter.ok) return respond({ ok: false, error: reporter.error, kind: 'invalid' });
+    if (problem) return respond({ ok: false, error: problem, kind: 'invalid' });
+    return respond(await reportRelisting(report, reporter.reporter, deps));
+  });
