@@ -111,6 +111,7 @@ export class RecallGuardStack extends Stack {
       linkKey,
       resumes: [caseWorkflowArn, staydownWorkflowArn],
       reportRelisting: staff.reportRelisting,
+      staffDecision: staff.staffDecision,
       throttle: config.apiThrottle,
       trustedLinkHosts: config.trustedLinkHosts,
     });
@@ -191,6 +192,7 @@ export class RecallGuardStack extends Stack {
       ReissueLinkFunction: caseMail.reissueLink.functionName,
       ReportRelistingFunction: staff.reportRelisting.functionName,
       RelistingRouteArn: this.responseApi.relistingRouteArn,
+      DecisionRouteArn: this.responseApi.decisionRouteArn,
       StaydownStateMachine: this.staydownWorkflow.stateMachine.stateMachineArn,
       ResponseApiUrl: this.responseApi.baseUrl,
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),

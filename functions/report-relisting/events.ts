@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { staffIdentity, type AgencyIdentity } from '#shared/agency-identity.ts';
+import { agencyResponse, agencyRoute, isApiEvent } from '../runtime/agency-route.ts';
 import type { HttpEvent } from '../runtime/http-event.ts';
-import type { RelistingReport, RelistingResult, Reporter } from './report-relisting.ts';
+import type { RelistingReport, RelistingResult } from './report-relisting.ts';
 
 /** The CLI's direct invocation: the report and the staff member making it. */
 export interface DirectReport extends RelistingReport {
@@ -11,13 +13,9 @@ interface ReadEvent {
   report: RelistingReport;
   /** What is wrong with the request itself (its body), if anything. */
   problem?: string;
-  reporter: { ok: true; reporter: Reporter } | { ok: false; error: string };
+  reporter: { ok: true; reporter: AgencyIdentity } | { ok: false; error: string };
   respond: (result: RelistingResult) => RelistingResult | APIGatewayProxyResult;
 }
-
-const isApiEvent = (event: DirectReport | APIGatewayProxyEvent): event is APIGatewayProxyEvent => 'requestContext' in event && 'httpMethod' in event;
-
-const STATUS_OF = { invalid: 400, 'not-found': 404, conflict: 409 } as const;
 
 /**
  * The report and its reporter, from either door. Through the API route the reporter is the IAM
@@ -26,31 +24,18 @@ const STATUS_OF = { invalid: 400, 'not-found': 404, conflict: 409 } as const;
  */
 export function reportEvent(event: DirectReport | APIGatewayProxyEvent, read: (event: APIGatewayProxyEvent) => HttpEvent): ReadEvent {
   if (!isApiEvent(event)) {
-    const by = typeof event?.by === 'string' && /^[^@\s]+@[^@\s]+$/.test(event.by) ? event.by : undefined;
+    const by = staffIdentity(event?.by);
     return {
       report: { caseId: event?.caseId, listing: event?.listing, seenAt: event?.seenAt },
-      reporter: by ? { ok: true, reporter: { kind: 'staff', email: by } } : { ok: false, error: 'by: give the staff member reporting it as an email address' },
+      reporter: by ? { ok: true, reporter: by } : { ok: false, error: 'by: give the staff member reporting it as an email address' },
       respond: (result) => result,
     };
   }
-  const request = read(event);
-  const principalArn = event.requestContext.identity?.userArn;
-  let body: Record<string, unknown> = {};
-  let problem: string | undefined = 'the body must be a JSON object: {"listing": URL, "seenAt"?: ISO 8601}';
-  try {
-    const parsed: unknown = JSON.parse(request.body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) [body, problem] = [parsed as Record<string, unknown>, undefined];
-  } catch {
-    // The problem stands.
-  }
+  const request = agencyRoute(event, read, '{"listing": URL, "seenAt"?: ISO 8601}');
   return {
-    problem,
-    report: { caseId: request.pathParameters.caseId ?? '', listing: body.listing, seenAt: body.seenAt },
-    reporter: principalArn ? { ok: true, reporter: { kind: 'iam', principalArn } } : { ok: false, error: 'the request carries no verified IAM identity' },
-    respond: (result) => ({
-      statusCode: !principalArn ? 403 : result.ok ? 201 : STATUS_OF[result.kind],
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-      body: JSON.stringify(result),
-    }),
+    ...(request.problem ? { problem: request.problem } : {}),
+    report: { caseId: request.caseId, listing: request.body.listing, seenAt: request.body.seenAt },
+    reporter: request.identity ? { ok: true, reporter: request.identity } : { ok: false, error: 'the request carries no verified IAM identity' },
+    respond: (result) => agencyResponse(request, result, 201),
   };
 }

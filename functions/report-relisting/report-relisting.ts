@@ -1,10 +1,12 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { identityActor, identityName, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { CASE_ID_PATTERN, type CaseRecord } from '#shared/case.ts';
 import { audited } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import * as z from '#shared/schema.ts';
 import { relistingExecutionName, RelistingRefused, relistingReported } from '#shared/staydown.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
+import type { RefusalKind } from '../runtime/agency-route.ts';
 
 /** A listing seen live after the block, as staff or a monitoring tool report it. */
 export interface RelistingReport {
@@ -15,15 +17,9 @@ export interface RelistingReport {
   seenAt?: unknown;
 }
 
-/** Who reported it, as verified: a staff member's address (the CLI's `--by`), or an IAM principal (the API route). */
-export type Reporter = { kind: 'staff'; email: string } | { kind: 'iam'; principalArn: string };
-
 export type RelistingResult =
   | { ok: true; caseId: string; status: 'RELISTED'; relisting: number; executionArn: string; repeated: boolean }
   | { ok: false; error: string; field?: string; kind: RefusalKind };
-
-/** Why a report was refused: the request itself, a case that does not exist, or a case that is not blocked now. */
-export type RefusalKind = 'invalid' | 'not-found' | 'conflict';
 
 export interface ReportRelistingDeps {
   cases: CaseStore;
@@ -54,7 +50,7 @@ function seenProblem(record: CaseRecord, seenAt: Date, at: Date): string | undef
  * with a new ladder. Refused, with the reason and nothing changed, on a case that is not blocked.
  * A repeat of the same report (a retry) starts the same execution and records nothing more.
  */
-export async function reportRelisting(report: RelistingReport, reporter: Reporter, deps: ReportRelistingDeps): Promise<RelistingResult> {
+export async function reportRelisting(report: RelistingReport, reporter: AgencyIdentity, deps: ReportRelistingDeps): Promise<RelistingResult> {
   const at = now();
   if (typeof report?.caseId !== 'string' || !CASE_ID_PATTERN.test(report.caseId))
     return { ok: false, error: `there is no case ${String(report?.caseId)}`, kind: 'not-found' };
@@ -65,8 +61,8 @@ export async function reportRelisting(report: RelistingReport, reporter: Reporte
   const seenAt = parsed.data.seenAt ? new Date(parsed.data.seenAt) : at;
   const problem = seenProblem(record, seenAt, at);
   if (problem) return { ok: false, error: problem, field: 'seenAt', kind: 'invalid' };
-  const by = reporter.kind === 'staff' ? reporter.email : reporter.principalArn;
-  const actor = reporter.kind === 'staff' ? (`staff:${by}` as const) : (`agency:${by}` as const);
+  const by = identityName(reporter);
+  const actor = identityActor(reporter);
   const repeat = record.status === 'RELISTED' && record.relistings?.at(-1)?.listing === parsed.data.listing && !record.relistings.at(-1)!.noticeAt;
   let current = record;
   if (!repeat) {

@@ -1,18 +1,20 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { identityActor, identityName, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { decisionSchema, type CaseRecord, type CaseStatus } from '#shared/case.ts';
 import { audited, closed, DecisionRefused, decisionNotApplied, decisionRecorded } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { deliver, type Delivery } from '../case-operations/deliver.ts';
+import type { RefusalKind } from '../runtime/agency-route.ts';
 
 export interface StaffDecisionInput {
   caseId: string;
-  /** The staff member's address, for the audit log. */
-  by: string;
+  /** Who decides, as verified: the case and the audit log name them. */
+  decider: AgencyIdentity;
   decision: unknown;
 }
 
-export type StaffDecisionResult = { ok: true; status: CaseStatus; delivery: Delivery | 'closed-directly' } | { ok: false; error: string };
+export type StaffDecisionResult = { ok: true; status: CaseStatus; delivery: Delivery | 'closed-directly' } | { ok: false; error: string; kind: RefusalKind };
 
 export interface StaffDecisionDeps {
   cases: CaseStore;
@@ -31,26 +33,25 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
   const parsed = decisionSchema.safeParse(input.decision);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `${issue?.path.join('.') || 'decision'}: ${issue?.message}` };
+    return { ok: false, error: `${issue?.path.join('.') || 'decision'}: ${issue?.message}`, kind: 'invalid' };
   }
-  if (!/^[^@\s]+@[^@\s]+$/.test(input.by)) return { ok: false, error: 'by: give the deciding staff member as an email address' };
   const decision = parsed.data;
-  const actor = `staff:${input.by}` as const;
+  const [by, actor] = [identityName(input.decider), identityActor(input.decider)];
   try {
     const current = await deps.cases.get(input.caseId);
-    if (!current) return { ok: false, error: `case ${input.caseId} does not exist` };
+    if (!current) return { ok: false, error: `case ${input.caseId} does not exist`, kind: 'not-found' };
     if (current.status === 'EXPIRED' && decision.decision === 'close') {
       const entry = { actor, action: 'CASE_CLOSED', detail: { decision } };
       const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(closed(c, 'CLOSED', at), entry), current);
       return { ok: true, status: record.status, delivery: 'closed-directly' };
     }
     const entry = { actor, action: 'DECISION_RECORDED', detail: { decision } };
-    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, input.by, at), entry), current);
+    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, by, at), entry), current);
     const delivery = await deliver(record, deps.sfn, at);
     if (delivery === 'workflow-not-waiting') return notApplied(record, deps, at);
     return { ok: true, status: record.status, delivery };
   } catch (error) {
-    if (error instanceof DecisionRefused) return { ok: false, error: error.message };
+    if (error instanceof DecisionRefused) return { ok: false, error: error.message, kind: 'conflict' };
     throw error;
   }
 }
@@ -67,5 +68,6 @@ async function notApplied(record: CaseRecord, deps: StaffDecisionDeps, at: Date)
   return {
     ok: false,
     error: `case ${record.caseId} was no longer waiting for a decision when this one reached it (the case expired first; it is ${now.status}): the decision was not applied`,
+    kind: 'conflict',
   };
 }

@@ -8,6 +8,7 @@ import { caseHistory, listCases, printCases, printHistory, printReport, report }
 import { readJsonFile } from './files.ts';
 import { reissue } from './link.ts';
 import { reportRelisted } from './relisted.ts';
+import { decide } from './decide.ts';
 import { importMarketplaces, issueKey, revokeKey } from './marketplaces.ts';
 
 // Commands that run the local cloud load it (and the CDK app it synthesizes) when they run:
@@ -243,6 +244,23 @@ program
     const result = await reissue(caseId, options.by, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else console.log(`A new link for case ${caseId} went to ${result.sentTo.join(', ')}; it is valid until ${result.expiresAt}.`);
+  });
+
+program
+  .command('decide <case>')
+  .description(
+    'decide a disputed, extension-requested or expired case: the workflow waiting for it carries it out; through the IAM-authorized API route, so the case and its audit log name your IAM identity',
+  )
+  .requiredOption('--decision <decision>', 'uphold_dispute, reject_dispute, grant_extension, refuse_extension or close')
+  .option('--reason <text>', 'why (needed by every decision but grant_extension)')
+  .option('--date <YYYY-MM-DD>', 'grant_extension: the new deadline')
+  .option('--json', 'print exactly one JSON object: {"ok", "status", "delivery"}')
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (caseId: string, options: { decision: string; reason?: string; date?: string; json?: boolean; dataDir: string; aws?: string }) => {
+    const result = await decide(caseId, options, sourceOf(options));
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else console.log(`Case ${caseId}: ${options.decision.replace(/_/g, ' ')} recorded; the case is ${result.status}.`);
   });
 
 program

@@ -13,8 +13,9 @@ export interface AnswersProps {
   linkKey: ISecret;
   /** The workflows the answers resume: the case's, and the stay-down checks'. */
   resumes: string[];
-  /** The agency's report of a relisting, on the same API behind IAM authorization. */
+  /** The agency's own routes on the same API, behind IAM authorization: a relisting report, a staff decision. */
   reportRelisting: IFunction;
+  staffDecision: IFunction;
   throttle: ApiLimits;
   /** Hosts whose recall pages and images the response page shows as links and images. */
   trustedLinkHosts: string[];
@@ -65,6 +66,7 @@ export class Answers extends Construct {
       handler: this.respond,
       answerApi: this.answerApi,
       reportRelisting: props.reportRelisting,
+      staffDecision: props.staffDecision,
       limits: props.throttle,
     });
   }

@@ -50,10 +50,15 @@ const ACCESS_LOG = AccessLogFormat.custom(
 export class ResponseApi extends Construct {
   readonly api: RestApi;
 
-  /** The ARN callers need leave to invoke (execute-api:Invoke) to report a relisting. */
+  /** The ARNs callers need leave to invoke (execute-api:Invoke) to report a relisting, and to decide. */
   readonly relistingRouteArn: string;
+  readonly decisionRouteArn: string;
 
-  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; reportRelisting: IFunction; limits: ApiLimits }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { handler: IFunction; answerApi: IFunction; reportRelisting: IFunction; staffDecision: IFunction; limits: ApiLimits },
+  ) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
       description: 'recallguard: marketplace answers to recall notices',
@@ -84,9 +89,12 @@ export class ResponseApi extends Construct {
     oneCase.addResource('attestation').addMethod('POST', json);
     v1.addResource('openapi.json').addMethod('GET', json);
     // The agency's own tools (monitoring, the CLI): IAM-authorized (SigV4); the function records the verified principal.
-    const relisting = v1.addResource('agency').addResource('cases').addResource('{caseId}').addResource('relisting');
-    relisting.addMethod('POST', new LambdaIntegration(props.reportRelisting), { authorizationType: AuthorizationType.IAM });
+    const agencyCase = v1.addResource('agency').addResource('cases').addResource('{caseId}');
+    const iam = { authorizationType: AuthorizationType.IAM };
+    agencyCase.addResource('relisting').addMethod('POST', new LambdaIntegration(props.reportRelisting), iam);
+    agencyCase.addResource('decision').addMethod('POST', new LambdaIntegration(props.staffDecision), iam);
     this.relistingRouteArn = this.api.arnForExecuteApi('POST', '/v1/agency/cases/*/relisting', API_STAGE);
+    this.decisionRouteArn = this.api.arnForExecuteApi('POST', '/v1/agency/cases/*/decision', API_STAGE);
     this.firewall(props.limits);
     this.suppressFindings();
   }

@@ -16,6 +16,7 @@ export const OUTPUT_NAMES = [
   'ReissueLinkFunction',
   'ReportRelistingFunction',
   'RelistingRouteArn',
+  'DecisionRouteArn',
   'StaydownStateMachine',
   'ResponseApiUrl',
   'DefaultPolicy',

@@ -101,7 +101,11 @@ export class Emulators {
     if (dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${dataDir}/executions.json`, []));
     const secrets = new LocalSecrets();
     const aws = await listen(awsApi({ stepFunctions, secrets, lambda, clock, callbackFails: (token) => faults.failsCallback(token) }));
-    const restApi = new LocalRestApi(invoke, clock, new SigV4Verifier([{ ...CREDENTIALS, arn: LOCAL_PRINCIPAL_ARN }], REGION, () => clock.now()));
+    const restApi = new LocalRestApi(
+      invoke,
+      clock,
+      new SigV4Verifier([{ ...CREDENTIALS, arn: LOCAL_PRINCIPAL_ARN }], REGION, [() => clock.now(), () => Date.now()]),
+    );
     const api = await listen(restApi.handle, options.ports?.respond ?? 0);
     return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, restApi, servers: { aws, api }, dataDir });
   }

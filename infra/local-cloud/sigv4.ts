@@ -37,13 +37,15 @@ const parseAmzDate = (text: string | undefined): Date | undefined => {
  * API Gateway's IAM authorization (SigV4), done here the way AWS does it: the request is signed
  * again with the secret of the access key it names, over the headers it says it signed, with the
  * AWS SDK's own signer, and the two signatures must match; the request's time must be within 5
- * minutes of the API's clock. The messages are API Gateway's.
+ * minutes of the API's clock. The local cloud has two: its virtual time, by which the tools inside
+ * the simulation sign, and the wall clock, by which a caller outside it signs (the CLI with
+ * `--aws` pointed at the local endpoints, as it would be at AWS). The messages are API Gateway's.
  */
 export class SigV4Verifier {
   constructor(
     private readonly principals: readonly LocalPrincipal[],
     private readonly region: string,
-    private readonly now: () => number,
+    private readonly clocks: readonly (() => number)[],
   ) {}
 
   async verify(request: SignedRequest): Promise<Verification> {
@@ -57,7 +59,7 @@ export class SigV4Verifier {
     const signingDate = parseAmzDate(request.headers['x-amz-date']);
     if (!signingDate || day !== request.headers['x-amz-date']!.slice(0, 8))
       return { ok: false, message: 'Authorization header requires the X-Amz-Date header.' };
-    if (Math.abs(signingDate.getTime() - this.now()) > MAX_SKEW_MS)
+    if (!this.clocks.some((now) => Math.abs(signingDate.getTime() - now()) <= MAX_SKEW_MS))
       return { ok: false, message: 'Signature expired: the request time is more than 5 minutes from the server time.' };
     if (region !== this.region || service !== 'execute-api')
       return { ok: false, message: `Credential should be scoped to a valid region and the execute-api service, not ${region}/${service}.` };

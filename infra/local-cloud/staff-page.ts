@@ -3,7 +3,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { collectDigest, lookup } from '#functions/staff-reports/staff-reports.ts';
 import type { DirectReport } from '#functions/report-relisting/events.ts';
 import type { RelistingResult } from '#functions/report-relisting/report-relisting.ts';
-import type { StaffDecisionInput, StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
+import type { DirectDecision } from '#functions/staff-decision/events.ts';
+import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
 import { digestEmail } from '#shared/emails/digest-email.ts';
@@ -31,7 +32,7 @@ export interface StaffPageContext {
   /** Who decisions are recorded as, unless the form says otherwise. */
   staffEmail: string;
   /** The deployed staff-decision function: the same callback as in AWS. */
-  decide: (input: StaffDecisionInput) => Promise<StaffDecisionResult>;
+  decide: (input: DirectDecision) => Promise<StaffDecisionResult>;
   /** The deployed report-relisting function. */
   reportRelisting: (input: DirectReport) => Promise<RelistingResult>;
   /** Waits until the work a decision started has run (the local cloud's clock settles). */

@@ -170,7 +170,7 @@ describe('the case ladder', () => {
       by: 'officer@example.gov',
       decision: { decision: 'grant_extension', until: '2026-12-01' },
     });
-    expect(result).toEqual({ ok: false, error: 'case 26582.prompt is BLOCKED: it waits for no staff decision' });
+    expect(result).toEqual({ ok: false, error: 'case 26582.prompt is BLOCKED: it waits for no staff decision', kind: 'conflict' });
     const expired = await cloud.invoke('staffDecision', {
       caseId: caseId('silent'),
       by: 'officer@example.gov',

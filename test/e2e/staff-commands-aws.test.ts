@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestNow } from '#infra/cli/digest.ts';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
-import { awsCli } from '../support/aws-cli.ts';
-import { cpscRecords } from '../support/data.ts';
+import { awsCli, awsCliWith } from '../support/aws-cli.ts';
+import { cpscRecords, form, linkIn } from '../support/data.ts';
 
 /**
  * The operator and staff commands against a deployed stack: `--aws` with the outputs file
@@ -90,6 +90,41 @@ describe('marketplaces and digest with --aws', () => {
     expect((await cloud.emails()).find((e) => e.messageId === result.messageId)?.subject).toMatch(/^New response link: recall \d+ on AliMart$/);
     await expect(aws('link', '99999.alimart', '--by', 'officer@example.gov')).rejects.toMatchObject({
       stderr: expect.stringContaining('there is no case 99999.alimart'),
+    });
+  });
+
+  it('decides a dispute through the IAM-authorized route: the case and its audit log name the signing IAM principal', async () => {
+    const [record] = cpscRecords().slice(1, 2);
+    await cloud.invoke('ingest', { source: 'test', records: [record] });
+    await cloud.clock.settle();
+    const caseId = `${String(record!.RecallNumber)}.alimart`;
+    const notice = (await cloud.emails()).find((e) => e.destination.to[0] === 'safety@alimart.example' && e.subject.includes(String(record!.RecallNumber)))!;
+    expect((await fetch(linkIn(notice.body.text), form({ answer: 'dispute', reason: 'We never sold this brand.' }))).status).toBe(200);
+    await cloud.clock.settle();
+    expect(await cloud.caseRecord(caseId)).toMatchObject({ status: 'DISPUTED' });
+
+    // Unsigned, or signed with a secret that is not the key's: refused before the function runs.
+    const route = `${cloud.urls.api}/agency/cases/${caseId}/decision`;
+    const decision = { decision: 'reject_dispute', reason: 'Listings match.' };
+    const unsigned = await fetch(route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision) });
+    expect(unsigned.status).toBe(403);
+    const forged = awsCliWith(cloud, `${dir}/state/outputs.json`, { AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    await expect(forged('decide', caseId, '--decision', 'close', '--reason', 'Not ours to close.')).rejects.toMatchObject({
+      stderr: expect.stringContaining('the decision was not recorded (HTTP 403): The request signature we calculated does not match'),
+    });
+    expect(await cloud.caseRecord(caseId)).toMatchObject({ status: 'DISPUTED' });
+    expect(await cloud.caseRecord(caseId)).not.toHaveProperty('decision');
+
+    const result = JSON.parse((await aws('decide', caseId, '--decision', 'reject_dispute', '--reason', 'Listings match.', '--json')).stdout) as { ok: boolean };
+    expect(result).toMatchObject({ ok: true, delivery: 'delivered' });
+    await cloud.clock.settle();
+    const principal = 'arn:aws:iam::000000000000:user/local';
+    expect(await cloud.caseRecord(caseId)).toMatchObject({ status: 'NOTIFIED', previousAnswers: [{ answer: { answer: 'dispute' } }] });
+    const entries = await cloud.stores().audit.list(caseId);
+    expect(entries.find((e) => e.action === 'DECISION_RECORDED')).toMatchObject({ actor: `agency:${principal}`, detail: { decision } });
+    // A decision the case no longer admits is refused with its reason.
+    await expect(aws('decide', caseId, '--decision', 'uphold_dispute', '--reason', 'late')).rejects.toMatchObject({
+      stderr: expect.stringContaining('the decision was not recorded (HTTP 409)'),
     });
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseMailDeps } from '#functions/case-operations/case-mail.ts';
 import { followUp, type FollowUpDeps } from '#functions/follow-up/follow-up.ts';
 import { staffDecision } from '#functions/staff-decision/staff-decision.ts';
+import type { AgencyIdentity } from '#shared/agency-identity.ts';
 import type { CaseRecord } from '#shared/case.ts';
 import { parseMarketplaces } from '#shared/marketplace.ts';
 import { normalizeCpscRecord } from '#shared/recall.ts';
@@ -34,6 +35,7 @@ function crashingBetween(db: DynamoDBDocumentClient, auditTable: string, failing
   });
 }
 
+const staff = (email: string): AgencyIdentity => ({ kind: 'staff', email });
 describe('case changes and their audit entries', () => {
   const server = dynalite({ createTableMs: 0 });
   let client: DynamoDBClient;
@@ -94,7 +96,7 @@ describe('case changes and their audit entries', () => {
   it('a decision whose function dies between the case write and the audit write still gets its entry, from the retry', async () => {
     const { cases, audit, failing } = await tables();
     await open(cases, { status: 'DISPUTED', answer: { answer: 'dispute', reason: 'not ours' }, answeredAt: '2026-03-02T15:00:00.000Z' });
-    const input = { caseId: '26582.alimart', by: 'officer@example.gov', decision: { decision: 'reject_dispute', reason: 'it is yours' } };
+    const input = { caseId: '26582.alimart', decider: staff('officer@example.gov'), decision: { decision: 'reject_dispute', reason: 'it is yours' } };
     failing.on = true;
     await expect(staffDecision(input, { cases, sfn: sfn() })).rejects.toThrow('the function died here');
     expect(await cases.get('26582.alimart')).toMatchObject({ decision: { decision: 'reject_dispute' } });
@@ -123,7 +125,7 @@ describe('case changes and their audit entries', () => {
     const { cases } = await tables();
     await open(cases, { status: 'DISPUTED', taskToken: 'token', tokenFor: 'staff' });
     const decide = (decision: string, by: string) =>
-      staffDecision({ caseId: '26582.alimart', by, decision: { decision, reason: `${decision} says ${by}` } }, { cases, sfn: sfn() });
+      staffDecision({ caseId: '26582.alimart', decider: staff(by), decision: { decision, reason: `${decision} says ${by}` } }, { cases, sfn: sfn() });
     const [a, b] = await Promise.all([decide('uphold_dispute', 'first@example.gov'), decide('reject_dispute', 'second@example.gov')]);
     const [winner, loser] = a.ok ? [a, b] : [b, a];
     expect(winner).toMatchObject({ ok: true });
@@ -139,7 +141,7 @@ describe('case changes and their audit entries', () => {
     const { cases, audit } = await tables();
     await open(cases, { status: 'DISPUTED', taskToken: 'token', tokenFor: 'staff' });
     const result = await staffDecision(
-      { caseId: '26582.alimart', by: 'officer@example.gov', decision: { decision: 'reject_dispute', reason: 'late' } },
+      { caseId: '26582.alimart', decider: staff('officer@example.gov'), decision: { decision: 'reject_dispute', reason: 'late' } },
       { cases, sfn: sfn('TaskTimedOut') },
     );
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining('was no longer waiting for a decision when this one reached it') });

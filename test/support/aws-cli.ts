@@ -10,6 +10,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * cloud's endpoints through the standard AWS variables, as the environment points it at AWS.
  */
 export function awsCli(cloud: LocalCloud, outputsFile: string, ...extra: string[]) {
+  return awsCliWith(cloud, outputsFile, {}, ...extra);
+}
+
+/** The same, with some of the environment changed (another secret, say). */
+export function awsCliWith(cloud: LocalCloud, outputsFile: string, changed: Record<string, string>, ...extra: string[]) {
   return (...args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/main.ts', ...args, '--aws', outputsFile, ...extra], {
       cwd: ROOT,
@@ -22,6 +27,7 @@ export function awsCli(cloud: LocalCloud, outputsFile: string, ...extra: string[
         AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
         AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
         AWS_ENDPOINT_URL_LAMBDA: cloud.urls.aws,
+        ...changed,
       },
     });
 }

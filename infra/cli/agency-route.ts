@@ -1,0 +1,26 @@
+import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
+
+/**
+ * A POST to one of the API's IAM-authorized case routes (`/v1/agency/cases/{caseId}/{route}`),
+ * signed with the caller's credentials (SigV4): the function records the verified IAM principal.
+ * Locally the work it starts (an email, a workflow step) is settled before the cloud stops.
+ * A refusal throws with the HTTP status and the reason.
+ */
+export async function postAgencyRoute<R extends { ok: boolean }>(
+  source: DeploymentSource,
+  caseId: string,
+  route: 'relisting' | 'decision',
+  body: Record<string, unknown>,
+  refused: string,
+): Promise<Extract<R, { ok: true }>> {
+  const response = await withDeployment(source, { outputs: ['ResponseApiUrl'], functions: true }, async (deployment) => {
+    const answer = await deployment.agencyApi('POST', `v1/agency/cases/${encodeURIComponent(caseId)}/${route}`, body);
+    await deployment.settle?.();
+    return answer;
+  });
+  const result = response.body as R | { message?: string; error?: string };
+  if (typeof result === 'object' && result && 'ok' in result && result.ok) return result as Extract<R, { ok: true }>;
+  const reason =
+    typeof result === 'object' && result ? ('error' in result && result.error ? result.error : (result as { message?: string }).message) : String(result);
+  throw new Error(`${refused} (HTTP ${response.status}): ${reason}`);
+}
