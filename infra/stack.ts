@@ -87,6 +87,8 @@ export class RecallGuardStack extends Stack {
   readonly recallWorkflow: RecallWorkflow;
   readonly staydownWorkflow: StaydownWorkflow;
   readonly responseApi: ResponseApi;
+  /** The ARNs of the agency's IAM-authorized routes, for execute-api:Invoke. */
+  readonly agencyRoutes: Record<'RelistingRouteArn' | 'DecisionRouteArn' | 'LinkRouteArn', string>;
   readonly config: AppConfig;
   readonly operations: Operations;
 
@@ -110,8 +112,6 @@ export class RecallGuardStack extends Stack {
       tables,
       linkKey,
       resumes: [caseWorkflowArn, staydownWorkflowArn],
-      reportRelisting: staff.reportRelisting,
-      staffDecision: staff.staffDecision,
       throttle: config.apiThrottle,
       trustedLinkHosts: config.trustedLinkHosts,
     });
@@ -138,6 +138,7 @@ export class RecallGuardStack extends Stack {
     this.recallWorkflow = recallWorkflow;
     this.staydownWorkflow = staydownWorkflow;
     this.responseApi = answers.api;
+    this.agencyRoutes = agencyRoutes(answers.api, staff, caseMail);
     this.functions = functionsByRole({ ingest, recallWorkflow, caseWorkflow, caseMail, answers, staff });
     this.outputs(staff, caseMail);
     this.operations = new Operations(this, 'Operations', {
@@ -191,8 +192,7 @@ export class RecallGuardStack extends Stack {
       StaffReportsFunction: staff.staffReports.functionName,
       ReissueLinkFunction: caseMail.reissueLink.functionName,
       ReportRelistingFunction: staff.reportRelisting.functionName,
-      RelistingRouteArn: this.responseApi.relistingRouteArn,
-      DecisionRouteArn: this.responseApi.decisionRouteArn,
+      ...this.agencyRoutes,
       StaydownStateMachine: this.staydownWorkflow.stateMachine.stateMachineArn,
       ResponseApiUrl: this.responseApi.baseUrl,
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),
@@ -200,4 +200,13 @@ export class RecallGuardStack extends Stack {
     };
     for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
   }
+}
+
+/** The agency's own routes (its tools, the CLI with --aws), behind IAM authorization: the ARNs callers need leave to invoke. */
+function agencyRoutes(api: ResponseApi, staff: Staff, caseMail: CaseMail): RecallGuardStack['agencyRoutes'] {
+  return {
+    RelistingRouteArn: api.addAgencyRoute('relisting', staff.reportRelisting),
+    DecisionRouteArn: api.addAgencyRoute('decision', staff.staffDecision),
+    LinkRouteArn: api.addAgencyRoute('link', caseMail.reissueLink),
+  };
 }

@@ -1,12 +1,20 @@
 import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { caseMailDeps } from '../case-operations/case-mail.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
+import { httpEvent } from '../runtime/http-event.ts';
 import { observed } from '../runtime/observability.ts';
 import { reissueLinkEnv } from './env.ts';
-import { reissueLink, type ReissueInput, type ReissueResult } from './reissue-link.ts';
+import { reissueEvent, type DirectReissue } from './events.ts';
+import { reissueLink, type ReissueResult } from './reissue-link.ts';
 
 const deps = caseMailDeps(loadEnvironment(reissueLinkEnv));
 
-export const handler = middy<ReissueInput, ReissueResult>()
+/** Staff's tools invoke it directly; the CLI's `link` calls its IAM-authorized API route. */
+export const handler = middy<DirectReissue | APIGatewayProxyEvent, ReissueResult | APIGatewayProxyResult>()
   .use(observed())
-  .handler((event) => reissueLink(event, deps));
+  .handler(async (event) => {
+    const { input, error, respond } = reissueEvent(event, httpEvent);
+    if (error !== undefined) return respond({ ok: false, error, kind: 'invalid' });
+    return respond(await reissueLink(input, deps));
+  });

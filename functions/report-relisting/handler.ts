@@ -16,8 +16,7 @@ const deps = { cases: storesFrom(env).cases, sfn: stepFunctionsClient(), caseSta
 export const handler = middy<DirectReport | APIGatewayProxyEvent, RelistingResult | APIGatewayProxyResult>()
   .use(observed())
   .handler(async (event) => {
-    const { report, reporter, problem, respond } = reportEvent(event, httpEvent);
-    if (!reporter.ok) return respond({ ok: false, error: reporter.error, kind: 'invalid' });
-    if (problem) return respond({ ok: false, error: problem, kind: 'invalid' });
-    return respond(await reportRelisting(report, reporter.reporter, deps));
+    const { input, error, respond } = reportEvent(event, httpEvent);
+    if (error !== undefined) return respond({ ok: false, error, kind: 'invalid' });
+    return respond(await reportRelisting(input.report, input.reporter, deps));
   });

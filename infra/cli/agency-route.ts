@@ -9,7 +9,7 @@ import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
 export async function postAgencyRoute<R extends { ok: boolean }>(
   source: DeploymentSource,
   caseId: string,
-  route: 'relisting' | 'decision',
+  route: 'relisting' | 'decision' | 'link',
   body: Record<string, unknown>,
   refused: string,
 ): Promise<Extract<R, { ok: true }>> {

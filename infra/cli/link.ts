@@ -1,12 +1,12 @@
 import type { ReissueResult } from '#functions/reissue-link/reissue-link.ts';
-import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
+import type { DeploymentSource } from '../deployment/open.ts';
+import { postAgencyRoute } from './agency-route.ts';
 
-/** `link CASE`: the deployed reissue-link function emails the marketplace a new response link for the case. */
-export async function reissue(caseId: string, by: string, source: DeploymentSource): Promise<Extract<ReissueResult, { ok: true }>> {
-  const result = await withDeployment(source, { outputs: ['ReissueLinkFunction'], functions: true }, (deployment) =>
-    deployment.invoke('reissueLink', { caseId, by }),
-  );
-  const reissued = result as ReissueResult;
-  if (!reissued.ok) throw new Error(reissued.error);
-  return reissued;
+/**
+ * `link CASE`: the marketplace is emailed a new response link for the case, through the API's
+ * IAM-authorized route, signed with the caller's credentials: the audit log names the caller's
+ * IAM principal.
+ */
+export function reissue(caseId: string, source: DeploymentSource): Promise<Extract<ReissueResult, { ok: true }>> {
+  return postAgencyRoute<ReissueResult>(source, caseId, 'link', {}, 'no new link was sent');
 }

@@ -235,13 +235,14 @@ program
 
 program
   .command('link <case>')
-  .description("email the case's marketplace a new response link (valid for linkValidityDays from now, and past the case's expiry); audited")
-  .requiredOption('--by <email>', 'the staff member asking for it, for the audit log')
+  .description(
+    "email the case's marketplace a new response link (valid for linkValidityDays from now, and past the case's expiry); through the IAM-authorized API route, so the audit log names your IAM identity",
+  )
   .option('--json', 'print exactly one JSON object: {"ok", "sentTo", "expiresAt", "messageId"}')
   .addOption(dataDirOption())
   .addOption(awsOption())
-  .action(async (caseId: string, options: { by: string; json?: boolean; dataDir: string; aws?: string }) => {
-    const result = await reissue(caseId, options.by, sourceOf(options));
+  .action(async (caseId: string, options: { json?: boolean; dataDir: string; aws?: string }) => {
+    const result = await reissue(caseId, sourceOf(options));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else console.log(`A new link for case ${caseId} went to ${result.sentTo.join(', ')}; it is valid until ${result.expiresAt}.`);
   });

@@ -1,4 +1,3 @@
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { answerApiEnv } from '#functions/answer-api/env.ts';
@@ -13,9 +12,6 @@ export interface AnswersProps {
   linkKey: ISecret;
   /** The workflows the answers resume: the case's, and the stay-down checks'. */
   resumes: string[];
-  /** The agency's own routes on the same API, behind IAM authorization: a relisting report, a staff decision. */
-  reportRelisting: IFunction;
-  staffDecision: IFunction;
   throttle: ApiLimits;
   /** Hosts whose recall pages and images the response page shows as links and images. */
   trustedLinkHosts: string[];
@@ -65,8 +61,6 @@ export class Answers extends Construct {
     this.api = new ResponseApi(this, 'ResponseApi', {
       handler: this.respond,
       answerApi: this.answerApi,
-      reportRelisting: props.reportRelisting,
-      staffDecision: props.staffDecision,
       limits: props.throttle,
     });
   }

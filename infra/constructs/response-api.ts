@@ -5,9 +5,11 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  type Resource,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
@@ -50,15 +52,10 @@ const ACCESS_LOG = AccessLogFormat.custom(
 export class ResponseApi extends Construct {
   readonly api: RestApi;
 
-  /** The ARNs callers need leave to invoke (execute-api:Invoke) to report a relisting, and to decide. */
-  readonly relistingRouteArn: string;
-  readonly decisionRouteArn: string;
+  /** `/v1/agency/cases/{caseId}`: the agency's own routes hang under it. */
+  private readonly agencyCase: Resource;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { handler: IFunction; answerApi: IFunction; reportRelisting: IFunction; staffDecision: IFunction; limits: ApiLimits },
-  ) {
+  constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; limits: ApiLimits }) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
       description: 'recallguard: marketplace answers to recall notices',
@@ -89,12 +86,7 @@ export class ResponseApi extends Construct {
     oneCase.addResource('attestation').addMethod('POST', json);
     v1.addResource('openapi.json').addMethod('GET', json);
     // The agency's own tools (monitoring, the CLI): IAM-authorized (SigV4); the function records the verified principal.
-    const agencyCase = v1.addResource('agency').addResource('cases').addResource('{caseId}');
-    const iam = { authorizationType: AuthorizationType.IAM };
-    agencyCase.addResource('relisting').addMethod('POST', new LambdaIntegration(props.reportRelisting), iam);
-    agencyCase.addResource('decision').addMethod('POST', new LambdaIntegration(props.staffDecision), iam);
-    this.relistingRouteArn = this.api.arnForExecuteApi('POST', '/v1/agency/cases/*/relisting', API_STAGE);
-    this.decisionRouteArn = this.api.arnForExecuteApi('POST', '/v1/agency/cases/*/decision', API_STAGE);
+    this.agencyCase = v1.addResource('agency').addResource('cases').addResource('{caseId}');
     this.firewall(props.limits);
     this.suppressFindings();
   }
@@ -164,7 +156,26 @@ export class ResponseApi extends Construct {
   }
 
   /** The base URL response links start with (the stage's). */
+  /**
+   * One of the agency's own routes, `POST /v1/agency/cases/{caseId}/<action>`: IAM-authorized
+   * (SigV4), so the function gets the verified principal. Returns the ARN callers need leave to
+   * invoke (execute-api:Invoke).
+   */
+  addAgencyRoute(action: string, fn: IFunction): string {
+    const method = this.agencyCase.addResource(action).addMethod('POST', new LambdaIntegration(fn), { authorizationType: AuthorizationType.IAM });
+    NagSuppressions.addResourceSuppressions(method, [
+      { id: 'AwsSolutions-COG4', reason: "The agency's own tools and the CLI sign with their IAM identity (SigV4): IAM authorization, no user pool." },
+    ]);
+    return this.api.arnForExecuteApi('POST', `/v1/agency/cases/*/${action}`, API_STAGE);
+  }
+
+  /**
+   * The stage's URL, from the API's id and the stage's name rather than the stage resource: the
+   * functions that put it in their emails also sit behind the API's routes, and the stage depends
+   * on those routes, so a reference to the stage would be a dependency cycle.
+   */
   get baseUrl(): string {
-    return this.api.url;
+    const stack = Stack.of(this);
+    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${API_STAGE}/`;
   }
 }

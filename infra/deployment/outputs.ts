@@ -17,6 +17,7 @@ export const OUTPUT_NAMES = [
   'ReportRelistingFunction',
   'RelistingRouteArn',
   'DecisionRouteArn',
+  'LinkRouteArn',
   'StaydownStateMachine',
   'ResponseApiUrl',
   'DefaultPolicy',

@@ -309,9 +309,10 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     const routes = routesOf(cloud.resolver, apiId!)
       .map((r) => `${r.method} ${r.resource}`)
       .filter((k) => k.includes(' /v1/'));
-    // The agency's own route (IAM-authorized, not for marketplaces) is documented in the README.
+    // The agency's own routes (IAM-authorized, not for marketplaces) are documented in the README.
     expect(routes.filter((k) => k.includes(' /v1/agency/')).sort()).toEqual([
       'POST /v1/agency/cases/{caseId}/decision',
+      'POST /v1/agency/cases/{caseId}/link',
       'POST /v1/agency/cases/{caseId}/relisting',
     ]);
     expect(documented.sort()).toEqual(routes.filter((k) => !k.includes(' /v1/agency/')).sort());

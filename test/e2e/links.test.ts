@@ -61,10 +61,12 @@ describe('response links', () => {
     expect(await cloud.invoke('reissueLink', { caseId: '26582.nowhere', by: 'officer@example.gov' })).toEqual({
       ok: false,
       error: 'there is no case 26582.nowhere',
+      kind: 'not-found',
     });
     expect(await cloud.invoke('reissueLink', { caseId: '26582.patient', by: 'me' })).toEqual({
       ok: false,
       error: 'by: give the staff member as an email address',
+      kind: 'invalid',
     });
   });
 });

@@ -79,17 +79,21 @@ describe('marketplaces and digest with --aws', () => {
     );
   });
 
-  it("re-issues a case's response link through the deployed function, and refuses a case that does not exist", async () => {
+  it("re-issues a case's response link through the IAM-authorized route, audited under the caller's IAM principal, and refuses a case that does not exist", async () => {
     const [record] = await cloud.stores().cases.list();
-    const result = JSON.parse((await aws('link', record!.caseId, '--by', 'officer@example.gov', '--json')).stdout) as {
+    const result = JSON.parse((await aws('link', record!.caseId, '--json')).stdout) as {
       ok: boolean;
       sentTo: string[];
       messageId: string;
     };
     expect(result).toMatchObject({ ok: true, sentTo: ['safety@alimart.example'] });
     expect((await cloud.emails()).find((e) => e.messageId === result.messageId)?.subject).toMatch(/^New response link: recall \d+ on AliMart$/);
-    await expect(aws('link', '99999.alimart', '--by', 'officer@example.gov')).rejects.toMatchObject({
-      stderr: expect.stringContaining('there is no case 99999.alimart'),
+    expect((await cloud.stores().audit.list(record!.caseId)).at(-1)).toMatchObject({
+      actor: 'agency:arn:aws:iam::000000000000:user/local',
+      action: 'LINK_REISSUED',
+    });
+    await expect(aws('link', '99999.alimart')).rejects.toMatchObject({
+      stderr: expect.stringContaining('no new link was sent (HTTP 404): there is no case 99999.alimart'),
     });
   });
 
