@@ -45,7 +45,7 @@ function functionsByRole(c: {
     ...pick(c.caseWorkflow, 'awaitCallback'),
     ...pick(c.caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed', 'reissueLink', 'staydown'),
     ...pick(c.answers, 'respond', 'answerApi'),
-    ...pick(c.staff, 'staffDecision', 'staffReports', 'overdueCheck', 'reportRelisting'),
+    ...pick(c.staff, 'staffDecision', 'staffReports', 'overdueCheck', 'reportRelisting', 'marketplaceAdmin'),
   };
 }
 
@@ -73,7 +73,8 @@ export type FunctionRole =
   | 'staffReports'
   | 'reissueLink'
   | 'staydown'
-  | 'reportRelisting';
+  | 'reportRelisting'
+  | 'marketplaceAdmin';
 
 /**
  * recallguard in one stack, by concern: the tables; the answers marketplaces send (HTTP API);
@@ -88,7 +89,7 @@ export class RecallGuardStack extends Stack {
   readonly staydownWorkflow: StaydownWorkflow;
   readonly responseApi: ResponseApi;
   /** The ARNs of the agency's IAM-authorized routes, for execute-api:Invoke. */
-  readonly agencyRoutes: Record<'RelistingRouteArn' | 'DecisionRouteArn' | 'LinkRouteArn', string>;
+  readonly agencyRoutes: Record<'RelistingRouteArn' | 'DecisionRouteArn' | 'LinkRouteArn' | 'MarketplacesRouteArn', string>;
   readonly config: AppConfig;
   readonly operations: Operations;
 
@@ -205,8 +206,13 @@ export class RecallGuardStack extends Stack {
 /** The agency's own routes (its tools, the CLI with --aws), behind IAM authorization: the ARNs callers need leave to invoke. */
 function agencyRoutes(api: ResponseApi, staff: Staff, caseMail: CaseMail): RecallGuardStack['agencyRoutes'] {
   return {
-    RelistingRouteArn: api.addAgencyRoute('relisting', staff.reportRelisting),
-    DecisionRouteArn: api.addAgencyRoute('decision', staff.staffDecision),
-    LinkRouteArn: api.addAgencyRoute('link', caseMail.reissueLink),
+    RelistingRouteArn: api.addAgencyRoute('cases/{caseId}/relisting', staff.reportRelisting),
+    DecisionRouteArn: api.addAgencyRoute('cases/{caseId}/decision', staff.staffDecision),
+    LinkRouteArn: api.addAgencyRoute('cases/{caseId}/link', caseMail.reissueLink),
+    MarketplacesRouteArn: [
+      api.addAgencyRoute('marketplaces', staff.marketplaceAdmin),
+      api.addAgencyRoute('marketplaces/{marketplaceId}/keys', staff.marketplaceAdmin),
+      api.addAgencyRoute('keys/{keyId}/revoke', staff.marketplaceAdmin),
+    ].join(','),
   };
 }

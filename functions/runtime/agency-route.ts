@@ -4,6 +4,9 @@ import type { HttpEvent } from './http-event.ts';
 
 /** A request on one of the API's IAM-authorized routes (/v1/agency/cases/{caseId}/...). */
 export interface AgencyRouteRequest {
+  /** The route as API Gateway matched it, e.g. "POST /v1/agency/cases/{caseId}/decision". */
+  routeKey: string;
+  params: Record<string, string | undefined>;
   caseId: string;
   body: Record<string, unknown>;
   /** What is wrong with the body itself, if anything. */
@@ -28,6 +31,8 @@ export function agencyRoute(event: APIGatewayProxyEvent, read: (event: APIGatewa
     // The problem stands.
   }
   return {
+    routeKey: request.routeKey,
+    params: request.pathParameters,
     caseId: request.pathParameters.caseId ?? '',
     body,
     ...(problem ? { problem } : {}),

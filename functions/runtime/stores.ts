@@ -35,7 +35,8 @@ function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: str
     if (hit && hit.until > performance.now()) return hit.value;
     const value = await load(key);
     if (cache.size > 5_000) cache.clear();
-    cache.set(key, { value, until: performance.now() + READ_CACHE_MS });
+    // One not found is asked for again next time: it may just have been stored.
+    if (value !== undefined) cache.set(key, { value, until: performance.now() + READ_CACHE_MS });
     return value;
   };
 }
@@ -43,7 +44,7 @@ function remembered<T>(load: (key: string) => Promise<T | undefined>): (key: str
 /**
  * The stores a function's environment names, over the container's one traced client: a store
  * for each table variable it has, and the send slots where it has their table and rate. Reads
- * of recalls and marketplaces are remembered for a minute.
+ * of recalls and marketplaces found are remembered for a minute.
  */
 export function storesFrom<E extends object>(env: E): StoresOf<E> {
   const variables = env as Partial<Record<TableVariable, string>> & { SES_MAX_SEND_RATE?: number };

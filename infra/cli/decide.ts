@@ -1,6 +1,6 @@
 import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
 import type { DeploymentSource } from '../deployment/open.ts';
-import { postAgencyRoute } from './agency-route.ts';
+import { caseRoute, postAgencyRoute } from './agency-route.ts';
 
 export interface DecideOptions {
   decision: string;
@@ -22,5 +22,5 @@ export function decide(caseId: string, options: DecideOptions, source: Deploymen
     ...(options.reason === undefined ? {} : { reason: options.reason }),
     ...(options.date === undefined ? {} : { until: options.date }),
   };
-  return postAgencyRoute<StaffDecisionResult>(source, caseId, 'decision', body, 'the decision was not recorded');
+  return postAgencyRoute<StaffDecisionResult>(source, caseRoute(caseId, 'decision'), body, 'the decision was not recorded');
 }

@@ -1,6 +1,6 @@
 import type { ReissueResult } from '#functions/reissue-link/reissue-link.ts';
 import type { DeploymentSource } from '../deployment/open.ts';
-import { postAgencyRoute } from './agency-route.ts';
+import { caseRoute, postAgencyRoute } from './agency-route.ts';
 
 /**
  * `link CASE`: the marketplace is emailed a new response link for the case, through the API's
@@ -8,5 +8,5 @@ import { postAgencyRoute } from './agency-route.ts';
  * IAM principal.
  */
 export function reissue(caseId: string, source: DeploymentSource): Promise<Extract<ReissueResult, { ok: true }>> {
-  return postAgencyRoute<ReissueResult>(source, caseId, 'link', {}, 'no new link was sent');
+  return postAgencyRoute<ReissueResult>(source, caseRoute(caseId, 'link'), {}, 'no new link was sent');
 }

@@ -1,6 +1,6 @@
 import type { RelistingResult } from '#functions/report-relisting/report-relisting.ts';
 import type { DeploymentSource } from '../deployment/open.ts';
-import { postAgencyRoute } from './agency-route.ts';
+import { caseRoute, postAgencyRoute } from './agency-route.ts';
 
 export interface RelistedOptions {
   listing: string;
@@ -15,5 +15,5 @@ export interface RelistedOptions {
  */
 export function reportRelisted(caseId: string, options: RelistedOptions, source: DeploymentSource): Promise<Extract<RelistingResult, { ok: true }>> {
   const body = { listing: options.listing, ...(options.seenAt === undefined ? {} : { seenAt: options.seenAt }) };
-  return postAgencyRoute<RelistingResult>(source, caseId, 'relisting', body, 'the relisting was not recorded');
+  return postAgencyRoute<RelistingResult>(source, caseRoute(caseId, 'relisting'), body, 'the relisting was not recorded');
 }

@@ -31,6 +31,10 @@ const tableActions =
  * an entry; BatchWriteItem, which cannot be made conditional, is left out too.
  */
 export const appendAudit = tableActions('PutItem', 'BatchGetItem');
+/** Marketplaces read and stored (an entry replaced whole); never deleted: one is deactivated. */
+export const storeMarketplaces = tableActions('GetItem', 'PutItem');
+/** API keys issued, listed and revoked; never deleted. */
+export const storeApiKeys = tableActions('PutItem', 'Scan', 'UpdateItem');
 /** Cases opened (the notice), read and changed; never deleted. */
 export const openCases = tableActions('GetItem', 'PutItem', 'UpdateItem');
 /** Cases read and changed; never created or deleted. */

@@ -5,7 +5,6 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  type Resource,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -52,9 +51,6 @@ const ACCESS_LOG = AccessLogFormat.custom(
 export class ResponseApi extends Construct {
   readonly api: RestApi;
 
-  /** `/v1/agency/cases/{caseId}`: the agency's own routes hang under it. */
-  private readonly agencyCase: Resource;
-
   constructor(scope: Construct, id: string, props: { handler: IFunction; answerApi: IFunction; limits: ApiLimits }) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
@@ -86,7 +82,6 @@ export class ResponseApi extends Construct {
     oneCase.addResource('attestation').addMethod('POST', json);
     v1.addResource('openapi.json').addMethod('GET', json);
     // The agency's own tools (monitoring, the CLI): IAM-authorized (SigV4); the function records the verified principal.
-    this.agencyCase = v1.addResource('agency').addResource('cases').addResource('{caseId}');
     this.firewall(props.limits);
     this.suppressFindings();
   }
@@ -157,16 +152,17 @@ export class ResponseApi extends Construct {
 
   /** The base URL response links start with (the stage's). */
   /**
-   * One of the agency's own routes, `POST /v1/agency/cases/{caseId}/<action>`: IAM-authorized
+   * One of the agency's own routes, `POST /v1/agency/<path>`: IAM-authorized
    * (SigV4), so the function gets the verified principal. Returns the ARN callers need leave to
    * invoke (execute-api:Invoke).
    */
-  addAgencyRoute(action: string, fn: IFunction): string {
-    const method = this.agencyCase.addResource(action).addMethod('POST', new LambdaIntegration(fn), { authorizationType: AuthorizationType.IAM });
+  addAgencyRoute(path: string, fn: IFunction): string {
+    const resource = this.api.root.resourceForPath(`/v1/agency/${path}`);
+    const method = resource.addMethod('POST', new LambdaIntegration(fn), { authorizationType: AuthorizationType.IAM });
     NagSuppressions.addResourceSuppressions(method, [
       { id: 'AwsSolutions-COG4', reason: "The agency's own tools and the CLI sign with their IAM identity (SigV4): IAM authorization, no user pool." },
     ]);
-    return this.api.arnForExecuteApi('POST', `/v1/agency/cases/*/${action}`, API_STAGE);
+    return this.api.arnForExecuteApi('POST', `/v1/agency/${path.replace(/\{[^}]+\}/g, '*')}`, API_STAGE);
   }
 
   /**

@@ -1,11 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { marketplaceAdminEnv } from '#functions/marketplace-admin/env.ts';
 import { overdueCheckEnv } from '#functions/overdue-check/env.ts';
 import { reportRelistingEnv } from '#functions/report-relisting/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, readTable, sendFrom, startExecutionsOf, taskResponses, updateCases } from './bindings.ts';
+import { appendAudit, readTable, sendFrom, startExecutionsOf, storeMarketplaces, storeApiKeys, taskResponses, updateCases } from './bindings.ts';
 import { EXECUTION_URL_TEMPLATE, executionListUrl } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
@@ -30,6 +31,8 @@ export class Staff extends Construct {
   readonly overdueCheck: HandlerFunction<typeof overdueCheckEnv>;
   /** A listing seen live after the block (the CLI, and the IAM-authorized API route): the case reopens as RELISTED. */
   readonly reportRelisting: HandlerFunction<typeof reportRelistingEnv>;
+  /** Marketplaces stored, API keys issued and revoked (the CLI, through the IAM-authorized API routes), each audited. */
+  readonly marketplaceAdmin: HandlerFunction<typeof marketplaceAdminEnv>;
 
   constructor(scope: Construct, id: string, props: StaffProps) {
     super(scope, id);
@@ -47,6 +50,16 @@ export class Staff extends Construct {
         CASES_TABLE: updateCases(tables.cases),
         AUDIT_TABLE: appendAudit(tables.audit),
         CASE_STATE_MACHINE_ARN: startExecutionsOf(props.caseWorkflowArn),
+      },
+    });
+    this.marketplaceAdmin = new HandlerFunction(this, 'MarketplaceAdmin', {
+      name: 'marketplace-admin',
+      environmentSchema: marketplaceAdminEnv,
+      environment: {
+        MARKETPLACES_TABLE: storeMarketplaces(tables.marketplaces),
+        API_KEYS_TABLE: storeApiKeys(tables.apiKeys),
+        AUDIT_TABLE: appendAudit(tables.audit),
+        DEFAULT_POLICY: JSON.stringify(config.defaultPolicy),
       },
     });
     this.staffReports = new HandlerFunction(this, 'Reports', {

@@ -18,6 +18,7 @@ export const OUTPUT_NAMES = [
   'RelistingRouteArn',
   'DecisionRouteArn',
   'LinkRouteArn',
+  'MarketplacesRouteArn',
   'StaydownStateMachine',
   'ResponseApiUrl',
   'DefaultPolicy',

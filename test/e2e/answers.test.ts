@@ -314,6 +314,9 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
       'POST /v1/agency/cases/{caseId}/decision',
       'POST /v1/agency/cases/{caseId}/link',
       'POST /v1/agency/cases/{caseId}/relisting',
+      'POST /v1/agency/keys/{keyId}/revoke',
+      'POST /v1/agency/marketplaces',
+      'POST /v1/agency/marketplaces/{marketplaceId}/keys',
     ]);
     expect(documented.sort()).toEqual(routes.filter((k) => !k.includes(' /v1/agency/')).sort());
   });

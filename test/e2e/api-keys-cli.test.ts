@@ -51,6 +51,14 @@ describe('npm run cli -- marketplaces key / revoke-key', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(unknown?.code).toBe(1);
-    expect(unknown?.stderr.split('\n').filter((l) => l.startsWith('recallguard:'))).toEqual(['recallguard: there is no marketplace nowhere: import it first']);
+    expect(unknown?.stderr.split('\n').filter((l) => l.startsWith('recallguard:'))).toEqual([
+      'recallguard: no key was issued (HTTP 404): there is no marketplace nowhere: import it first',
+    ]);
+    // Each change is in the marketplace's own audit log, under the IAM principal that signed it; never the key.
+    const audit = await inspect(dir, (cloud) => cloud.stores().audit.list('marketplace-alimart'));
+    expect(audit.map((e) => `${e.actor} ${e.action}`)).toEqual(
+      ['MARKETPLACE_STORED', 'API_KEY_ISSUED', 'API_KEY_REVOKED'].map((action) => `agency:arn:aws:iam::000000000000:user/local ${action}`),
+    );
+    expect(JSON.stringify(audit)).not.toContain(issued.key);
   }, 180_000);
 });

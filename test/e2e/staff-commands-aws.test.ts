@@ -60,6 +60,9 @@ describe('marketplaces and digest with --aws', () => {
     expect(await cloud.stores().apiKeys.verify(issued.key)).toMatchObject({ marketplaceId: 'alimart', keyId: issued.keyId });
     expect((await aws('marketplaces', 'revoke-key', issued.keyId)).stdout).toContain(`API key ${issued.keyId} of alimart is revoked`);
     expect(await cloud.stores().apiKeys.verify(issued.key)).toBeUndefined();
+    // The routes take only signed requests.
+    const unsigned = await fetch(`${cloud.urls.api}/agency/marketplaces/alimart/keys`, { method: 'POST', body: '{}' });
+    expect(unsigned.status).toBe(403);
     await expect(aws('marketplaces', 'key', 'nowhere')).rejects.toMatchObject({
       stderr: expect.stringContaining('there is no marketplace nowhere: import it first'),
     });

@@ -45,6 +45,14 @@ describe('least privilege, as synthesized', () => {
     }
   });
 
+  it('lets marketplace administration store marketplaces and keys, never delete them, and touch no case', () => {
+    const role = roleOf('marketplaceAdmin');
+    expect(actionsOn(idOf(stack.tables.marketplaces), role).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(actionsOn(idOf(stack.tables.apiKeys), role).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(actionsOn(auditTable, role).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    expect(actionsOn(casesTable, role)).toEqual([]);
+  });
+
   it('gives the link-signing key only to the functions that sign or check links', () => {
     const secret = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')![0];
     const readers = new Set(grants.filter((g) => JSON.stringify(g.Resource).includes(`"${secret}"`)).map((g) => g.role));

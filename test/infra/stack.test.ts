@@ -21,7 +21,7 @@ describe('the CDK app', () => {
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const ours = new Set(Object.values(stack.functions).map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement)));
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => ours.has(id));
-    expect(functions).toHaveLength(19);
+    expect(functions).toHaveLength(20);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { marketplaceAdmin, type MarketplaceAdminDeps } from '#functions/marketplace-admin/marketplace-admin.ts';
 import { decisionEvent } from '#functions/staff-decision/events.ts';
+import { DEFAULT_POLICY } from '#shared/marketplace.ts';
 import { httpEvent } from '#functions/runtime/http-event.ts';
 
 const PRINCIPAL = 'arn:aws:iam::123456789012:role/compliance-officer';
@@ -54,5 +56,53 @@ describe('who decides: the staff-decision function reads its decider from the do
         'by: give the deciding staff member as an email address',
       );
     }
+  });
+});
+
+describe('marketplace administration', () => {
+  const admin = { kind: 'iam', principalArn: PRINCIPAL } as const;
+  function deps() {
+    const entries: { subject: string; action: string; actor: string }[] = [];
+    const stored = new Map<string, unknown>();
+    return {
+      entries,
+      deps: {
+        marketplaces: { put: async (m: { id: string }) => void stored.set(m.id, m), get: async (id: string) => stored.get(id) },
+        apiKeys: {
+          issue: async () => ({ key: 'rgk_abcd1234_secret', keyId: 'abcd1234' }),
+          revoke: async (keyId: string) => {
+            if (keyId === 'missing1') throw new Error(`there is no API key ${keyId}`);
+            throw new Error('ProvisionedThroughputExceededException');
+          },
+        },
+        audit: { append: async (e: { subject: string; action: string; actor: string }) => void entries.push(e), list: async () => [] },
+        defaultPolicy: DEFAULT_POLICY,
+      } as unknown as MarketplaceAdminDeps,
+    };
+  }
+
+  it('refuses a bad marketplaces file with the entry, field and reason, and stores nothing', async () => {
+    const { deps: d, entries } = deps();
+    const result = await marketplaceAdmin({ action: 'import', marketplaces: [{ id: 'Bad Id', name: 'x', noticeEmails: ['a@b.example'] }] }, admin, d);
+    expect(result).toMatchObject({ ok: false, kind: 'invalid', error: expect.stringContaining('invalid marketplaces: 0.id:') });
+    expect(entries).toEqual([]);
+  });
+
+  it('audits a key issued under the principal, without the key; an unknown key to revoke is not found; a store failure is not hidden', async () => {
+    const { deps: d, entries } = deps();
+    await marketplaceAdmin({ action: 'import', marketplaces: [{ id: 'alimart', name: 'AliMart', noticeEmails: ['a@alimart.example'] }] }, admin, d);
+    expect(await marketplaceAdmin({ action: 'issue-key', marketplaceId: 'alimart' }, admin, d)).toMatchObject({ ok: true, keyId: 'abcd1234' });
+    expect(entries.map((e) => `${e.subject} ${e.actor} ${e.action}`)).toEqual([
+      `marketplace-alimart agency:${PRINCIPAL} MARKETPLACE_STORED`,
+      `marketplace-alimart agency:${PRINCIPAL} API_KEY_ISSUED`,
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('rgk_abcd1234_secret');
+    expect(await marketplaceAdmin({ action: 'issue-key', marketplaceId: 'nowhere' }, admin, d)).toMatchObject({ ok: false, kind: 'not-found' });
+    expect(await marketplaceAdmin({ action: 'revoke-key', keyId: 'missing1' }, admin, d)).toEqual({
+      ok: false,
+      error: 'there is no API key missing1',
+      kind: 'not-found',
+    });
+    await expect(marketplaceAdmin({ action: 'revoke-key', keyId: 'other123' }, admin, d)).rejects.toThrow('ProvisionedThroughputExceededException');
   });
 });
