@@ -103,8 +103,10 @@ export function checkFollowedUp(record: CaseRecord, period: number, index: numbe
 }
 
 /** The marketplace's answer to the open check; refused, with the reason, when no check is open. */
-export function attestationReceived(record: CaseRecord, attestation: Attestation, at: Date): CasePatch {
+export function attestationReceived(record: CaseRecord, attestation: Attestation, at: Date): CasePatch | undefined {
   const open = openCheck(record);
+  // The same answer again (a retry after a failure): nothing to change.
+  if (!open && repeatedAttestation(record, attestation)) return undefined;
   if (!open) {
     throw new AttestationRefused(
       record.staydown?.checks.some((c) => c.answer)
@@ -114,6 +116,14 @@ export function attestationReceived(record: CaseRecord, attestation: Attestation
   }
   const onTime = at.getTime() <= Date.parse(open.check.deadline!);
   return withCheck(record, open.index, { answer: attestation, answeredAt: at.toISOString(), onTime });
+}
+
+/** The check of the current period answered last, if that answer is this one. */
+export function repeatedAttestation(record: CaseRecord, attestation: Attestation): { index: number; check: StaydownCheck } | undefined {
+  if (record.status !== 'BLOCKED' || !record.staydown) return undefined;
+  const { period, checks } = record.staydown;
+  const index = checks.findLastIndex((c) => c.period === period && c.answer);
+  return index >= 0 && JSON.stringify(checks[index]!.answer) === JSON.stringify(attestation) ? { index, check: checks[index]! } : undefined;
 }
 
 export class RelistingRefused extends Error {

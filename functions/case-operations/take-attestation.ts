@@ -1,14 +1,16 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Attestation, CaseRecord, StaydownCheck } from '#shared/case.ts';
 import { audited } from '#shared/case-rules.ts';
-import { attestationReceived, openCheck } from '#shared/staydown.ts';
+import { attestationReceived, openCheck, repeatedAttestation } from '#shared/staydown.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { deliverAttestation } from './deliver.ts';
 
 /**
  * Records the marketplace's answer to the open stay-down check with its audit entry in one
- * conditional write, and resumes the stay-down workflow waiting for it. Throws AttestationRefused,
- * with the reason and nothing changed, when no check is open. The response page and the JSON API
+ * conditional write, and resumes the stay-down workflow waiting for it. The same answer again (a
+ * retry after a failure) changes nothing, finishes what the first left undone (its audit entry,
+ * the delivery) and answers as the first did. Throws AttestationRefused, with the reason and
+ * nothing changed, when no check is open. The response page and the JSON API
  * both answer through it.
  */
 export async function takeAttestation(
@@ -24,6 +26,10 @@ export async function takeAttestation(
     at,
     (current) => {
       const patch = attestationReceived(current, attestation, at);
+      if (!patch) {
+        index = repeatedAttestation(current, attestation)!.index;
+        return undefined;
+      }
       const open = openCheck(current)!;
       const check = open.check;
       index = open.index;

@@ -187,8 +187,9 @@ export class DynamoCaseStore implements CaseStore {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const current = attempt === 0 && known?.caseId === caseId ? known : await this.get(caseId);
       if (!current) throw new Error(`case ${caseId} does not exist`);
-      const patch = change(current);
+      // What the last change left undone goes to the log first, even when this change is refused.
       await this.settle(current);
+      const patch = change(current);
       if (!patch) return { record: current, changed: false };
       const entries = (patch.audit ?? []).map((entry) => keyed({ subject: caseId, at: at.toISOString(), ...entry }));
       const outbox: CasePatch = entries.length ? { set: { auditOutbox: entries } } : current.auditOutbox ? { remove: ['auditOutbox'] } : {};

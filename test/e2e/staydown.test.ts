@@ -111,15 +111,19 @@ describe('stay-down checks', () => {
     expect(open.deadline).toBe('2026-12-30T04:59:59.000Z');
   });
 
-  it('takes a still_blocked answer through the link; a second one finds no open check and changes nothing', async () => {
+  it('takes a still_blocked answer through the link; the same again is a repeat, another finds no open check; neither changes anything', async () => {
     expect((await post('answers', { answer: 'still_blocked' })).status).toBe(200);
     const answered = (await record('answers')).staydown!.checks[0]!;
     expect(answered).toMatchObject({ answer: { answer: 'still_blocked' }, onTime: true });
     const before = await audit('answers');
-    const again = await post('answers', { answer: 'still_blocked' });
-    expect(again.status).toBe(409);
-    expect(await again.text()).toContain('has no stay-down check waiting for an answer');
+    const version = (await record('answers')).version;
+    // A retry of the same answer (its first response lost) is answered as the first was.
+    expect((await post('answers', { answer: 'still_blocked' })).status).toBe(200);
+    const other = await post('answers', { answer: 'found_removed', listings: 'https://m.example/x', count: '1', blockedAt: '2026-12-24T10:00' });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain('has no stay-down check waiting for an answer');
     expect(await audit('answers')).toHaveLength(before.length);
+    expect((await record('answers')).version).toBe(version);
     expect((await record('answers')).status).toBe('BLOCKED');
   });
 

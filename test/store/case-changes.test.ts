@@ -121,6 +121,22 @@ describe('case changes and their audit entries', () => {
     expect((await audit.list('26582.alimart')).map((e) => e.action)).toEqual(['FIRST', 'SECOND']);
   });
 
+  it('a refused change still writes the entry a crash kept back (a retried attestation finds its check answered)', async () => {
+    const { cases, audit, failing } = await tables();
+    await open(cases, { status: 'BLOCKED' });
+    failing.on = true;
+    await expect(
+      cases.mutate('26582.alimart', new Date(), () => ({ set: { status: 'BLOCKED' }, audit: [{ actor: 'system', action: 'FIRST' }] })),
+    ).rejects.toThrow();
+    failing.on = false;
+    await expect(
+      cases.mutate('26582.alimart', new Date(), () => {
+        throw new Error('refused: nothing waits for this');
+      }),
+    ).rejects.toThrow('refused');
+    expect((await audit.list('26582.alimart')).map((e) => e.action)).toEqual(['FIRST']);
+  });
+
   it('tells the loser of two racing decisions that it lost, and keeps the winner on record', async () => {
     const { cases } = await tables();
     await open(cases, { status: 'DISPUTED', taskToken: 'token', tokenFor: 'staff' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer, CaseRecord, CaseStatus } from '#shared/case.ts';
+import type { Answer, Attestation, CaseRecord, CaseStatus } from '#shared/case.ts';
 import { attestationSchema } from '#shared/case.ts';
 import { policySchema } from '#shared/marketplace.ts';
 import {
@@ -95,8 +95,18 @@ describe('stay-down checks', () => {
     const r = blockedCase();
     const at = new Date('2026-12-24T14:00:05Z');
     const asked = { ...r, ...checkRequested(r, 1, 0, at, checkTimes(at, policy, calendar).deadline)!.set } as CaseRecord;
-    const late = attestationReceived(asked, { answer: 'still_blocked' }, new Date('2026-12-31T15:00:00Z'));
+    const late = attestationReceived(asked, { answer: 'still_blocked' }, new Date('2026-12-31T15:00:00Z'))!;
     expect((late.set!.staydown as CaseRecord['staydown'])!.checks[0]).toMatchObject({ answer: { answer: 'still_blocked' }, onTime: false });
+  });
+
+  it('take the same answer again (a retry) as nothing to change, and refuse a different one', () => {
+    const r = blockedCase();
+    const at = new Date('2026-12-24T14:00:05Z');
+    const asked = { ...r, ...checkRequested(r, 1, 0, at, checkTimes(at, policy, calendar).deadline)!.set } as CaseRecord;
+    const answer: Attestation = { answer: 'found_removed', listings: ['https://m.example/again/1'], count: 1, blockedAt: '2026-12-24T15:00:00.000Z' };
+    const answered = { ...asked, ...attestationReceived(asked, answer, new Date('2026-12-24T16:00:00Z'))!.set } as CaseRecord;
+    expect(attestationReceived(answered, answer, new Date('2026-12-24T16:00:01Z'))).toBeUndefined();
+    expect(() => attestationReceived(answered, { answer: 'still_blocked' }, new Date('2026-12-24T16:00:02Z'))).toThrow(AttestationRefused);
   });
 
   it('refuse an answer when no check waits for one, saying why', () => {
