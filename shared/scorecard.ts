@@ -154,23 +154,24 @@ export function scorecardTotals(scores: MarketplaceScore[]): ScorecardTotals {
     const values = scores.map(pick).filter((v): v is number => v !== null);
     return values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : null;
   };
+  const weighted = (part: (s: MarketplaceScore) => number, whole: (s: MarketplaceScore) => number) => pct(sum(part), sum(whole));
   return {
     weighted: {
-      onTimePct: pct(
-        sum((s) => s.onTime),
-        sum((s) => s.notified),
+      onTimePct: weighted(
+        (s) => s.onTime,
+        (s) => s.notified,
       ),
-      listingsRemovedWithin2WdPct: pct(
-        sum((s) => s.listingsRemovedWithin2Wd),
-        sum((s) => s.listingsRemoved),
+      listingsRemovedWithin2WdPct: weighted(
+        (s) => s.listingsRemovedWithin2Wd,
+        (s) => s.listingsRemoved,
       ),
-      staydownAnsweredOnTimePct: pct(
-        sum((s) => s.staydownAnsweredOnTime),
-        sum((s) => s.staydownChecksDue),
+      staydownAnsweredOnTimePct: weighted(
+        (s) => s.staydownAnsweredOnTime,
+        (s) => s.staydownChecksDue,
       ),
-      reappearanceRatePct: pct(
-        sum((s) => s.relisted),
-        sum((s) => s.everBlocked),
+      reappearanceRatePct: weighted(
+        (s) => s.relisted,
+        (s) => s.everBlocked,
       ),
     },
     meanOfMarketplaces: {

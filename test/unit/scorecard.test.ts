@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Answer, CaseRecord, CaseStatus } from '#shared/case.ts';
 import { scorecard, scorecardTotals } from '#shared/scorecard.ts';
 import { WorkingCalendar } from '#shared/working-days.ts';
+import { NO_STAYDOWN } from '../support/scores.ts';
 
 const NOW = new Date('2026-04-15T00:00:00Z');
-const noStaydown = {
-  listingsRemoved: 0,
-  listingsRemovedWithin2Wd: 0,
-  listingsRemovedWithin2WdPct: null,
-  staydownChecks: 0,
-  staydownChecksDue: 0,
-  staydownAnsweredOnTime: 0,
-  staydownAnsweredOnTimePct: null,
-  everBlocked: 0,
-  relisted: 0,
-  reappearanceRatePct: null,
-  medianHoursToReRemoval: null,
-};
 
 const NOTICE = '2026-03-02T14:00:00.000Z';
 const hoursLater = (h: number) => new Date(Date.parse(NOTICE) + h * 3_600_000).toISOString();
@@ -68,7 +56,7 @@ describe('the marketplace scorecard', () => {
         overdueNow: 0,
         expired: 0,
         disputed: 1,
-        ...noStaydown,
+        ...NO_STAYDOWN,
         listingsRemoved: 3,
         listingsRemovedWithin2Wd: 3,
         listingsRemovedWithin2WdPct: 100,
@@ -86,7 +74,7 @@ describe('the marketplace scorecard', () => {
         overdueNow: 2,
         expired: 1,
         disputed: 0,
-        ...noStaydown,
+        ...NO_STAYDOWN,
       },
     ]);
   });

@@ -7,21 +7,7 @@ import type { Recall } from '#shared/recall.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import { agencyInstant, WorkingCalendar } from '#shared/working-days.ts';
-
-/** The stay-down figures of marketplaces whose cases were never blocked. */
-const NO_STAYDOWN = {
-  listingsRemoved: 0,
-  listingsRemovedWithin2Wd: 0,
-  listingsRemovedWithin2WdPct: null,
-  staydownChecks: 0,
-  staydownChecksDue: 0,
-  staydownAnsweredOnTime: 0,
-  staydownAnsweredOnTimePct: null,
-  everBlocked: 0,
-  relisted: 0,
-  reappearanceRatePct: null,
-  medianHoursToReRemoval: null,
-};
+import { NO_STAYDOWN } from '../support/scores.ts';
 
 const record = (caseId: string, status: CaseStatus, fields: Partial<CaseRecord> = {}): CaseRecord => ({
   caseId,
