@@ -8,6 +8,37 @@ const scheduleExpression = z
   .string()
   .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'a schedule is cron(...) or rate(N unit), as EventBridge Scheduler takes it');
 
+const roleGroup = z.string().min(1).max(256);
+
+/**
+ * The agency's own OpenID Connect provider for the staff console, in place of the Cognito user
+ * pool the stack creates otherwise (README, Staff sign-in: login.gov, Entra ID, Okta).
+ */
+const identityProviderSchema = z
+  .object({
+    /** Shown on the sign-in page: "Sign in with <name>". */
+    name: z.string().min(1).max(60),
+    issuer: z.url({ protocol: /^https$/, error: 'identityProvider.issuer must be the https:// issuer URL of the provider' }),
+    clientId: z.string().min(1),
+    /** How the console authenticates at the token endpoint: login.gov takes private_key_jwt. */
+    clientAuth: z.enum(['none', 'client_secret_basic', 'private_key_jwt']).default('client_secret_basic'),
+    /** A Secrets Manager secret: {"clientSecret": ...} or {"privateKey": PKCS8 PEM, "kid": ...}. */
+    clientSecretArn: z.string().startsWith('arn:').optional(),
+    /** The ID token claim listing the user's groups. */
+    rolesClaim: z.string().min(1).default('groups'),
+    /** The group (its name or id, as the claim gives it) that grants each role. */
+    roleGroups: z
+      .object({ viewer: roleGroup, decider: roleGroup, admin: roleGroup })
+      .strict()
+      .default({ viewer: 'viewer', decider: 'decider', admin: 'admin' }),
+    scopes: z.string().includes('openid').default('openid email profile'),
+  })
+  .strict()
+  .refine((p) => p.clientAuth === 'none' || p.clientSecretArn, {
+    message: 'identityProvider.clientSecretArn is needed unless clientAuth is none: the secret holding the client secret or private key',
+  });
+export type IdentityProviderConfig = z.infer<typeof identityProviderSchema>;
+
 /** The `recallguard` context in cdk.json: everything the agency's cloud team configures. */
 export const appConfigSchema = z
   .object({
@@ -57,6 +88,14 @@ export const appConfigSchema = z
         monthlyReport: scheduleExpression.default('cron(0 8 1 * ? *)'),
       })
       .prefault({}),
+    /** The staff console's identity provider; without it the stack creates a Cognito user pool (MFA required, no self sign-up). */
+    identityProvider: identityProviderSchema.optional(),
+    /** The Cognito user pool's sign-in domain: https://<prefix>.auth.<region>.amazoncognito.com (unique in the region). */
+    cognitoDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'cognitoDomainPrefix is lowercase letters, digits and dashes, up to 63')
+      .refine((p) => !/aws|amazon|cognito/.test(p), 'cognitoDomainPrefix may not contain aws, amazon or cognito')
+      .optional(),
     /** The region to deploy to; the CLI's environment (AWS_REGION, profile) otherwise. */
     region: z
       .string()

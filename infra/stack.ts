@@ -19,6 +19,8 @@ import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import type { ResponseApi } from './constructs/response-api.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Staff } from './constructs/staff.ts';
+import { StaffConsole } from './constructs/staff-console.ts';
+import { consoleUrlOf } from './constructs/console-links.ts';
 import { StaydownWorkflow } from './constructs/staydown-workflow.ts';
 import { Tables } from './constructs/tables.ts';
 import type { StackOutputs } from './deployment/outputs.ts';
@@ -38,6 +40,7 @@ function functionsByRole(c: {
   caseMail: CaseMail;
   answers: Answers;
   staff: Staff;
+  staffConsole: StaffConsole;
 }): Record<FunctionRole, NodejsFunction> {
   return {
     ...pick(c.ingest, 'ingest', 'pullRecalls', 'startWorkflows'),
@@ -46,6 +49,7 @@ function functionsByRole(c: {
     ...pick(c.caseMail, 'notify', 'followUp', 'actOnAnswer', 'applyDecision', 'mailEvents', 'workflowFailed', 'reissueLink', 'staydown'),
     ...pick(c.answers, 'respond', 'answerApi'),
     ...pick(c.staff, 'staffDecision', 'staffReports', 'overdueCheck', 'reportRelisting', 'marketplaceAdmin'),
+    staffConsole: c.staffConsole.handler,
   };
 }
 
@@ -74,7 +78,8 @@ export type FunctionRole =
   | 'reissueLink'
   | 'staydown'
   | 'reportRelisting'
-  | 'marketplaceAdmin';
+  | 'marketplaceAdmin'
+  | 'staffConsole';
 
 /**
  * recallguard in one stack, by concern: the tables; the answers marketplaces send (HTTP API);
@@ -92,6 +97,7 @@ export class RecallGuardStack extends Stack {
   readonly agencyRoutes: Record<'RelistingRouteArn' | 'DecisionRouteArn' | 'LinkRouteArn' | 'MarketplacesRouteArn', string>;
   readonly config: AppConfig;
   readonly operations: Operations;
+  readonly staffConsole: StaffConsole;
 
   constructor(scope: Construct, id: string, props: RecallGuardStackProps) {
     super(scope, id, props);
@@ -108,7 +114,6 @@ export class RecallGuardStack extends Stack {
     const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
     const caseWorkflowArn = CaseWorkflow.arnIn(this);
     const staydownWorkflowArn = StaydownWorkflow.arnIn(this);
-    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, config });
     const answers = new Answers(this, 'Answers', {
       tables,
       linkKey,
@@ -116,6 +121,7 @@ export class RecallGuardStack extends Stack {
       throttle: config.apiThrottle,
       trustedLinkHosts: config.trustedLinkHosts,
     });
+    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, consoleUrl: consoleUrlOf(answers.api.baseUrl), config });
     const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, staydownWorkflowArn, config });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables, staydownWorkflowArn });
     const staydownWorkflow = new StaydownWorkflow(this, 'StaydownWorkflow', {
@@ -126,6 +132,13 @@ export class RecallGuardStack extends Stack {
       sesMaxSendRate: config.sesMaxSendRate,
       caseWorkflow: caseWorkflow.stateMachine,
       workflowFailed: caseMail.workflowFailed,
+    });
+    const staffConsole = new StaffConsole(this, 'StaffConsole', {
+      tables,
+      api: answers.api,
+      actions: { ...pick(staff, 'staffDecision', 'reportRelisting', 'marketplaceAdmin'), reissueLink: caseMail.reissueLink },
+      stateMachineArns: [caseWorkflowArn, staydownWorkflowArn],
+      config,
     });
     const ingest = new Ingest(this, 'Ingest', { tables, recallWorkflow: recallWorkflow.stateMachine, config });
     new Schedules(this, 'Schedules', {
@@ -140,16 +153,26 @@ export class RecallGuardStack extends Stack {
     this.staydownWorkflow = staydownWorkflow;
     this.responseApi = answers.api;
     this.agencyRoutes = agencyRoutes(answers.api, staff, caseMail);
-    this.functions = functionsByRole({ ingest, recallWorkflow, caseWorkflow, caseMail, answers, staff });
+    this.staffConsole = staffConsole;
+    this.functions = functionsByRole({ ingest, recallWorkflow, caseWorkflow, caseMail, answers, staff, staffConsole });
     this.outputs(staff, caseMail);
-    this.operations = new Operations(this, 'Operations', {
-      opsEmails: config.opsEmails ?? config.staffEmails,
+    this.operations = this.alarms(caseMail, topicKey);
+  }
+
+  /** The alarms on every function, state machine and the overdue count, to the operations addresses. */
+  private alarms(caseMail: CaseMail, key: Key): Operations {
+    return new Operations(this, 'Operations', {
+      opsEmails: this.config.opsEmails ?? this.config.staffEmails,
       functions: this.functions,
-      stateMachines: { CaseWorkflow: caseWorkflow.stateMachine, RecallWorkflow: recallWorkflow.stateMachine, StaydownWorkflow: staydownWorkflow.stateMachine },
+      stateMachines: {
+        CaseWorkflow: this.caseWorkflow.stateMachine,
+        RecallWorkflow: this.recallWorkflow.stateMachine,
+        StaydownWorkflow: this.staydownWorkflow.stateMachine,
+      },
       mailEventsLogs: caseMail.mailEvents.logGroup,
       overdueMetricName: OVERDUE_METRIC,
-      overdueWorkingDays: config.overdueAlarmWorkingDays,
-      key: topicKey,
+      overdueWorkingDays: this.config.overdueAlarmWorkingDays,
+      key,
     });
   }
 
@@ -196,6 +219,8 @@ export class RecallGuardStack extends Stack {
       ...this.agencyRoutes,
       StaydownStateMachine: this.staydownWorkflow.stateMachine.stateMachineArn,
       ResponseApiUrl: this.responseApi.baseUrl,
+      ConsoleUrl: this.staffConsole.url,
+      StaffUserPool: this.staffConsole.userPool?.userPoolId ?? 'none: the agency identity provider of cdk.json',
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),
       ClosureDays: JSON.stringify(this.config.closureDays),
     };

@@ -1,9 +1,11 @@
 /**
- * Who in the agency made a change, as it was verified: a staff member (by email), or an IAM
- * principal whose SigV4 signature API Gateway checked (the CLI with `--aws`, the agency's own
- * tools). Never a name taken from a payload.
+ * Who in the agency made a change, as it was verified: a staff member signed in to the console
+ * through the agency's identity provider (its issuer, the subject it names, and their email), or
+ * an IAM principal whose SigV4 signature API Gateway checked (the CLI with `--aws`, the agency's
+ * own tools). Never a name taken from a form or a payload.
  */
-export type AgencyIdentity = { kind: 'staff'; email: string } | { kind: 'iam'; principalArn: string };
+export type StaffIdentity = { kind: 'staff'; issuer: string; subject: string; email: string };
+export type AgencyIdentity = StaffIdentity | { kind: 'iam'; principalArn: string };
 
 /** The name a record keeps for it: the email, or the principal's ARN. */
 export function identityName(identity: AgencyIdentity): string {
@@ -15,9 +17,12 @@ export function identityActor(identity: AgencyIdentity): `staff:${string}` | `ag
   return identity.kind === 'staff' ? `staff:${identity.email}` : `agency:${identity.principalArn}`;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
+/** The audit log's actor for a name a record kept (`identityName`): an IAM principal's ARN, or a staff member's email. */
+export function actorOfName(name: string): `staff:${string}` | `agency:${string}` {
+  return name.startsWith('arn:') ? `agency:${name}` : `staff:${name}`;
+}
 
-/** A staff member named by a direct invocation's `by`, if it is an email address. */
-export function staffIdentity(by: unknown): AgencyIdentity | undefined {
-  return typeof by === 'string' && EMAIL.test(by) ? { kind: 'staff', email: by } : undefined;
+/** What a case and an audit entry keep of a signed-in staff member beyond the email: who vouched for them, and as whom. */
+export function verifiedIdentity(identity: AgencyIdentity): { identity: { issuer: string; subject: string; email: string } } | Record<string, never> {
+  return identity.kind === 'staff' ? { identity: { issuer: identity.issuer, subject: identity.subject, email: identity.email } } : {};
 }

@@ -1,4 +1,14 @@
-import { AWAITING_STATUSES, DECISIONS_FOR, STATUS_OF_ANSWER, STAFF_STATUSES, type Answer, type CaseRecord, type CaseStatus, type Decision } from './case.ts';
+import {
+  AWAITING_STATUSES,
+  DECISIONS_FOR,
+  STATUS_OF_ANSWER,
+  STAFF_STATUSES,
+  type Answer,
+  type CaseRecord,
+  type CaseStatus,
+  type Decision,
+  type VerifiedStaff,
+} from './case.ts';
 import type { Ladder, Step } from './ladder.ts';
 import type { AuditAction } from './store/audit-log.ts';
 import type { CasePatch } from './store/case-store.ts';
@@ -134,7 +144,7 @@ function sameDecision(recorded: NonNullable<CaseRecord['decision']>, decision: D
  * and not yet carried out wins: another one is refused with what it lost to (a retry of the same
  * decision changes nothing).
  */
-export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date): CasePatch | undefined {
+export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date, identity?: VerifiedStaff): CasePatch | undefined {
   const allowed = DECISIONS_FOR[record.status] ?? [];
   const pending = record.decisionDelivered ? undefined : record.decision;
   if (pending && sameDecision(pending, decision, by)) return undefined;
@@ -153,7 +163,7 @@ export function decisionRecorded(record: CaseRecord, decision: Decision, by: str
   if (decision.decision === 'grant_extension' && Date.parse(`${decision.until}T23:59:59Z`) < at.getTime()) {
     throw new DecisionRefused(`the extension must end on a future date, not ${decision.until}`);
   }
-  return { set: { decision: { ...decision, by, decidedAt: at.toISOString() } }, remove: ['decisionDelivered'] };
+  return { set: { decision: { ...decision, by, decidedAt: at.toISOString(), ...(identity ? { identity } : {}) } }, remove: ['decisionDelivered'] };
 }
 
 /** A recorded decision its workflow never received (the case expired first): it leaves the record, which keeps what was applied. */

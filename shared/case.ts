@@ -1,4 +1,5 @@
 import * as z from './schema.ts';
+import type { StaffIdentity } from './agency-identity.ts';
 import type { Step, Timer } from './ladder.ts';
 import type { KeyedAuditEntry } from './store/audit-log.ts';
 import { agencyInstant } from './working-days.ts';
@@ -56,7 +57,8 @@ export interface CaseRecord {
   answerDelivered?: boolean;
   /** Answers that staff sent back (a rejected dispute, a decided extension), oldest first. */
   previousAnswers?: { answer: Answer; answeredAt: string; onTime: boolean }[];
-  decision?: Decision & { by: string; decidedAt: string };
+  /** `by` is the decider's email or IAM principal; `identity`, for a signed-in staff member, who their identity provider says they are. */
+  decision?: Decision & { by: string; decidedAt: string; identity?: VerifiedStaff };
   /** Set by the workflow step that carried out a closing decision. */
   decisionDelivered?: boolean;
   closedAt?: string;
@@ -220,6 +222,9 @@ export interface Staydown {
   checks: StaydownCheck[];
 }
 
+/** A signed-in staff member as their identity provider vouched for them. */
+export type VerifiedStaff = Omit<StaffIdentity, 'kind'>;
+
 /** A listing seen live after a block, and what came of it. */
 export interface Relisting {
   reportedAt: string;
@@ -228,6 +233,7 @@ export interface Relisting {
   listing: string;
   /** Who reported it: staff or a monitoring tool, as verified. */
   by: string;
+  identity?: VerifiedStaff;
   noticeAt?: string;
   deadline?: string;
   /** When the marketplace's "blocked" answer to it was recorded. */

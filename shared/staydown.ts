@@ -1,4 +1,4 @@
-import type { Attestation, CaseRecord, StaydownCheck } from './case.ts';
+import type { Attestation, CaseRecord, StaydownCheck, VerifiedStaff } from './case.ts';
 import type { Policy } from './marketplace.ts';
 import type { CasePatch } from './store/case-store.ts';
 import { agencyDate, agencyInstant, type WorkingCalendar } from './working-days.ts';
@@ -138,7 +138,7 @@ export class RelistingRefused extends Error {
  * among the earlier ones), and its workflow sends the relisted notice with a new ladder. Refused,
  * with the reason, on a case that is not blocked now.
  */
-export function relistingReported(record: CaseRecord, report: { listing: string; seenAt: Date; by: string }, at: Date): CasePatch {
+export function relistingReported(record: CaseRecord, report: { listing: string; seenAt: Date; by: string; identity?: VerifiedStaff }, at: Date): CasePatch {
   if (record.status !== 'BLOCKED' || record.answer?.answer !== 'blocked') {
     throw new RelistingRefused(
       `case ${record.caseId} is ${record.status}: a listing seen live again is reported on a case its marketplace answered "blocked", and this one is ${
@@ -149,7 +149,13 @@ export function relistingReported(record: CaseRecord, report: { listing: string;
   if (!record.closedAt)
     throw new RelistingRefused(`case ${record.caseId}: its "blocked" answer is still being recorded; report the relisting again in a minute`);
   const previous = [...(record.previousAnswers ?? []), { answer: record.answer, answeredAt: record.answeredAt ?? '', onTime: record.answerOnTime ?? false }];
-  const relisting = { reportedAt: at.toISOString(), seenAt: report.seenAt.toISOString(), listing: report.listing, by: report.by };
+  const relisting = {
+    reportedAt: at.toISOString(),
+    seenAt: report.seenAt.toISOString(),
+    listing: report.listing,
+    by: report.by,
+    ...(report.identity ? { identity: report.identity } : {}),
+  };
   return {
     set: { status: 'RELISTED', relistings: [...(record.relistings ?? []), relisting], previousAnswers: previous, timers: [] },
     remove: ['answer', 'answeredAt', 'answerOnTime', 'answerDelivered', 'closedAt', 'checkToken', 'taskToken', 'tokenFor'],

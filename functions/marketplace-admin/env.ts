@@ -15,5 +15,7 @@ export const marketplaceAdminEnv = z.object({
   MARKETPLACES_TABLE: tableName,
   API_KEYS_TABLE: tableName,
   AUDIT_TABLE: tableName,
+  /** The console's sessions: a direct invocation is checked against the one it passes. */
+  SESSIONS_TABLE: tableName,
   DEFAULT_POLICY: defaultPolicy,
 });

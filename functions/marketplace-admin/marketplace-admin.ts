@@ -1,4 +1,4 @@
-import { identityActor, type AgencyIdentity } from '#shared/agency-identity.ts';
+import { identityActor, verifiedIdentity, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { now } from '#shared/clock.ts';
 import { parseMarketplaces, type Marketplace, type Policy } from '#shared/marketplace.ts';
 import type { ApiKeyStore } from '#shared/store/api-key-store.ts';
@@ -35,7 +35,13 @@ export const marketplaceSubject = (marketplaceId: string) => `marketplace-${mark
 export async function marketplaceAdmin(request: AdminRequest, by: AgencyIdentity, deps: MarketplaceAdminDeps): Promise<AdminResult> {
   const at = now();
   const audit = (marketplaceId: string, action: string, detail: Record<string, unknown>) =>
-    deps.audit.append({ subject: marketplaceSubject(marketplaceId), at: at.toISOString(), actor: identityActor(by), action, detail });
+    deps.audit.append({
+      subject: marketplaceSubject(marketplaceId),
+      at: at.toISOString(),
+      actor: identityActor(by),
+      action,
+      detail: { ...detail, ...verifiedIdentity(by) },
+    });
   if (request.action === 'import') {
     let marketplaces: Marketplace[];
     try {

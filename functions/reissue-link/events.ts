@@ -1,28 +1,35 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { agencyDoor, type AgencyDoor } from '../runtime/agency-route.ts';
 import type { HttpEvent } from '../runtime/http-event.ts';
+import type { SessionStore } from '#shared/store/session-store.ts';
 import type { ReissueInput, ReissueResult } from './reissue-link.ts';
 
-/** A direct invocation: the case and the staff member asking. */
+/** The console's direct invocation: the case, and the session of the staff member asking. */
 export interface DirectReissue {
   caseId: string;
-  by: unknown;
+  session: string;
 }
 
 /**
- * The case and who asks for its new link, from either door: a direct invocation naming a staff
- * member with `by`, or the API's `POST /v1/agency/cases/{caseId}/link` (an empty JSON object as
+ * The case and who asks for its new link (an admin), from either door: the console's direct
+ * invocation with the session of the staff member signed in, or the API's `POST /v1/agency/cases/{caseId}/link` (an empty JSON object as
  * its body) with the verified IAM principal.
  */
 export function reissueEvent(
   event: DirectReissue | APIGatewayProxyEvent,
   read: (event: APIGatewayProxyEvent) => HttpEvent,
-): AgencyDoor<ReissueInput, ReissueResult> {
-  return agencyDoor(event, read, {
-    bodyShape: '{}',
-    okStatus: 200,
-    staffError: 'by: give the staff member as an email address',
-    direct: (payload, requester) => ({ caseId: payload.caseId as string, requester }),
-    route: (caseId, _body, requester) => ({ caseId, requester }),
-  });
+  sessions: SessionStore,
+): Promise<AgencyDoor<ReissueInput, ReissueResult>> {
+  return agencyDoor(
+    event,
+    read,
+    {
+      bodyShape: '{}',
+      okStatus: 200,
+      role: 'admin',
+      direct: (payload, requester) => ({ caseId: payload.caseId as string, requester }),
+      route: (caseId, _body, requester) => ({ caseId, requester }),
+    },
+    sessions,
+  );
 }

@@ -1,4 +1,4 @@
-import { identityActor, type AgencyIdentity } from '#shared/agency-identity.ts';
+import { identityActor, verifiedIdentity, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { CASE_ID_PATTERN } from '#shared/case.ts';
 import { audited, linkReissued } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
@@ -33,7 +33,11 @@ export async function reissueLink(input: ReissueInput, deps: CaseMailDeps): Prom
   const to = loaded.marketplace.noticeEmails;
   const email = await sendCaseEmail(deps, input.caseId, { to, email: linkReissuedEmail(context), kind: 'LINK_REISSUED' });
   const expiresAt = linkExpiry(linkBasisOf(loaded.record), deps.links!.validityDays);
-  const entry = { actor: identityActor(input.requester), action: 'LINK_REISSUED', detail: { expiresAt: expiresAt.toISOString(), email } };
+  const entry = {
+    actor: identityActor(input.requester),
+    action: 'LINK_REISSUED',
+    detail: { expiresAt: expiresAt.toISOString(), email, ...verifiedIdentity(input.requester) },
+  };
   await deps.cases.mutate(input.caseId, at, (current) => audited(linkReissued(current, at), entry), record);
   return { ok: true, sentTo: to, expiresAt: expiresAt.toISOString(), messageId: email.messageId };
 }

@@ -4,6 +4,8 @@ import { tableName } from '../runtime/env-fields.ts';
 export const reportRelistingEnv = z.object({
   CASES_TABLE: tableName,
   AUDIT_TABLE: tableName,
+  /** The console's sessions: a direct invocation is checked against the one it passes. */
+  SESSIONS_TABLE: tableName,
   /** The case workflow: a relisting starts its next execution. */
   CASE_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
 });

@@ -10,13 +10,14 @@ import { reportRelistingEnv } from './env.ts';
 import { reportRelisting, type RelistingResult } from './report-relisting.ts';
 
 const env = loadEnvironment(reportRelistingEnv);
-const deps = { cases: storesFrom(env).cases, sfn: stepFunctionsClient(), caseStateMachineArn: env.CASE_STATE_MACHINE_ARN };
+const { cases, sessions } = storesFrom(env);
+const deps = { cases, sfn: stepFunctionsClient(), caseStateMachineArn: env.CASE_STATE_MACHINE_ARN };
 
-/** Staff's CLI invokes it directly; the agency's monitoring tools call its IAM-authorized API route. */
+/** The staff console invokes it directly; the CLI and the agency's monitoring tools call its IAM-authorized API route. */
 export const handler = middy<DirectReport | APIGatewayProxyEvent, RelistingResult | APIGatewayProxyResult>()
   .use(observed())
   .handler(async (event) => {
-    const { input, error, respond } = reportEvent(event, httpEvent);
-    if (error !== undefined) return respond({ ok: false, error, kind: 'invalid' });
+    const { input, error, kind, respond } = await reportEvent(event, httpEvent, sessions);
+    if (error !== undefined) return respond({ ok: false, error, kind });
     return respond(await reportRelisting(input.report, input.reporter, deps));
   });

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { identityActor, identityName, type AgencyIdentity } from '#shared/agency-identity.ts';
+import { identityActor, identityName, verifiedIdentity, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { CASE_ID_PATTERN, type CaseRecord } from '#shared/case.ts';
 import { audited } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
@@ -63,6 +63,7 @@ export async function reportRelisting(report: RelistingReport, reporter: AgencyI
   if (problem) return { ok: false, error: problem, field: 'seenAt', kind: 'invalid' };
   const by = identityName(reporter);
   const actor = identityActor(reporter);
+  const verified = verifiedIdentity(reporter);
   const repeat = record.status === 'RELISTED' && record.relistings?.at(-1)?.listing === parsed.data.listing && !record.relistings.at(-1)!.noticeAt;
   let current = record;
   if (!repeat) {
@@ -70,10 +71,15 @@ export async function reportRelisting(report: RelistingReport, reporter: AgencyI
       const entry = {
         actor,
         action: 'RELISTING_REPORTED',
-        detail: { listing: parsed.data.listing, seenAt: seenAt.toISOString(), relisting: (record.relistings?.length ?? 0) + 1 },
+        detail: { listing: parsed.data.listing, seenAt: seenAt.toISOString(), relisting: (record.relistings?.length ?? 0) + 1, ...verified },
       };
       current = (
-        await deps.cases.mutate(report.caseId, at, (c) => audited(relistingReported(c, { listing: parsed.data.listing, seenAt, by }, at), entry), record)
+        await deps.cases.mutate(
+          report.caseId,
+          at,
+          (c) => audited(relistingReported(c, { listing: parsed.data.listing, seenAt, by, identity: verified.identity }, at), entry),
+          record,
+        )
       ).record;
     } catch (error) {
       if (error instanceof RelistingRefused) return { ok: false, error: error.message, kind: 'conflict' };

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -22,3 +23,4 @@ export const tracedDocumentClient: () => DynamoDBDocumentClient = /* @__PURE__ *
 export const stepFunctionsClient: () => SFNClient = /* @__PURE__ */ once(() => traced(new SFNClient(CLIENT_SETTINGS)));
 export const sesClient: () => SESv2Client = /* @__PURE__ */ once(() => traced(new SESv2Client(CLIENT_SETTINGS)));
 export const secretsClient: () => SecretsManagerClient = /* @__PURE__ */ once(() => traced(new SecretsManagerClient(CLIENT_SETTINGS)));
+export const lambdaClient: () => LambdaClient = /* @__PURE__ */ once(() => traced(new LambdaClient(CLIENT_SETTINGS)));

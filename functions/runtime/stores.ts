@@ -15,6 +15,8 @@ const TABLE_VARIABLES = {
   API_KEYS_TABLE: 'apiKeys',
   /** The Bookkeeping table, to the functions that only count refusals in it. */
   REFUSALS_TABLE: 'refusals',
+  /** The console's sessions: the console keeps them; the functions it invokes read the one it passes. */
+  SESSIONS_TABLE: 'sessions',
 } as const satisfies Record<string, StoreName>;
 
 type TableVariable = keyof typeof TABLE_VARIABLES;

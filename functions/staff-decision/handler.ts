@@ -9,13 +9,14 @@ import { staffDecisionEnv } from './env.ts';
 import { decisionEvent, type DirectDecision } from './events.ts';
 import { staffDecision, type StaffDecisionDeps, type StaffDecisionResult } from './staff-decision.ts';
 
-const deps: StaffDecisionDeps = { ...storesFrom(loadEnvironment(staffDecisionEnv)), sfn: stepFunctionsClient() };
+const { cases, sessions } = storesFrom(loadEnvironment(staffDecisionEnv));
+const deps: StaffDecisionDeps = { cases, sfn: stepFunctionsClient() };
 
-/** The staff page invokes it directly; the CLI's `decide` and the agency's tools call its IAM-authorized API route. */
+/** The staff console invokes it directly; the CLI's `decide` and the agency's tools call its IAM-authorized API route. */
 export const handler = middy<DirectDecision | APIGatewayProxyEvent, StaffDecisionResult | APIGatewayProxyResult>()
   .use(observed())
   .handler(async (event) => {
-    const { input, error, respond } = decisionEvent(event, httpEvent);
-    if (error !== undefined) return respond({ ok: false, error, kind: 'invalid' });
+    const { input, error, kind, respond } = await decisionEvent(event, httpEvent, sessions);
+    if (error !== undefined) return respond({ ok: false, error, kind });
     return respond(await staffDecision(input, deps));
   });

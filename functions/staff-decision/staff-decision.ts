@@ -1,5 +1,5 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import { identityActor, identityName, type AgencyIdentity } from '#shared/agency-identity.ts';
+import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { identityActor, identityName, verifiedIdentity, type AgencyIdentity } from '#shared/agency-identity.ts';
 import { decisionSchema, type CaseRecord, type CaseStatus } from '#shared/case.ts';
 import { audited, closed, DecisionRefused, decisionNotApplied, decisionRecorded } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
@@ -37,23 +37,39 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
   }
   const decision = parsed.data;
   const [by, actor] = [identityName(input.decider), identityActor(input.decider)];
+  const verified = verifiedIdentity(input.decider);
   try {
     const current = await deps.cases.get(input.caseId);
     if (!current) return { ok: false, error: `case ${input.caseId} does not exist`, kind: 'not-found' };
     if (current.status === 'EXPIRED' && decision.decision === 'close') {
-      const entry = { actor, action: 'CASE_CLOSED', detail: { decision } };
+      const entry = { actor, action: 'CASE_CLOSED', detail: { decision, ...verified } };
       const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(closed(c, 'CLOSED', at), entry), current);
       return { ok: true, status: record.status, delivery: 'closed-directly' };
     }
-    const entry = { actor, action: 'DECISION_RECORDED', detail: { decision } };
-    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, by, at), entry), current);
+    const entry = { actor, action: 'DECISION_RECORDED', detail: { decision, ...verified } };
+    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, by, at, verified.identity), entry), current);
+    // The same decision again (a retry after a lost response): it may have reached the workflow already.
+    const repeat = current.decision !== undefined && current.decision.decidedAt === record.decision?.decidedAt;
     const delivery = await deliver(record, deps.sfn, at);
+    if (delivery === 'workflow-not-waiting' && repeat && (await reachedWorkflow(record, deps.sfn)))
+      return { ok: true, status: record.status, delivery: 'delivered' };
     if (delivery === 'workflow-not-waiting') return notApplied(record, deps, at);
     return { ok: true, status: record.status, delivery };
   } catch (error) {
     if (error instanceof DecisionRefused) return { ok: false, error: error.message, kind: 'conflict' };
     throw error;
   }
+}
+
+/**
+ * Whether the case's workflow took this decision (a task succeeded with it as its output): a
+ * repeated decision finds the token spent either because the first one was delivered, or
+ * because the case expired first; only its execution's history tells them apart.
+ */
+async function reachedWorkflow(record: CaseRecord, sfn: SFNClient): Promise<boolean> {
+  const decidedAt = JSON.stringify(record.decision?.decidedAt);
+  const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: record.executionId, reverseOrder: true, maxResults: 200 }));
+  return events.some((e) => e.taskSucceededEventDetails?.output?.includes(`"decidedAt":${decidedAt}`));
 }
 
 /** The workflow stopped waiting before the decision reached it: the decision leaves the record, and the caller is told. */

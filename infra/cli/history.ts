@@ -2,7 +2,7 @@ import { CASE_STATUSES, type CaseRecord, type CaseStatus } from '#shared/case.ts
 import { scorecard, scorecardTotals, type MarketplaceScore, type ScorecardTotals } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
 import { agencyInstant, endOfAgencyDay } from '#shared/working-days.ts';
-import { caseExecutions, type CaseExecution, type ExecutionEvent } from '../execution-history.ts';
+import { caseExecutions, type CaseExecution, type ExecutionEvent } from '#shared/execution-history.ts';
 import { withDeployment, type DeploymentSource } from '../deployment/open.ts';
 
 export interface CaseHistory {

@@ -54,7 +54,7 @@ program
   .option('--speed <factor>', 'how much faster than real time virtual time runs', positive, 600)
   .option('--inbox-port <port>', 'port of the local SES and its inbox', port, 8005)
   .option('--respond-port <port>', 'port of the response pages', port, 8010)
-  .option('--staff-port <port>', 'port of the staff page', port, 8015)
+  .option('--idp-port <port>', 'port of the local identity provider the staff console signs in with', port, 8015)
   .option('--json', 'print one line of JSON with the URLs once everything is up')
   .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
   .option('--logs', "print the functions' JSON log lines as they come")
@@ -65,7 +65,7 @@ program
       speed: number;
       inboxPort: number;
       respondPort: number;
-      staffPort: number;
+      idpPort: number;
       json?: boolean;
       dataDir?: string;
       logs?: boolean;

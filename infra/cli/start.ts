@@ -12,7 +12,7 @@ export interface StartOptions {
   speed: number;
   inboxPort: number;
   respondPort: number;
-  staffPort: number;
+  idpPort: number;
   json: boolean;
   dataDir?: string;
   logs?: boolean;
@@ -79,7 +79,9 @@ function printStarted({ cloud, marketplaces, ingested, cases, apiKeys }: Started
   say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
   say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
   say(`  JSON API for bulk answers:     ${cloud.urls.api}/cases (x-api-key from \`npm run cli -- marketplaces key ID\`; ${cloud.urls.api}/openapi.json)`);
-  say(`  staff page (cases, decisions, scorecard, digest): ${cloud.urls.staff}/`);
+  say(`  staff console (sign in):      ${cloud.urls.staff}`);
+  say(`  identity provider (demo):      ${cloud.urls.idp}`);
+  for (const [role, user] of Object.entries(cloud.users)) say(`    ${role.padEnd(8)} ${user.username} / ${user.password}`);
   say(`  virtual now:                   ${stampOf(cloud)} UTC; the staff digest goes out at 08:00 New York time on working days`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   const { inserted, updated, unchanged, quarantined } = ingested;
@@ -97,7 +99,7 @@ function printStarted({ cloud, marketplaces, ingested, cases, apiKeys }: Started
 export async function start(options: StartOptions): Promise<LocalCloud> {
   const cloud = await LocalCloud.start({
     clock: { kind: 'scaled', rate: options.speed },
-    ports: { inbox: options.inboxPort, respond: options.respondPort, staff: options.staffPort },
+    ports: { inbox: options.inboxPort, respond: options.respondPort, idp: options.idpPort },
     // The schedules run on virtual time, but the CPSC pull: this demo ingests its own recalls.
     schedules: { except: ['pullRecalls'] },
     // A marketplaces file given here replaces the ones cdk.json deploys.
@@ -108,8 +110,9 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
   reportEndedCases(cloud, options.json);
   const started = await runDemo(cloud, options);
   if (options.json) {
-    const { inbox, respond, api, staff } = cloud.urls;
-    console.log(JSON.stringify({ inbox, respond, api, staff, cases: started.cases, apiKeys: started.apiKeys }));
+    const { inbox, respond, api, staff, console: staffConsole, idp } = cloud.urls;
+    const users = Object.fromEntries(Object.entries(cloud.users).map(([role, u]) => [role, { username: u.username, password: u.password }]));
+    console.log(JSON.stringify({ inbox, respond, api, staff, console: staffConsole, idp, users, cases: started.cases, apiKeys: started.apiKeys }));
   } else printStarted(started, options.speed);
   return cloud;
 }

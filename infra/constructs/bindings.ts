@@ -1,8 +1,10 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 
 /** Something a function may do, granted to its role. */
 export type Grant = (grantee: IGrantable) => void;
@@ -21,7 +23,7 @@ export const writeTable = (table: ITable): Binding => ({ value: table.tableName,
 export const readWriteTable = (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grantReadWriteData(g) });
 
 /** A table with these DynamoDB actions only (on the table and its indexes). */
-const tableActions =
+export const tableActions =
   (...actions: string[]) =>
   (table: ITable): Binding => ({ value: table.tableName, grant: (g) => table.grant(g, ...actions.map((a) => `dynamodb:${a}`)) });
 
@@ -43,6 +45,8 @@ export const updateCases = tableActions('GetItem', 'UpdateItem');
 export const answerCases = tableActions('GetItem', 'UpdateItem', 'Query');
 /** Refusals counted in the Bookkeeping table, and nothing else of it. */
 export const countRefusals = tableActions('UpdateItem');
+/** The console's sessions, to the functions it invokes: they check the session passed, and change nothing. */
+export const checkSessions = tableActions('GetItem');
 export const readSecret = (secret: ISecret): Binding => ({ value: secret.secretArn, grant: (g) => secret.grantRead(g) });
 export const startExecutions = (machine: IStateMachine): Binding => ({ value: machine.stateMachineArn, grant: (g) => machine.grantStartExecution(g) });
 /** A workflow by its ARN (built from its name, before it exists), with leave to start its executions. */
@@ -64,4 +68,18 @@ export const taskResponses =
 
 export function isBinding(value: string | Binding): value is Binding {
   return typeof value === 'object';
+}
+
+/** Reading the history of any execution of these state machines. */
+export function readHistories(stateMachineArns: string[]): Grant {
+  return (grantee) => {
+    const stack = Stack.of(grantee as unknown as IConstruct);
+    const executions = stateMachineArns.map((arn) => {
+      const machine = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+      return stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machine}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:GetExecutionHistory', 'states:DescribeExecution'], resources: executions }),
+    );
+  };
 }

@@ -9,8 +9,8 @@ import { reissueLinkEnv } from '#functions/reissue-link/env.ts';
 import { staydownEnv } from '#functions/staydown/env.ts';
 import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
-import { EXECUTION_URL_TEMPLATE } from './console-links.ts';
+import { appendAudit, checkSessions, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
+import { caseUrlTemplate, consoleUrlOf } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';
@@ -57,7 +57,7 @@ export class CaseMail extends Construct {
       SENDER_EMAIL: sendFrom(config.senderEmail, props.mail.identity),
       SES_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       STAFF_EMAILS: config.staffEmails.join(','),
-      CASE_URL_TEMPLATE: EXECUTION_URL_TEMPLATE,
+      CASE_URL_TEMPLATE: caseUrlTemplate(consoleUrlOf(props.respondBaseUrl)),
       CLOSURE_DAYS: config.closureDays.join(','),
       TRUSTED_LINK_HOSTS: config.trustedLinkHosts.join(','),
     };
@@ -68,6 +68,7 @@ export class CaseMail extends Construct {
       LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
       LINK_VALIDITY_DAYS: String(config.linkValidityDays),
     };
+    const reissueEnvironment = { ...environment, SESSIONS_TABLE: checkSessions(tables.sessions) };
     const sendSlots = { BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping), SES_MAX_SEND_RATE: String(config.sesMaxSendRate) };
     this.notify = new HandlerFunction(this, 'Notify', {
       name: 'notify',
@@ -94,7 +95,7 @@ export class CaseMail extends Construct {
       asynchronous: true,
     });
     props.mail.deliverEventsTo(this.mailEvents);
-    this.reissueLink = new HandlerFunction(this, 'ReissueLink', { name: 'reissue-link', environmentSchema: reissueLinkEnv, environment });
+    this.reissueLink = new HandlerFunction(this, 'ReissueLink', { name: 'reissue-link', environmentSchema: reissueLinkEnv, environment: reissueEnvironment });
     this.workflowFailed = new HandlerFunction(this, 'WorkflowFailed', {
       name: 'workflow-failed',
       environmentSchema: workflowFailedEnv,

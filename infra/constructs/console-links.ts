@@ -1,8 +1,8 @@
-import { Aws } from 'aws-cdk-lib';
+/** Where the staff console is served: the API stage's URL and console/. */
+export const consoleUrlOf = (apiBaseUrl: string) => `${apiBaseUrl}console/`;
 
-/** Where staff see one case in AWS: its execution in the Step Functions console (`{executionArn}` is filled in). */
-export const EXECUTION_URL_TEMPLATE = `https://${Aws.REGION}.console.aws.amazon.com/states/home?region=${Aws.REGION}#/v2/executions/details/{executionArn}`;
+/** Where staff see one case: its page in the staff console (`{caseId}` is filled in). */
+export const caseUrlTemplate = (consoleUrl: string) => `${consoleUrl}cases/{caseId}`;
 
-/** Where staff see many: the case workflow's executions, which the console cannot filter by marketplace or status. */
-export const executionListUrl = (stateMachineArn: string) =>
-  `https://${Aws.REGION}.console.aws.amazon.com/states/home?region=${Aws.REGION}#/statemachines/view/${stateMachineArn}`;
+/** Where staff see many: the console's case list, filtered as the digest's section is. */
+export const caseListUrlTemplate = (consoleUrl: string) => `${consoleUrl}cases?status={status}&marketplace={marketplaceId}`;

@@ -113,10 +113,11 @@ function suppressFindings(fn: NodejsFunction, role: Role): void {
   );
 }
 
-/** Values known at synth must pass the function's own schema; every variable must be set. */
+/** Values known at synth must pass the function's own schema; every variable it requires must be set. */
 function checkEnvironment(id: string, schema: z.ZodMiniObject, environment: Record<string, string>): void {
   for (const [key, field] of Object.entries(schema.shape)) {
     const value = environment[key];
+    if (value === undefined && (field as z.ZodMiniType).safeParse(undefined).success) continue;
     if (value === undefined) throw new Error(`${id}: environment variable ${key} is not set`);
     if (Token.isUnresolved(value)) continue;
     const result = (field as z.ZodMiniType).safeParse(value);

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { marketplaceAdminEnv } from '#functions/marketplace-admin/env.ts';
 import { overdueCheckEnv } from '#functions/overdue-check/env.ts';
@@ -6,8 +7,19 @@ import { reportRelistingEnv } from '#functions/report-relisting/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, readTable, sendFrom, startExecutionsOf, storeMarketplaces, storeApiKeys, taskResponses, updateCases } from './bindings.ts';
-import { EXECUTION_URL_TEMPLATE, executionListUrl } from './console-links.ts';
+import {
+  appendAudit,
+  checkSessions,
+  readHistories,
+  readTable,
+  sendFrom,
+  startExecutionsOf,
+  storeMarketplaces,
+  storeApiKeys,
+  taskResponses,
+  updateCases,
+} from './bindings.ts';
+import { caseListUrlTemplate, caseUrlTemplate } from './console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';
@@ -15,8 +27,10 @@ import type { Tables } from './tables.ts';
 export interface StaffProps {
   tables: Tables;
   mail: Mail;
-  /** The case workflow whose decisions staff send, and whose executions the digest links to. */
+  /** The case workflow whose decisions staff send. */
   caseWorkflowArn: string;
+  /** The staff console, which the digest's links open. */
+  consoleUrl: string;
   config: AppConfig;
 }
 
@@ -40,15 +54,28 @@ export class Staff extends Construct {
     this.staffDecision = new HandlerFunction(this, 'Decision', {
       name: 'staff-decision',
       environmentSchema: staffDecisionEnv,
-      environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit) },
-      grants: [taskResponses(props.caseWorkflowArn)],
+      environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit), SESSIONS_TABLE: checkSessions(tables.sessions) },
+      // A repeated decision that finds the token spent reads the history: did the first one reach the workflow?
+      grants: [taskResponses(props.caseWorkflowArn), readHistories([props.caseWorkflowArn])],
     });
+    NagSuppressions.addResourceSuppressions(
+      this.staffDecision.role!,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: "A case's executions are named by the case: the history of any execution of the case workflow, read only.",
+          appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:RecallGuard-case:\\*$/g' }],
+        },
+      ],
+      true,
+    );
     this.reportRelisting = new HandlerFunction(this, 'ReportRelisting', {
       name: 'report-relisting',
       environmentSchema: reportRelistingEnv,
       environment: {
         CASES_TABLE: updateCases(tables.cases),
         AUDIT_TABLE: appendAudit(tables.audit),
+        SESSIONS_TABLE: checkSessions(tables.sessions),
         CASE_STATE_MACHINE_ARN: startExecutionsOf(props.caseWorkflowArn),
       },
     });
@@ -59,29 +86,11 @@ export class Staff extends Construct {
         MARKETPLACES_TABLE: storeMarketplaces(tables.marketplaces),
         API_KEYS_TABLE: storeApiKeys(tables.apiKeys),
         AUDIT_TABLE: appendAudit(tables.audit),
+        SESSIONS_TABLE: checkSessions(tables.sessions),
         DEFAULT_POLICY: JSON.stringify(config.defaultPolicy),
       },
     });
-    this.staffReports = new HandlerFunction(this, 'Reports', {
-      name: 'staff-reports',
-      environmentSchema: staffReportsEnv,
-      environment: {
-        CASES_TABLE: readTable(tables.cases),
-        RECALLS_TABLE: readTable(tables.recalls),
-        MARKETPLACES_TABLE: readTable(tables.marketplaces),
-        AGENCY_NAME: config.agencyName,
-        SENDER_EMAIL: sendFrom(config.senderEmail, props.mail.identity),
-        SES_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
-        STAFF_EMAILS: config.staffEmails.join(','),
-        CASE_URL_TEMPLATE: EXECUTION_URL_TEMPLATE,
-        CASE_LIST_URL_TEMPLATE: executionListUrl(props.caseWorkflowArn),
-        CLOSURE_DAYS: config.closureDays.join(','),
-        DIGEST_WHEN_EMPTY: String(config.digestWhenEmpty),
-      },
-      timeout: Duration.minutes(5),
-      memorySize: 1024,
-      asynchronous: true,
-    });
+    this.staffReports = this.reports(props);
     this.overdueCheck = new HandlerFunction(this, 'OverdueCheck', {
       name: 'overdue-check',
       environmentSchema: overdueCheckEnv,
@@ -91,6 +100,30 @@ export class Staff extends Construct {
         CLOSURE_DAYS: config.closureDays.join(','),
       },
       timeout: Duration.minutes(2),
+      asynchronous: true,
+    });
+  }
+
+  /** The morning digest and the monthly scorecard, emailed to staff with links into the console. */
+  private reports({ tables, config, mail, consoleUrl }: StaffProps): HandlerFunction<typeof staffReportsEnv> {
+    return new HandlerFunction(this, 'Reports', {
+      name: 'staff-reports',
+      environmentSchema: staffReportsEnv,
+      environment: {
+        CASES_TABLE: readTable(tables.cases),
+        RECALLS_TABLE: readTable(tables.recalls),
+        MARKETPLACES_TABLE: readTable(tables.marketplaces),
+        AGENCY_NAME: config.agencyName,
+        SENDER_EMAIL: sendFrom(config.senderEmail, mail.identity),
+        SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+        STAFF_EMAILS: config.staffEmails.join(','),
+        CASE_URL_TEMPLATE: caseUrlTemplate(consoleUrl),
+        CASE_LIST_URL_TEMPLATE: caseListUrlTemplate(consoleUrl),
+        CLOSURE_DAYS: config.closureDays.join(','),
+        DIGEST_WHEN_EMPTY: String(config.digestWhenEmpty),
+      },
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
       asynchronous: true,
     });
   }

@@ -25,6 +25,8 @@ export class Tables extends Construct {
   readonly bookkeeping: Table;
   /** Marketplaces' API keys, by SHA-256: the keys themselves are never stored. */
   readonly apiKeys: Table;
+  /** The staff console's sessions and sign-ins under way (by SHA-256 of their tokens), deleted by TTL once ended. */
+  readonly sessions: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -59,5 +61,13 @@ export class Tables extends Construct {
       timeToLiveAttribute: 'expiresAt',
     });
     this.apiKeys = new Table(this, 'ApiKeys', { ...durable, partitionKey: { name: 'keyHash', type: AttributeType.STRING } });
+    // Worth nothing after the stack is gone: staff sign in again.
+    this.sessions = new Table(this, 'Sessions', {
+      ...durable,
+      deletionProtection: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+      partitionKey: { name: 'key', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+    });
   }
 }

@@ -21,6 +21,8 @@ export const OUTPUT_NAMES = [
   'MarketplacesRouteArn',
   'StaydownStateMachine',
   'ResponseApiUrl',
+  'ConsoleUrl',
+  'StaffUserPool',
   'DefaultPolicy',
   'ClosureDays',
 ] as const;

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-import type { RelistingResult } from '#functions/report-relisting/report-relisting.ts';
-import type { StaffDecisionResult } from '#functions/staff-decision/staff-decision.ts';
+import { STAFF_ROLES, type StaffRole } from '#shared/store/session-store.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { openStores, type Stores } from '#shared/store/stores.ts';
-import { WorkingCalendar } from '#shared/working-days.ts';
 import { buildApp } from '../app.ts';
 import { BUNDLE_FINGERPRINT_CONTEXT } from '../constructs/handler-function.ts';
 import type { AppConfig } from '../config.ts';
@@ -17,12 +14,11 @@ import { OUTPUT_NAMES, STACK_NAME, type StackOutputs } from '../deployment/outpu
 import type { FunctionRole, RecallGuardStack } from '../stack.ts';
 import { bundleFingerprint, keepBundles, pruneBundleStores, reuseBundles } from './bundle-cache.ts';
 import { ACCOUNT, REGION, readJson, type Emulators } from './emulators.ts';
-import { close, listen } from './http.ts';
+import { IdentityProviderThread, type LocalUser } from './emulator-threads.ts';
 import { routesOf } from './rest-api.ts';
 import { firewallRulesOf, LocalFirewall } from './waf.ts';
 import { mailEventRoutes, mailEventsFor } from './mail-events.ts';
 import { LocalScheduler, schedulesOf } from './scheduler.ts';
-import { staffPage, STAFF_CASE_URL, STAFF_LIST_URL } from './staff-page.ts';
 import { TemplateResolver, type Template } from './template.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,13 +35,13 @@ export interface DeployOptions {
    * invoke the `except` functions. Off by default: tests and simulations invoke what they need.
    */
   schedules?: { except?: FunctionRole[] };
-  /** The staff page's port (0 or none picks a free one). */
-  staffPort?: number;
+  /** The local identity provider's port (0 or none picks a free one). */
+  idpPort?: number;
   /** Keys of the `recallguard` context to deploy with instead of cdk.json's (a test's lower limits). */
   config?: Record<string, unknown>;
 }
 
-export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys';
+export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys' | 'sessions';
 
 /** What a deployment onto the emulators made, and how to take it down. */
 export interface DeployedStack {
@@ -62,8 +58,9 @@ export interface DeployedStack {
   outputs: StackOutputs;
   stores: Stores;
   sfn: SFNClient;
-  staffUrl: string | undefined;
-  /** Stops what the deployment started (the schedules, the staff page), before the emulators stop. */
+  /** The local identity provider the console signs in with, and its users by role. */
+  identityProvider: { issuer: string; users: Record<StaffRole, LocalUser> } | undefined;
+  /** Stops what the deployment started (the schedules, the identity provider), before the emulators stop. */
   stop: () => Promise<void>;
   /** The cloud assembly: the bundles the functions run, removed once they have stopped. */
   assemblyDir: string;
@@ -96,7 +93,10 @@ function namesOf(stack: RecallGuardStack, resolver: TemplateResolver) {
   return {
     functionNames: Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(id(fn))])) as Record<FunctionRole, string>,
     tableNames: Object.fromEntries(
-      (['recalls', 'marketplaces', 'cases', 'audit', 'quarantine', 'bookkeeping', 'apiKeys'] as const).map((name) => [name, resolver.ref(id(tables[name]))]),
+      (['recalls', 'marketplaces', 'cases', 'audit', 'quarantine', 'bookkeeping', 'apiKeys', 'sessions'] as const).map((name) => [
+        name,
+        resolver.ref(id(tables[name])),
+      ]),
     ) as Record<TableName, string>,
     caseStateMachineArn: resolver.arn(id(stack.caseWorkflow.stateMachine)),
     recallStateMachineArn: resolver.arn(id(stack.recallWorkflow.stateMachine)),
@@ -122,14 +122,8 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
     refusals: names.tableNames.bookkeeping,
   });
   const sfn = new SFNClient(emulators.clientConfig('sfn'));
-  const staff = withFunctions
-    ? await startStaffPage(
-        emulators,
-        { stores, sfn, config: stack.config, staffDecision: names.functionNames.staffDecision, reportRelisting: names.functionNames.reportRelisting },
-        options.staffPort,
-      )
-    : undefined;
-  if (withFunctions) registerFunctions(emulators, resolver, assemblyDir, staff!.url);
+  const idp = withFunctions ? await startIdentityProvider(emulators, resolver, options.idpPort) : undefined;
+  if (withFunctions) registerFunctions(emulators, resolver, assemblyDir, idp?.provider.issuer);
   for (const [id, machine] of resolver.ofType('AWS::StepFunctions::StateMachine')) {
     const definition = JSON.parse(String(resolver.resolve(machine.Properties!.DefinitionString)));
     emulators.stepFunctions.createStateMachine(
@@ -146,9 +140,20 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
   const stop = async () => {
     scheduler?.stop();
     sfn.destroy();
-    if (staff) await close(staff.server);
+    await idp?.provider.stop();
   };
-  return { template, resolver, config: stack.config, ...names, outputs, stores, sfn, staffUrl: staff?.url, stop, assemblyDir };
+  return {
+    template,
+    resolver,
+    config: stack.config,
+    ...names,
+    outputs,
+    stores,
+    sfn,
+    identityProvider: idp && { issuer: idp.provider.issuer, users: idp.users },
+    stop,
+    assemblyDir,
+  };
 }
 
 async function createTables(resolver: TemplateResolver, config: ReturnType<Emulators['clientConfig']>): Promise<void> {
@@ -211,38 +216,62 @@ async function storeSecrets(resolver: TemplateResolver, emulators: Emulators): P
   if (file) await writeFile(file, JSON.stringify(kept), { mode: 0o600 });
 }
 
-/** The staff page stands in for the Step Functions console: the emails' links to a case or a list lead to it. */
-async function startStaffPage(
+/** The demo users' passwords, kept in the data directory so that they stay the same from one start to the next. */
+async function localUsers(emulators: Emulators, roleGroups: Record<StaffRole, string>): Promise<LocalUser[]> {
+  const file = emulators.dataDir && `${emulators.dataDir}/users.json`;
+  const kept = file ? await readJson<Record<string, string>>(file, {}) : {};
+  const users = STAFF_ROLES.map((role) => {
+    kept[role] ??= `${randomBytes(12).toString('base64url')}-7a`;
+    return { subject: `local-${role}`, username: `${role}@agency.example`, password: kept[role], groups: [roleGroups[role]] };
+  });
+  if (file) await writeFile(file, JSON.stringify(kept), { mode: 0o600 });
+  return users;
+}
+
+/**
+ * The identity provider the console signs staff in with: here, oidc-provider on the local cloud's
+ * clock, in place of the Cognito user pool (or the agency's provider) the template names, with the
+ * console's client registered at its callback and one user per role.
+ */
+async function startIdentityProvider(
   emulators: Emulators,
-  deployed: { stores: Stores; sfn: SFNClient; config: AppConfig; staffDecision: string; reportRelisting: string },
+  resolver: TemplateResolver,
   port = 0,
-): Promise<{ server: Server; url: string }> {
-  const { clock, lambda } = emulators;
-  return listen(
-    staffPage({
-      stores: deployed.stores,
-      sfn: deployed.sfn,
-      calendar: new WorkingCalendar(deployed.config.closureDays),
-      now: () => clock.date(),
-      authority: deployed.config.agencyName,
-      trustedHosts: deployed.config.trustedLinkHosts,
-      staffEmail: deployed.config.staffEmails[0]!,
-      decide: async (input) => (await lambda.invoke(deployed.staffDecision, input)) as StaffDecisionResult,
-      reportRelisting: async (input) => (await lambda.invoke(deployed.reportRelisting, input)) as RelistingResult,
-      settle: () => clock.settle(),
-    }),
+): Promise<{ provider: IdentityProviderThread; users: Record<StaffRole, LocalUser> } | undefined> {
+  const local = localUrls(resolver, emulators);
+  const console = resolver
+    .ofType('AWS::Lambda::Function')
+    .map(
+      ([, fn]) =>
+        resolver.resolve((fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>,
+    )
+    .find((variables) => variables.OIDC_ISSUER);
+  if (!console) return undefined;
+  const roleGroups = JSON.parse(console.OIDC_ROLE_GROUPS!) as Record<StaffRole, string>;
+  const users = await localUsers(emulators, roleGroups);
+  const provider = await IdentityProviderThread.start(emulators.clock, {
     port,
-  );
+    clientId: console.OIDC_CLIENT_ID!,
+    redirectUri: `${local(console.CONSOLE_URL!)}callback`,
+    rolesClaim: console.OIDC_ROLES_CLAIM!,
+    users,
+  });
+  return { provider, users: Object.fromEntries(STAFF_ROLES.map((role, i) => [role, users[i]!])) as Record<StaffRole, LocalUser> };
 }
 
 /** Each function of the template, its deployed bundle with its environment, pointed at the emulators. */
-function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assemblyDir: string, staffUrl: string): void {
-  const consoleLinks: Record<string, string> = { CASE_URL_TEMPLATE: `${staffUrl}${STAFF_CASE_URL}`, CASE_LIST_URL_TEMPLATE: `${staffUrl}${STAFF_LIST_URL}` };
+function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assemblyDir: string, issuer: string | undefined): void {
+  // The console signs in through the local provider, a public client with PKCE, whatever the stack names.
+  const signIn: Record<string, string | undefined> = issuer ? { OIDC_ISSUER: issuer, OIDC_CLIENT_AUTH: 'none', OIDC_CLIENT_SECRET_ARN: undefined } : {};
   const local = localUrls(resolver, emulators);
   for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
     const props = fn.Properties!;
     const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
-    const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, consoleLinks[k] ?? local(String(v))]));
+    const environment = Object.fromEntries(
+      Object.entries(variables)
+        .map(([k, v]): [string, string | undefined] => [k, k in signIn && variables.OIDC_ISSUER ? signIn[k] : local(String(v))])
+        .filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
     const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
     emulators.lambda.register({

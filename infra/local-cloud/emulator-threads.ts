@@ -123,3 +123,37 @@ export class SesThread {
     return this.thread.stop();
   }
 }
+
+/** A user of the local identity provider: one per console role. */
+export interface LocalUser {
+  subject: string;
+  /** Their email, which they sign in with. */
+  username: string;
+  password: string;
+  groups: string[];
+}
+
+/**
+ * The local identity provider (oidc-provider) on its own thread and the local cloud's clock: the
+ * console's one client, registered with its callback, and the users who may sign in.
+ */
+export class IdentityProviderThread {
+  private constructor(private readonly thread: EmulatorThread) {}
+
+  static async start(
+    clock: VirtualClock,
+    settings: { port?: number; clientId: string; redirectUri: string; rolesClaim: string; users: LocalUser[] },
+  ): Promise<IdentityProviderThread> {
+    const thread = await EmulatorThread.start(new URL('./oidc-worker.mjs', import.meta.url), { ...settings, clockBuffer: clock.buffer }, () => {});
+    return new IdentityProviderThread(thread);
+  }
+
+  /** The issuer's URL: discovery is at /.well-known/openid-configuration under it. */
+  get issuer(): string {
+    return String(this.thread.ready.issuer);
+  }
+
+  stop(): Promise<void> {
+    return this.thread.stop();
+  }
+}

@@ -7,7 +7,9 @@ import { WorkingCalendar } from '#shared/working-days.ts';
 import { agencyApiRequest, type AgencyApiResponse } from '../deployment/agency-api.ts';
 import { storeMarketplaces } from '../deployment/marketplaces.ts';
 import type { Deployment, Email } from '../deployment/deployment.ts';
+import type { StaffRole } from '#shared/store/session-store.ts';
 import type { FunctionRole } from '../stack.ts';
+import type { LocalUser } from './emulator-threads.ts';
 import { deployStack, type DeployedStack, type DeployOptions, type TableName } from './deploy.ts';
 import { Emulators, type EmulatorOptions } from './emulators.ts';
 import { inboxEmails } from './local-deployment.ts';
@@ -20,7 +22,7 @@ import type { VirtualClock } from './virtual-clock.ts';
 export type { Email } from '../deployment/deployment.ts';
 
 export interface LocalCloudOptions extends EmulatorOptions, DeployOptions {
-  ports?: { inbox?: number; respond?: number; staff?: number };
+  ports?: { inbox?: number; respond?: number; idp?: number };
 }
 
 /**
@@ -33,7 +35,7 @@ export class LocalCloud implements Deployment {
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const emulators = await Emulators.start(options);
     try {
-      return new LocalCloud(emulators, await deployStack(emulators, { ...options, staffPort: options.ports?.staff }));
+      return new LocalCloud(emulators, await deployStack(emulators, { ...options, idpPort: options.ports?.idp }));
     } catch (error) {
       await emulators.stop();
       throw error;
@@ -77,11 +79,19 @@ export class LocalCloud implements Deployment {
   get recallStateMachineArn(): string {
     return this.deployed.recallStateMachineArn;
   }
-  get urls(): { inbox: string; respond: string; api: string; staff: string; aws: string; dynamodb: string } {
+  /** The local endpoints; `console` is the staff console, `staff` its sign-in page, `idp` the identity provider's issuer. */
+  get urls(): { inbox: string; respond: string; api: string; console: string; staff: string; idp: string; aws: string; dynamodb: string } {
     const { inbox, aws, dynamodb } = this.emulators.urls;
     // The stage's URL, as the stack outputs it: response links start with it.
     const respond = this.deployed.outputs.ResponseApiUrl;
-    return { inbox, respond, api: `${respond}v1`, staff: this.deployed.staffUrl ?? '', aws, dynamodb };
+    const console = this.deployed.outputs.ConsoleUrl;
+    return { inbox, respond, api: `${respond}v1`, console, staff: `${console}sign-in`, idp: this.deployed.identityProvider?.issuer ?? '', aws, dynamodb };
+  }
+
+  /** The demo staff users of the local identity provider, one per console role. */
+  get users(): Record<StaffRole, LocalUser> {
+    if (!this.deployed.identityProvider) throw new Error('this local cloud runs no functions: it has no identity provider');
+    return this.deployed.identityProvider.users;
   }
 
   get name(): string {

@@ -31,11 +31,15 @@ export interface RestApiDeployment {
 /** A resource path as a pattern: `{name}` matches one segment, `{name+}` the rest. */
 function routePattern(path: string): { pattern: RegExp; params: string[] } {
   const params: string[] = [];
-  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`));
-  const source = escaped.replace(/\{([^}+]+)(\+)?\}/g, (_, name: string, greedy?: string) => {
-    params.push(name);
-    return greedy ? '(.+)' : '([^/]+)';
-  });
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const param = /^\{([^}+]+)(\+)?\}$/.exec(part);
+      if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(param[1]!);
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('');
   return { pattern: new RegExp(`^${source}$`), params };
 }
 
@@ -106,7 +110,8 @@ export class LocalRestApi {
     const blocked = this.deployed?.firewall?.check(request);
     if (blocked !== undefined) return reply(response, blocked);
     const prefix = `/${this.deployed?.stage ?? ''}`;
-    const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : undefined;
+    // A trailing slash names the same resource, as in API Gateway.
+    const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length).replace(/(.)\/+$/, '$1') : undefined;
     const match = path === undefined ? undefined : this.match(request.method ?? 'GET', path);
     // What API Gateway answers for a path or method it has no route for.
     if (!match) return reply(response, 403, 'Missing Authentication Token');
@@ -138,8 +143,20 @@ export class LocalRestApi {
       if (!(error instanceof InjectedCrash)) console.error(`[rest-api] ${match.route.functionName} failed: ${error.message}`);
       return reply(response, 502, 'Internal server error');
     }
-    const out = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
-    response.writeHead(out.statusCode, out.headers ?? {});
+    const out = result as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      multiValueHeaders?: Record<string, string[]>;
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
+    // As API Gateway merges them: a header in both keeps every value.
+    const headers: Record<string, string | string[]> = { ...(out.headers ?? {}) };
+    for (const [name, values] of Object.entries(out.multiValueHeaders ?? {})) {
+      const single = headers[name];
+      headers[name] = [...(single === undefined ? [] : [single].flat()), ...values];
+    }
+    response.writeHead(out.statusCode, headers);
     response.end(out.body === undefined ? undefined : Buffer.from(out.body, out.isBase64Encoded ? 'base64' : 'utf8'));
   };
 

@@ -4,6 +4,8 @@ import type { Marketplace } from '../marketplace.ts';
 export interface MarketplaceStore {
   get(id: string): Promise<Marketplace | undefined>;
   listActive(): Promise<Marketplace[]>;
+  /** Every marketplace, deactivated ones included. */
+  list(): Promise<Marketplace[]>;
   put(marketplace: Marketplace): Promise<void>;
 }
 
@@ -19,11 +21,15 @@ export class DynamoMarketplaceStore implements MarketplaceStore {
   }
 
   async listActive(): Promise<Marketplace[]> {
+    return (await this.list()).filter((m) => m.active);
+  }
+
+  async list(): Promise<Marketplace[]> {
     const found: Marketplace[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey }));
-      found.push(...((page.Items ?? []) as Marketplace[]).filter((m) => m.active));
+      found.push(...((page.Items ?? []) as Marketplace[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found.sort((a, b) => a.id.localeCompare(b.id));

@@ -7,6 +7,7 @@ import { DynamoMarketplaceStore } from './marketplace-store.ts';
 import { QuarantineStore } from './quarantine-store.ts';
 import { DynamoRecallStore } from './recall-store.ts';
 import { RefusalCounts } from './refusals.ts';
+import { SessionStore } from './session-store.ts';
 
 /** What a store may be built with besides its table: the audit log, for the changes that write entries. */
 interface Built {
@@ -25,6 +26,8 @@ const BUILDERS = {
   apiKeys: (db: DynamoDBDocumentClient, table: string) => new DynamoApiKeyStore(db, table),
   /** The Bookkeeping table's refusal counts (forged links, bad keys): apart from the audit log. */
   refusals: (db: DynamoDBDocumentClient, table: string) => new RefusalCounts(db, table),
+  /** Staff sessions of the console, and sign-ins under way. */
+  sessions: (db: DynamoDBDocumentClient, table: string) => new SessionStore(db, table),
 };
 
 export type StoreName = keyof typeof BUILDERS;

@@ -127,7 +127,7 @@ export async function runMix(cloud: LocalCloud, mix: ReturnType<typeof pathMix>)
         ? [[caseId, { decision: 'grant_extension', until: '2026-03-20' }]]
         : [],
   );
-  decideAt(cloud, '2026-03-05T15:00:00Z', decisions, 'bench@example.gov');
+  decideAt(cloud, '2026-03-05T15:00:00Z', decisions);
   const answered = mix.responses.filter((r) => r.action !== 'none');
   const followUps: ScriptedResponse[] = [...mix.pathOf]
     .filter(([, path]) => path === 'disputed' || path === 'extended')

@@ -1,56 +1,27 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { ARTIFACTS, launchBrowser, localContext, STEP_TIMEOUT } from '../support/browser.ts';
 import { cpscRecords } from '../support/data.ts';
-
-/** Debian's Chromium, which .ci/run installs; Playwright drives it headless. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-/** CI runs the other test files beside this one on two cores: each browser step gets room. */
-const STEP_TIMEOUT = 90_000;
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('a marketplace answers in a browser, from the notice in the local inbox', () => {
   let cloud: LocalCloud;
   let browser: Browser;
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
     await cloud.importMarketplaces([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] }]);
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchBrowser();
   });
-  /**
-   * A browser context that reaches the local cloud only: the pages show the recall's images from
-   * cpsc.gov, which this network may neither serve nor refuse, so a page would never finish loading.
-   */
-  async function offline(options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-    const context = await browser.newContext(options);
-    await context.route(
-      (url) => url.hostname !== '127.0.0.1',
-      (route) => route.abort('internetdisconnected'),
-    );
-    return context;
-  }
-
   afterAll(async () => {
     await browser?.close();
     await cloud?.stop();
   });
 
   it('opens the link of the notice, submits the form without JavaScript and sees the receipt', { timeout: 300_000 }, async () => {
-    const inbox = await (await offline({})).newPage();
+    const inbox = await (await localContext(browser, { javaScriptEnabled: true, viewport: { width: 1280, height: 720 } })).newPage();
     inbox.setDefaultTimeout(STEP_TIMEOUT);
     await inbox.goto(`${cloud.urls.inbox}/`, { waitUntil: 'domcontentloaded' });
     await inbox.getByText('Recall 26582: remove from sale on AliMart').first().waitFor();
@@ -63,7 +34,7 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
     expect(href).toMatch(new RegExp(`^${cloud.urls.respond}respond/26582\\.alimart\\?exp=\\d+&sig=`));
 
     // The response page works without JavaScript: a mail client's browser may have none.
-    const context = await offline({ javaScriptEnabled: false });
+    const context = await localContext(browser);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
     await page.goto(href!, { waitUntil: 'domcontentloaded' });
@@ -89,7 +60,7 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
   it('shows the answer on record, and no form, when the link is opened again', { timeout: 200_000 }, async () => {
     const [notice] = await cloud.emails();
     const href = /Answer this notice: (\S+)/.exec(notice!.body.text ?? '')![1]!;
-    const context = await offline({ javaScriptEnabled: false });
+    const context = await localContext(browser);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
     await page.goto(href, { waitUntil: 'domcontentloaded' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { LOCAL_PRINCIPAL_ARN } from '#infra/local-cloud/emulators.ts';
 import { cpscRecords, form, linkIn } from '../support/data.ts';
 
 /**
@@ -21,8 +22,8 @@ describe('the case ladder', () => {
     await cloud.clock.settle();
   };
   const decide = async (path: (typeof PATHS)[number], decision: Record<string, string>) => {
-    const result = await cloud.invoke('staffDecision', { caseId: caseId(path), by: 'officer@example.gov', decision });
-    expect(result).toMatchObject({ ok: true });
+    const result = await cloud.agencyApi('POST', `v1/agency/cases/${caseId(path)}/decision`, decision);
+    expect(result).toMatchObject({ status: 200, body: { ok: true } });
     await cloud.clock.settle();
   };
   const states = (path: (typeof PATHS)[number]) =>
@@ -101,7 +102,7 @@ describe('the case ladder', () => {
   });
 
   it('closes a dispute that staff uphold', async () => {
-    expect(await cloud.caseRecord(caseId('upheld'))).toMatchObject({ status: 'CLOSED', decision: { decision: 'uphold_dispute', by: 'officer@example.gov' } });
+    expect(await cloud.caseRecord(caseId('upheld'))).toMatchObject({ status: 'CLOSED', decision: { decision: 'uphold_dispute', by: LOCAL_PRINCIPAL_ARN } });
     expect(states('upheld')).toEqual([
       'NotifyMarketplace',
       'AwaitAnswer',
@@ -143,8 +144,8 @@ describe('the case ladder', () => {
       'system NOTICE_SENT',
       'marketplace:upheld ANSWER_RECEIVED',
       'system HANDED_TO_STAFF',
-      'staff:officer@example.gov DECISION_RECORDED',
-      'staff:officer@example.gov CASE_CLOSED',
+      `agency:${LOCAL_PRINCIPAL_ARN} DECISION_RECORDED`,
+      `agency:${LOCAL_PRINCIPAL_ARN} CASE_CLOSED`,
     ]);
   });
 
@@ -165,17 +166,27 @@ describe('the case ladder', () => {
   });
 
   it('refuses a decision the case does not wait for, saying which it takes', async () => {
-    const result = await cloud.invoke('staffDecision', {
-      caseId: caseId('prompt'),
-      by: 'officer@example.gov',
-      decision: { decision: 'grant_extension', until: '2026-12-01' },
+    const result = await cloud.agencyApi('POST', `v1/agency/cases/${caseId('prompt')}/decision`, { decision: 'grant_extension', until: '2026-12-01' });
+    expect(result).toEqual({ status: 409, body: { ok: false, error: 'case 26582.prompt is BLOCKED: it waits for no staff decision', kind: 'conflict' } });
+    const expired = await cloud.agencyApi('POST', `v1/agency/cases/${caseId('silent')}/decision`, { decision: 'close', reason: 'Referred to enforcement.' });
+    expect(expired).toMatchObject({ status: 200, body: { ok: true, status: 'CLOSED', delivery: 'closed-directly' } });
+  });
+
+  it('refuses a direct invocation that names its own decider: only the console (a live session) and the IAM route may decide', async () => {
+    const before = await cloud.caseRecord(caseId('reminded'));
+    const audit = await cloud.stores().audit.list(caseId('reminded'));
+    for (const payload of [
+      { caseId: caseId('reminded'), by: 'director@example.gov', decision: { decision: 'close', reason: 'forged' } },
+      { caseId: caseId('reminded'), session: 'not-a-session', decision: { decision: 'close', reason: 'forged' } },
+    ]) {
+      expect(await cloud.invoke('staffDecision', payload)).toMatchObject({ ok: false, kind: 'forbidden' });
+    }
+    expect(await cloud.invoke('staffDecision', { caseId: caseId('reminded'), by: 'director@example.gov', decision: {} })).toEqual({
+      ok: false,
+      error: 'a caller cannot name who acts: sign in to the staff console, or use the IAM-authorized route (the CLI with --aws)',
+      kind: 'forbidden',
     });
-    expect(result).toEqual({ ok: false, error: 'case 26582.prompt is BLOCKED: it waits for no staff decision', kind: 'conflict' });
-    const expired = await cloud.invoke('staffDecision', {
-      caseId: caseId('silent'),
-      by: 'officer@example.gov',
-      decision: { decision: 'close', reason: 'Referred to enforcement.' },
-    });
-    expect(expired).toMatchObject({ ok: true, status: 'CLOSED', delivery: 'closed-directly' });
+    expect(await cloud.caseRecord(caseId('reminded'))).toEqual(before);
+    expect(await cloud.stores().audit.list(caseId('reminded'))).toEqual(audit);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { LOCAL_PRINCIPAL_ARN } from '#infra/local-cloud/emulators.ts';
 import { LINK_MARGIN_DAYS } from '#shared/signed-link.ts';
 import { cpscRecords } from '../support/data.ts';
 
@@ -40,12 +41,9 @@ describe('response links', () => {
   });
 
   it('can be re-issued by staff: the marketplace is emailed a new link, and the re-issue is audited', async () => {
-    const result = (await cloud.invoke('reissueLink', { caseId: '26582.patient', by: 'officer@example.gov' })) as {
-      ok: boolean;
-      sentTo: string[];
-      expiresAt: string;
-      messageId: string;
-    };
+    const answer = await cloud.agencyApi('POST', 'v1/agency/cases/26582.patient/link', {});
+    expect(answer.status).toBe(200);
+    const result = answer.body as { ok: boolean; sentTo: string[]; expiresAt: string; messageId: string };
     expect(result).toMatchObject({ ok: true, sentTo: ['safety@patient.example'] });
     const email = (await cloud.emails()).find((e) => e.messageId === result.messageId)!;
     expect(email.subject).toBe('New response link: recall 26582 on Patient Mart');
@@ -54,19 +52,15 @@ describe('response links', () => {
     expect((await fetch(link)).status).toBe(200);
     const audit = await cloud.stores().audit.list('26582.patient');
     expect(audit.at(-1)).toMatchObject({
-      actor: 'staff:officer@example.gov',
+      actor: `agency:${LOCAL_PRINCIPAL_ARN}`,
       action: 'LINK_REISSUED',
       detail: { expiresAt: result.expiresAt, email: { to: ['safety@patient.example'] } },
     });
-    expect(await cloud.invoke('reissueLink', { caseId: '26582.nowhere', by: 'officer@example.gov' })).toEqual({
-      ok: false,
-      error: 'there is no case 26582.nowhere',
-      kind: 'not-found',
+    expect(await cloud.agencyApi('POST', 'v1/agency/cases/26582.nowhere/link', {})).toEqual({
+      status: 404,
+      body: { ok: false, error: 'there is no case 26582.nowhere', kind: 'not-found' },
     });
-    expect(await cloud.invoke('reissueLink', { caseId: '26582.patient', by: 'me' })).toEqual({
-      ok: false,
-      error: 'by: give the staff member as an email address',
-      kind: 'invalid',
-    });
+    // Only the console (with a live admin session) and the IAM route may re-issue: a caller naming itself is refused.
+    expect(await cloud.invoke('reissueLink', { caseId: '26582.patient', by: 'officer@example.gov' })).toMatchObject({ ok: false, kind: 'forbidden' });
   });
 });

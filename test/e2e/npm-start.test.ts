@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Email } from '#infra/local-cloud/local-cloud.ts';
+import { consoleSession } from '../support/console-session.ts';
 import { form, linkIn } from '../support/data.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +26,7 @@ async function nextJson(reader: AsyncIterator<string>, predicate: (value: Record
 describe('npm start: the local cloud with the demo, over HTTP', () => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0', '--staff-port', '0'],
+    ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0', '--idp-port', '0'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const reader = lines(child);
@@ -61,8 +62,14 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
     expect(listed.cases.find((c) => c.caseId === caseId)).toMatchObject({ status: 'BLOCKED' });
     expect(listed.cases.every((c) => c.caseId.endsWith(`.${marketplaceId}`))).toBe(true);
 
-    // The staff page shows the case, closed.
-    const page = await (await fetch(`${String(urls.staff)}/cases/${caseId}`)).text();
+    // The staff console shows the case, closed, to a demo user signed in through the local identity provider.
+    expect(urls.staff).toBe(`${String(urls.console)}sign-in`);
+    expect(String(urls.idp)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const users = urls.users as Record<'viewer' | 'decider' | 'admin', { username: string; password: string }>;
+    expect(Object.keys(users).sort()).toEqual(['admin', 'decider', 'viewer']);
+    expect((await fetch(`${String(urls.console)}cases/${caseId}`, { redirect: 'manual' })).status).toBe(303);
+    const signedIn = await consoleSession(String(urls.console), users.viewer);
+    const page = await (await signedIn(`${String(urls.console)}cases/${caseId}`)).text();
     expect(page).toContain('<span id="status">BLOCKED</span>');
   });
 });

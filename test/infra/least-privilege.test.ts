@@ -30,8 +30,31 @@ describe('least privilege, as synthesized', () => {
 
   it('keeps the audit log append-only: no role may update, delete or batch-write an entry', () => {
     const granted = new Set(actionsOn(auditTable));
-    expect([...granted].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    expect([...granted].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // Only the console reads a case's whole log.
+    expect(
+      grants
+        .filter((g) => JSON.stringify(g.Resource).includes(`"${auditTable}"`) && ([] as string[]).concat(g.Action).includes('dynamodb:Query'))
+        .map((g) => g.role),
+    ).toEqual([roleOf('staffConsole')]);
     for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*']) expect(granted.has(forbidden)).toBe(false);
+  });
+
+  it('lets the console read cases, audit and history, write only sessions, and act only through the functions that check its session', () => {
+    const role = roleOf('staffConsole');
+    const own = grants.filter((g) => g.role === role);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const g of own.filter((g) => ([] as string[]).concat(g.Action).some((a) => writes.includes(a))))
+      expect(JSON.stringify(g.Resource)).toContain(idOf(stack.tables.sessions));
+    expect(new Set(actionsOn(casesTable, role))).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']));
+    const actions = new Set(own.flatMap((g) => ([] as string[]).concat(g.Action)));
+    for (const forbidden of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:StartExecution', 'ses:SendEmail', 'secretsmanager:GetSecretValue'])
+      expect(actions.has(forbidden), forbidden).toBe(false);
+    const invoked = own.filter((g) => ([] as string[]).concat(g.Action).includes('lambda:InvokeFunction')).flatMap((g) => [g.Resource].flat());
+    const targets = new Set(invoked.map((r) => JSON.stringify(r).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)"/)?.[1]));
+    expect(targets).toEqual(
+      new Set(['staffDecision', 'reportRelisting', 'reissueLink', 'marketplaceAdmin'].map((fn) => idOf(stack.functions[fn as 'staffDecision']))),
+    );
   });
 
   it('lets the internet-facing functions neither delete nor batch-write anything', () => {

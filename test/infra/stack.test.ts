@@ -21,7 +21,7 @@ describe('the CDK app', () => {
   it('runs every function on Node 22, arm64, with tracing and an ESM bundle', () => {
     const ours = new Set(Object.values(stack.functions).map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement)));
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => ours.has(id));
-    expect(functions).toHaveLength(20);
+    expect(functions).toHaveLength(21);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
     }
@@ -63,9 +63,10 @@ describe('the CDK app', () => {
     }
   });
 
-  it('keeps the tables safe: point-in-time recovery, deletion protection, retained', () => {
-    const tables = template.findResources('AWS::DynamoDB::Table');
+  it('keeps the tables safe: point-in-time recovery, deletion protection, retained (but the sessions, which expire)', () => {
+    const { [stack.getLogicalId(stack.tables.sessions.node.defaultChild as CfnElement)]: sessions, ...tables } = template.findResources('AWS::DynamoDB::Table');
     expect(Object.keys(tables)).toHaveLength(7);
+    expect(sessions).toMatchObject({ DeletionPolicy: 'Delete', Properties: { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } } });
     for (const table of Object.values(tables)) {
       expect(table).toMatchObject({
         DeletionPolicy: 'Retain',

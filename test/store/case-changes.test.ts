@@ -35,7 +35,7 @@ function crashingBetween(db: DynamoDBDocumentClient, auditTable: string, failing
   });
 }
 
-const staff = (email: string): AgencyIdentity => ({ kind: 'staff', email });
+const staff = (email: string): AgencyIdentity => ({ kind: 'staff', issuer: 'https://idp.agency.example', subject: `u-${email}`, email });
 describe('case changes and their audit entries', () => {
   const server = dynalite({ createTableMs: 0 });
   let client: DynamoDBClient;

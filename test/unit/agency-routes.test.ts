@@ -4,6 +4,13 @@ import { marketplaceAdmin, type MarketplaceAdminDeps } from '#functions/marketpl
 import { decisionEvent } from '#functions/staff-decision/events.ts';
 import { DEFAULT_POLICY } from '#shared/marketplace.ts';
 import { httpEvent } from '#functions/runtime/http-event.ts';
+import type { SessionStore, StaffSession } from '#shared/store/session-store.ts';
+
+const STAFF = { kind: 'staff', issuer: 'https://idp.agency.example', subject: 'u-42', email: 'officer@agency.example' } as const;
+/** The sessions table as the functions read it: one live session per token. */
+const sessions = (live: Record<string, Pick<StaffSession, 'identity' | 'roles'>>) =>
+  ({ verify: async (token: unknown) => (typeof token === 'string' ? live[token] : undefined) }) as unknown as SessionStore;
+const noSessions = sessions({});
 
 const PRINCIPAL = 'arn:aws:iam::123456789012:role/compliance-officer';
 const apiEvent = (body: string, userArn?: string) =>
@@ -19,8 +26,12 @@ const apiEvent = (body: string, userArn?: string) =>
   }) as unknown as APIGatewayProxyEvent;
 
 describe('who decides: the staff-decision function reads its decider from the door it came in by', () => {
-  it('through the IAM-authorized route, the verified principal and never a name in the body', () => {
-    const read = decisionEvent(apiEvent(JSON.stringify({ decision: 'close', reason: 'done', by: 'director@agency.example' }), PRINCIPAL), httpEvent);
+  it('through the IAM-authorized route, the verified principal and never a name in the body', async () => {
+    const read = await decisionEvent(
+      apiEvent(JSON.stringify({ decision: 'close', reason: 'done', by: 'director@agency.example' }), PRINCIPAL),
+      httpEvent,
+      noSessions,
+    );
     expect(read.input).toEqual({
       caseId: '26582.alimart',
       decider: { kind: 'iam', principalArn: PRINCIPAL },
@@ -28,34 +39,38 @@ describe('who decides: the staff-decision function reads its decider from the do
     });
   });
 
-  it('refuses a route request with no verified identity (403) and a body that is not a JSON object (400)', () => {
-    const unsigned = decisionEvent(apiEvent('{"decision":"close","reason":"x"}'), httpEvent);
+  it('refuses a route request with no verified identity (403) and a body that is not a JSON object (400)', async () => {
+    const unsigned = await decisionEvent(apiEvent('{"decision":"close","reason":"x"}'), httpEvent, noSessions);
     expect(unsigned.error).toBe('the request carries no verified IAM identity');
     expect(unsigned.respond({ ok: false, error: unsigned.error!, kind: 'invalid' })).toMatchObject({ statusCode: 403 });
     for (const body of ['[1]', 'null', 'not json', '']) {
-      const read = decisionEvent(apiEvent(body, PRINCIPAL), httpEvent);
+      const read = await decisionEvent(apiEvent(body, PRINCIPAL), httpEvent, noSessions);
       expect(read.error, body).toMatch(/^the body must be a JSON object/);
       expect(read.respond({ ok: false, error: read.error!, kind: 'invalid' })).toMatchObject({ statusCode: 400 });
     }
   });
 
-  it('answers each refusal with its status: 404 for no such case, 409 for a decision the case does not take', () => {
-    const read = decisionEvent(apiEvent('{}', PRINCIPAL), httpEvent);
+  it('answers each refusal with its status: 404 for no such case, 409 for a decision the case does not take', async () => {
+    const read = await decisionEvent(apiEvent('{}', PRINCIPAL), httpEvent, noSessions);
     expect(read.respond({ ok: false, error: 'case x does not exist', kind: 'not-found' })).toMatchObject({ statusCode: 404 });
     expect(read.respond({ ok: false, error: 'already decided', kind: 'conflict' })).toMatchObject({ statusCode: 409 });
     expect(read.respond({ ok: true, status: 'DISPUTED', delivery: 'delivered' })).toMatchObject({ statusCode: 200 });
   });
 
-  it('takes a direct invocation only with a staff member named by email', () => {
-    expect(decisionEvent({ caseId: '26582.alimart', by: 'officer@agency.example', decision: {} }, httpEvent).input?.decider).toEqual({
-      kind: 'staff',
-      email: 'officer@agency.example',
-    });
-    for (const by of [undefined, '', 'officer', 42, { email: 'a@b' }]) {
-      expect(decisionEvent({ caseId: '26582.alimart', by, decision: {} }, httpEvent).error, String(by)).toBe(
-        'by: give the deciding staff member as an email address',
-      );
-    }
+  it("takes a direct invocation only with a live console session holding the decider role, and the session's verified identity", async () => {
+    const store = sessions({ deciding: { identity: STAFF, roles: ['decider'] }, viewing: { identity: STAFF, roles: ['viewer'] } });
+    const read = await decisionEvent({ caseId: '26582.alimart', session: 'deciding', decision: { decision: 'close', reason: 'x' } }, httpEvent, store);
+    expect(read.input).toEqual({ caseId: '26582.alimart', decider: STAFF, decision: { decision: 'close', reason: 'x' } });
+    const refused = async (payload: Record<string, unknown>) => {
+      const door = await decisionEvent({ caseId: '26582.alimart', decision: {}, ...payload } as never, httpEvent, store);
+      expect(door.kind).toBe('forbidden');
+      return door.error;
+    };
+    // A caller naming its own decider is refused, whatever else it carries.
+    expect(await refused({ by: 'director@agency.example' })).toMatch(/^a caller cannot name who acts/);
+    expect(await refused({ by: 'director@agency.example', session: 'deciding' })).toMatch(/^a caller cannot name who acts/);
+    for (const session of [undefined, '', 'ended', 42]) expect(await refused({ session })).toBe('no live staff session: sign in to the staff console again');
+    expect(await refused({ session: 'viewing' })).toBe('officer@agency.example does not have the decider role');
   });
 });
 

@@ -7,8 +7,9 @@ import { describeAnswer, describeAttestation } from '#shared/pages/response-page
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
+import type { StaffRole } from '#shared/store/session-store.ts';
 import { AGENCY_TIME_ZONE } from '#shared/working-days.ts';
-import type { CaseExecution } from '../execution-history.ts';
+import type { CaseExecution } from '#shared/execution-history.ts';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.4}header{background:#12355b;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1.2em;align-items:baseline}
 header a{color:#fff}header .now{margin-left:auto;font-size:.9em}main{padding:1em}table{border-collapse:collapse;font-size:14px}
@@ -16,12 +17,37 @@ th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-alig
 .late{color:#a00;font-weight:bold}.error{color:#a00;font-weight:bold}.done{color:#070;font-weight:bold}
 form.filters label,form.period label{margin-right:1em}fieldset{margin:.6em 0;border:1px solid #999}
 textarea{width:30em;max-width:100%}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}
-.timeline td:first-child{white-space:nowrap}pre{margin:0;white-space:pre-wrap;font-size:12px}`;
+.timeline td:first-child{white-space:nowrap}pre{margin:0;white-space:pre-wrap;font-size:12px}
+header .who{font-size:.9em}form.signout{display:inline;margin:0}.key{font-family:monospace;background:#ffd;padding:.3em}`;
 
-export function staffLayout(title: string, now: Date, body: string): string {
+/** Who a page is for, and where the console is: every page's header, links and forms come from it. */
+export interface Frame {
+  /** The console's path, stage included, ending in a slash (/live/console/). */
+  base: string;
+  now: Date;
+  /** The signed-in staff member: absent on the sign-in pages. */
+  who?: { email: string; roles: readonly StaffRole[]; csrf: string };
+}
+
+/** A form posting to a console path, with the session's CSRF token. */
+export function postForm(f: Frame, action: string, body: string, attributes = ''): string {
+  return `<form method="post" action="${e(f.base + action)}"${attributes}><input type="hidden" name="csrf" value="${e(f.who?.csrf ?? '')}">${body}</form>`;
+}
+
+export function staffLayout(f: Frame, title: string, body: string): string {
+  const link = (path: string, label: string) => `<a href="${e(f.base + path)}">${label}</a>`;
+  const nav = f.who
+    ? `${link('cases', 'Cases')}${link('cases?status=overdue', 'Overdue')}${link('cases?status=awaiting-decision', 'Waiting for a decision')}${link('scorecard', 'Scorecard')}${link('digest', "Today's digest")}${
+        f.who.roles.includes('admin') ? link('marketplaces', 'Marketplaces') : ''
+      }<span class="now">now ${e(formatDeadline(f.now))}</span><span class="who">${e(f.who.email)} (${e(f.who.roles.join(', '))})</span>${postForm(
+        f,
+        'sign-out',
+        '<button type="submit">Sign out</button>',
+        ' class="signout"',
+      )}`
+    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head>
-<body><header><strong>recallguard staff</strong><a href="/cases">Cases</a><a href="/cases?status=overdue">Overdue</a><a href="/cases?status=awaiting-decision">Waiting for a decision</a><a href="/scorecard">Scorecard</a><a href="/digest">Today's digest</a>
-<span class="now">now ${e(formatDeadline(now))}</span></header><main>${body}</main></body></html>`;
+<body><header><strong>recallguard staff</strong>${nav}</header><main>${body}</main></body></html>`;
 }
 
 const eastern = new Intl.DateTimeFormat('en-US', { timeZone: AGENCY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
@@ -38,18 +64,18 @@ export interface CaseRow {
 export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES];
 
 /** The cases page: `rows` are the ones shown, the first of `total`. */
-export function casesPage(input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[]; now: Date }): string {
+export function casesPage(f: Frame, input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[] }): string {
   const option = (value: string, selected: string, label = value || 'all') =>
     `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
   const rows = input.rows.map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
-    const late = isOverdue(r, input.now);
-    return `<tr><td><a href="/cases/${encodeURIComponent(r.caseId)}">${e(r.caseId)}</a></td><td>${e(title)}</td><td>${e(marketplaceName)}</td><td${late ? ' class="late"' : ''}>${e(r.status)}</td><td>${when(r.deadline)}</td><td>${late ? workingDaysOverdue : ''}</td><td>${when(r.answeredAt)}</td><td>${r.answerOnTime === undefined ? '' : r.answerOnTime ? 'yes' : 'no'}</td></tr>`;
+    const late = isOverdue(r, f.now);
+    return `<tr><td><a href="${e(f.base)}cases/${encodeURIComponent(r.caseId)}">${e(r.caseId)}</a></td><td>${e(title)}</td><td>${e(marketplaceName)}</td><td${late ? ' class="late"' : ''}>${e(r.status)}</td><td>${when(r.deadline)}</td><td>${late ? workingDaysOverdue : ''}</td><td>${when(r.answeredAt)}</td><td>${r.answerOnTime === undefined ? '' : r.answerOnTime ? 'yes' : 'no'}</td></tr>`;
   });
   return staffLayout(
+    f,
     'Cases',
-    input.now,
     `<h1>Cases</h1>
-<form class="filters" method="get" action="/cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
+<form class="filters" method="get" action="${e(f.base)}cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
 <label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label><button type="submit">Show</button></form>
 <p id="count">${input.total} cases${input.total > input.rows.length ? `; the first ${input.rows.length} shown` : ''}.</p>
 <table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (Eastern)</th><th>Working days overdue</th><th>Answered (Eastern)</th><th>On time</th></tr>${rows.join('')}</table>`,
@@ -64,17 +90,22 @@ const DECISION_LABELS: Record<Decision['decision'], string> = {
   close: 'Close the case',
 };
 
-function decisionForms(record: CaseRecord, staffEmail: string): string {
+function decisionForms(f: Frame, record: CaseRecord): string {
   const decisions = DECISIONS_FOR[record.status] ?? [];
   if (!decisions.length) return '';
+  if (!f.who?.roles.includes('decider'))
+    return `<h2>Decision</h2><p>The case waits for a decision: ${e(decisions.join(', '))}. Deciding takes the decider role.</p>`;
   const forms = decisions.map((d) => {
     const id = (name: string) => `${d}-${name}`;
-    return `<form method="post" action="/cases/${encodeURIComponent(record.caseId)}/decision"><fieldset><legend>${e(DECISION_LABELS[d])}</legend>
+    return postForm(
+      f,
+      `cases/${encodeURIComponent(record.caseId)}/decision`,
+      `<fieldset><legend>${e(DECISION_LABELS[d])}</legend>
 <input type="hidden" name="decision" value="${d}">
 ${d === 'grant_extension' ? `<label for="${id('until')}">Until (the new deadline's day)</label> <input type="date" id="${id('until')}" name="until" value="${e(record.answer?.answer === 'extension' ? record.answer.requestedDate : '')}"><br>` : ''}
 <label for="${id('reason')}">Reason</label><br><textarea id="${id('reason')}" name="reason" rows="2"></textarea><br>
-<label for="${id('by')}">Decided by</label> <input type="email" id="${id('by')}" name="by" value="${e(staffEmail)}">
-<button type="submit">${e(DECISION_LABELS[d])}</button></fieldset></form>`;
+<button type="submit">${e(DECISION_LABELS[d])}</button> <small>recorded as ${e(f.who!.email)}</small></fieldset>`,
+    );
   });
   return `<h2>Decision</h2>${forms.join('\n')}`;
 }
@@ -96,18 +127,16 @@ type CasePageInput = {
   audit: AuditEntry[];
   /** The case's executions (the first, relistings', stay-down checks'), or why they cannot be read. */
   execution: CaseExecution[] | { error: string };
-  staffEmail: string;
-  now: Date;
   message?: { error?: string; done?: string };
 };
 
 /** What a case page says first: the case's facts. */
-function caseFacts(input: CasePageInput): [string, string][] {
+function caseFacts(f: Frame, input: CasePageInput): [string, string][] {
   const r = input.record;
   return [
     [
       'Status',
-      `<span id="status">${e(r.status)}</span>${isOverdue(r, input.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`,
+      `<span id="status">${e(r.status)}</span>${isOverdue(r, f.now) ? ` <span class="late">${input.workingDaysOverdue} working days overdue</span>` : ''}`,
     ],
     ['Recall', `${e(r.recallNumber)}: ${input.recallUrl ? `<a href="${e(input.recallUrl)}">${e(input.title)}</a>` : e(input.title)}`],
     ['Marketplace', e(input.marketplaceName)],
@@ -120,7 +149,7 @@ function caseFacts(input: CasePageInput): [string, string][] {
       ? ([
           [
             'Decision',
-            `${e(r.decision.decision)} by ${e(r.decision.by)} (${when(r.decision.decidedAt)})${r.decision.reason ? `: ${e(r.decision.reason)}` : ''}`,
+            `${e(r.decision.decision)} by ${e(r.decision.by)}${r.decision.identity ? ` <small>(subject ${e(r.decision.identity.subject)} at ${e(r.decision.identity.issuer)})</small>` : ''} (${when(r.decision.decidedAt)})${r.decision.reason ? `: ${e(r.decision.reason)}` : ''}`,
           ],
         ] as [string, string][])
       : []),
@@ -147,19 +176,32 @@ function staydownFacts(r: CaseRecord): [string, string][] {
   return [...checks, ...relistings];
 }
 
-/** On a blocked case: report a listing seen live again. */
-function relistingForm(record: CaseRecord, staffEmail: string): string {
-  if (record.status !== 'BLOCKED' || record.answer?.answer !== 'blocked') return '';
-  return `<h2>Seen live again?</h2><form method="post" action="/cases/${encodeURIComponent(record.caseId)}/relisting"><fieldset><legend>Report a relisting (the case reopens as RELISTED)</legend>
+/** On a blocked case, for a decider: report a listing seen live again. */
+function relistingForm(f: Frame, record: CaseRecord): string {
+  if (record.status !== 'BLOCKED' || record.answer?.answer !== 'blocked' || !f.who?.roles.includes('decider')) return '';
+  return `<h2>Seen live again?</h2>${postForm(
+    f,
+    `cases/${encodeURIComponent(record.caseId)}/relisting`,
+    `<fieldset><legend>Report a relisting (the case reopens as RELISTED)</legend>
 <label for="relisting-listing">Listing URL</label> <input type="url" id="relisting-listing" name="listing" required><br>
 <label for="relisting-seen">Seen at (ISO 8601, optional)</label> <input id="relisting-seen" name="seenAt"><br>
-<label for="relisting-by">Reported by</label> <input type="email" id="relisting-by" name="by" value="${e(staffEmail)}">
-<button type="submit">Report the relisting</button></fieldset></form>`;
+<button type="submit">Report the relisting</button></fieldset>`,
+  )}`;
 }
 
-export function casePage(input: CasePageInput): string {
+/** For an admin, once the notice is out: a new response link, emailed to the marketplace. */
+function linkForm(f: Frame, record: CaseRecord): string {
+  if (!record.noticeSentAt || !f.who?.roles.includes('admin')) return '';
+  return `<h2>Response link</h2>${postForm(
+    f,
+    `cases/${encodeURIComponent(record.caseId)}/link`,
+    '<button type="submit">Email the marketplace a new response link</button>',
+  )}`;
+}
+
+export function casePage(f: Frame, input: CasePageInput): string {
   const r = input.record;
-  const facts = caseFacts(input);
+  const facts = caseFacts(f, input);
   type Row = { at: string; order: number; audit?: string; event?: string };
   const rows: Row[] = input.audit.map((a, i) => ({ at: a.at, order: i, audit: auditCell(a) }));
   const executions = Array.isArray(input.execution) ? input.execution : [];
@@ -182,32 +224,45 @@ export function casePage(input: CasePageInput): string {
       ? `<p class="done" role="status">${e(input.message.done)}</p>`
       : '';
   return staffLayout(
+    f,
     `Case ${r.caseId}`,
-    input.now,
     `<h1>Case ${e(r.caseId)}</h1>${message}
 <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
-${decisionForms(r, input.staffEmail)}
-${relistingForm(r, input.staffEmail)}
+${decisionForms(f, r)}
+${relistingForm(f, r)}
+${linkForm(f, r)}
 <h2>Timeline</h2>${Array.isArray(input.execution) ? '' : `<p class="error">The execution history cannot be read: ${e(input.execution.error)}</p>`}
 <table class="timeline" id="timeline"><tr><th>When (UTC)</th><th>Audit log (${input.audit.length})</th><th>Execution history (${eventCount} events${executions.length > 1 ? `, ${executions.length} executions` : ''})</th></tr>
 ${rows.map((row) => `<tr><td>${e(row.at.slice(0, 19).replace('T', ' '))}</td><td>${row.audit ?? ''}</td><td>${row.event ?? ''}</td></tr>`).join('\n')}</table>`,
   );
 }
 
-export function scorecardPage(input: { scores: MarketplaceScore[]; since: string; until: string; now: Date; error?: string }): string {
+export function scorecardPage(f: Frame, input: { scores: MarketplaceScore[]; since: string; until: string; error?: string }): string {
   const period =
     input.since || input.until ? `notified ${input.since ? `from ${input.since}` : ''} ${input.until ? `to ${input.until}` : ''}`.trim() : 'all cases';
   return staffLayout(
+    f,
     'Scorecard',
-    input.now,
     `<h1>Marketplace scorecard</h1>
-<form class="period" method="get" action="/scorecard"><label>From <input type="date" name="since" value="${e(input.since)}"></label><label>To <input type="date" name="until" value="${e(input.until)}"></label><button type="submit">Show</button></form>
+<form class="period" method="get" action="${e(f.base)}scorecard"><label>From <input type="date" name="since" value="${e(input.since)}"></label><label>To <input type="date" name="until" value="${e(input.until)}"></label><button type="submit">Show</button></form>
 ${input.error ? `<p class="error" role="alert">${e(input.error)}</p>` : ''}
 <figure id="chart">${scorecardChart(input.scores, `On time and time to answer, ${period}`)}</figure>
 ${scorecardTable(input.scores)}`,
   );
 }
 
-export function notFoundPage(now: Date, what: string): string {
-  return staffLayout('Not found', now, `<h1>Not found</h1><p>${e(what)}</p><p><a href="/cases">All cases</a></p>`);
+/** A page that says what went wrong: not found, not allowed, a form that did not come from this session. */
+export function problemPage(f: Frame, title: string, what: string): string {
+  return staffLayout(f, title, `<h1>${e(title)}</h1><p>${e(what)}</p><p><a href="${e(f.base)}cases">All cases</a></p>`);
+}
+
+/** The page a signed-out visitor gets: why, and the way in. */
+export function signInPage(f: Frame, input: { startUrl: string; reason?: string; provider: string }): string {
+  return staffLayout(
+    f,
+    'Sign in',
+    `<h1>Sign in</h1>${input.reason ? `<p class="error" role="alert">${e(input.reason)}</p>` : ''}
+<p>The staff console of recallguard is for the agency's compliance staff. Sign in with your agency account.</p>
+<p><a id="sign-in" href="${e(input.startUrl)}">Sign in with ${e(input.provider)}</a></p>`,
+  );
 }

@@ -1,0 +1,379 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { CaseRecord } from '#shared/case.ts';
+import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
+import { digestEmail } from '#shared/emails/digest-email.ts';
+import { HTML_HEADERS } from '#shared/pages/headers.ts';
+import { caseExecutions } from '#shared/execution-history.ts';
+import { scorecard } from '#shared/scorecard.ts';
+import type { ApiKeyStore } from '#shared/store/api-key-store.ts';
+import type { AuditLog } from '#shared/store/audit-log.ts';
+import type { CaseStore } from '#shared/store/case-store.ts';
+import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
+import type { RecallStore } from '#shared/store/recall-store.ts';
+import type { SessionStore, StaffRole, StaffSession } from '#shared/store/session-store.ts';
+import { trustedUrl } from '#shared/trusted-links.ts';
+import { agencyInstant, endOfAgencyDay, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
+import { collectDigest, lookup } from '../staff-reports/staff-reports.ts';
+import { marketplaceEntry, marketplaceForm, marketplacePage, marketplacesPage, type MarketplaceForm } from './admin-views.ts';
+import type { RelyingParty } from './oidc.ts';
+import { SignInRefused } from './oidc.ts';
+import { casePage, casesPage, problemPage, scorecardPage, signInPage, STATUS_FILTERS, type CaseRow, type Frame } from './views.ts';
+
+/** What a console request is, read from API Gateway's event. */
+export interface ConsoleRequest {
+  method: string;
+  /** The path under the console, without its leading slash: `cases/26582.alimart`. */
+  path: string;
+  query: Record<string, string | undefined>;
+  cookies: Record<string, string>;
+  body: string;
+}
+
+/** The functions the console's actions invoke, each passing the session it acts for. */
+export type ConsoleAction = 'staffDecision' | 'reportRelisting' | 'reissueLink' | 'marketplaceAdmin';
+
+export interface ConsoleDeps {
+  stores: { cases: CaseStore; recalls: RecallStore; marketplaces: MarketplaceStore; audit: AuditLog; sessions: SessionStore; apiKeys: ApiKeyStore };
+  sfn: SFNClient;
+  rp: Pick<RelyingParty, 'start' | 'finish'>;
+  invoke: (action: ConsoleAction, payload: Record<string, unknown>) => Promise<unknown>;
+  calendar: WorkingCalendar;
+  /** Where the console is: https://.../live/console/ (its callback is callback there). */
+  consoleUrl: URL;
+  /** The identity provider's name on the sign-in page. */
+  providerName: string;
+  authority: string;
+  staffEmails: string[];
+  trustedHosts: readonly string[];
+}
+
+/** At most this many rows on one list page: the count says how many there are. */
+const SHOWN = 1000;
+const FORM_LIMIT = 64 * 1024;
+
+/** The cookies' names: `__Host-` (Secure, whole host, no Domain) wherever the console is served over HTTPS. */
+export function cookieNames(consoleUrl: URL): { session: string; signIn: string; secure: boolean } {
+  const secure = consoleUrl.protocol === 'https:';
+  return secure ? { session: '__Host-rg-session', signIn: '__Host-rg-signin', secure } : { session: 'rg-session', signIn: 'rg-signin', secure };
+}
+
+/** A session cookie (no Expires: the server decides when a session ends), or one that clears it. */
+function cookie(name: string, value: string, secure: boolean): string {
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${value ? '' : '; Max-Age=0'}`;
+}
+
+type Page = APIGatewayProxyResult;
+
+function page(statusCode: number, body: string, cookies: string[] = []): Page {
+  return { statusCode, headers: { ...HTML_HEADERS }, ...(cookies.length ? { multiValueHeaders: { 'set-cookie': cookies } } : {}), body };
+}
+
+function redirect(location: string, cookies: string[] = []): Page {
+  return { statusCode: 303, headers: { ...HTML_HEADERS, location }, ...(cookies.length ? { multiValueHeaders: { 'set-cookie': cookies } } : {}), body: '' };
+}
+
+const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** The console's own paths a sign-in may return to: never another site. */
+const safeReturn = (path: string | undefined) => (path && /^[a-z][a-z0-9/?=&%._~-]*$/i.test(path) && !path.includes('//') ? path : 'cases');
+
+const WHY_ENDED = { idle: 'You were signed out after 30 minutes without activity.', absolute: 'You were signed out: a session lasts 12 hours at most.' };
+
+/**
+ * The staff console: signing in through the agency's identity provider, then cases with filters,
+ * a page per case (facts, audit log and execution history side by side, the decisions it admits),
+ * the scorecard, today's digest, and for admins the marketplaces and their API keys. Every
+ * request is checked against its server-side session and the role it needs; every POST carries
+ * the session's CSRF token; changes go through the functions that make them, which check the
+ * session again and record its verified identity.
+ */
+export async function handleConsole(request: ConsoleRequest, deps: ConsoleDeps): Promise<Page> {
+  const now = new Date();
+  const base = deps.consoleUrl.pathname;
+  const names = cookieNames(deps.consoleUrl);
+  const frame: Frame = { base, now };
+  const { path, method } = request;
+
+  if (method === 'GET' && path === 'sign-in') {
+    const reason =
+      request.query.ended === 'idle' || request.query.ended === 'absolute'
+        ? WHY_ENDED[request.query.ended]
+        : request.query.signedOut
+          ? 'You are signed out.'
+          : undefined;
+    const startUrl = `${base}sign-in/start?return=${encodeURIComponent(safeReturn(request.query.return))}`;
+    return page(200, signInPage(frame, { startUrl, reason, provider: deps.providerName }));
+  }
+  if (method === 'GET' && path === 'sign-in/start') {
+    const started = await deps.rp.start();
+    await deps.stores.sessions.startSignIn(started.state, started.codeVerifier, started.nonce, safeReturn(request.query.return), now.getTime());
+    return redirect(started.url, [cookie(names.signIn, started.state, names.secure)]);
+  }
+  if (method === 'GET' && path === 'callback') return callback(request, deps, frame, now);
+
+  const found = await deps.stores.sessions.live(request.cookies[names.session], now.getTime());
+  if (!('session' in found)) {
+    // No case data without a session: a page asks to sign in, a form's post changes nothing.
+    const query = new URLSearchParams();
+    if (found.ended !== 'none') query.set('ended', found.ended);
+    if (method === 'GET')
+      query.set('return', safeReturn(path + (Object.keys(request.query).length ? `?${new URLSearchParams(request.query as Record<string, string>)}` : '')));
+    return redirect(`${base}sign-in${query.size ? `?${query}` : ''}`, found.ended === 'none' ? [] : [cookie(names.session, '', names.secure)]);
+  }
+  const session = found.session;
+  await deps.stores.sessions.touch(session, now.getTime());
+  const signed: Frame = { base, now, who: { email: session.identity.email, roles: session.roles, csrf: session.csrf } };
+
+  if (method === 'POST') {
+    if (request.body.length > FORM_LIMIT) return page(413, problemPage(signed, 'Too large', 'The form is over 64 KB.'));
+    const form = new URLSearchParams(request.body);
+    if (!sameToken(form.get('csrf') ?? '', session.csrf))
+      return page(
+        403,
+        problemPage(
+          signed,
+          'Refused',
+          'This form did not come from your session (its CSRF token is missing or wrong): nothing was changed. Open the page again and retry.',
+        ),
+      );
+    if (path === 'sign-out') {
+      await deps.stores.sessions.end(request.cookies[names.session]);
+      return redirect(`${base}sign-in?signedOut=1`, [cookie(names.session, '', names.secure)]);
+    }
+    return post(path, form, session, signed, deps, request.cookies[names.session]!);
+  }
+  if (method !== 'GET') return page(405, problemPage(signed, 'Not allowed', `${method} is not used here.`));
+  return get(request, signed, deps);
+}
+
+/** The provider sends the browser back: the sign-in under way is taken (once), checked, and becomes a session. */
+async function callback(request: ConsoleRequest, deps: ConsoleDeps, frame: Frame, now: Date): Promise<Page> {
+  const names = cookieNames(deps.consoleUrl);
+  const state = request.query.state ?? '';
+  const refused = (why: string) =>
+    page(401, signInPage(frame, { startUrl: `${frame.base}sign-in/start`, reason: `Sign-in failed: ${why}`, provider: deps.providerName }), [
+      cookie(names.signIn, '', names.secure),
+    ]);
+  if (request.query.error)
+    return refused(`the identity provider said ${request.query.error}${request.query.error_description ? `: ${request.query.error_description}` : ''}`);
+  if (!state || request.cookies[names.signIn] !== state) return refused('this sign-in was not started in this browser');
+  const pending = await deps.stores.sessions.takeSignIn(state, now.getTime());
+  if (!pending) return refused('it took too long or was already used; sign in again');
+  const callbackUrl = new URL(
+    `callback?${new URLSearchParams(Object.entries(request.query).filter((e): e is [string, string] => e[1] !== undefined))}`,
+    deps.consoleUrl,
+  );
+  let signedIn: Awaited<ReturnType<ConsoleDeps['rp']['finish']>>;
+  try {
+    signedIn = await deps.rp.finish(callbackUrl, { state, codeVerifier: pending.codeVerifier, nonce: pending.nonce });
+  } catch (error) {
+    if (error instanceof SignInRefused) return refused(error.message);
+    throw error;
+  }
+  if (!signedIn.roles.length)
+    return page(
+      403,
+      problemPage(frame, 'No role', `${signedIn.identity.email} is signed in but has no console role (viewer, decider or admin): ask an administrator.`),
+      [cookie(names.signIn, '', names.secure)],
+    );
+  const { token } = await deps.stores.sessions.create(signedIn.identity, signedIn.roles, now.getTime());
+  return redirect(`${frame.base}${pending.returnTo}`, [cookie(names.session, token, names.secure), cookie(names.signIn, '', names.secure)]);
+}
+
+const CASE_PATH = /^cases\/([^/]+)(?:\/(decision|relisting|link))?$/;
+const MARKETPLACE_PATH = /^marketplaces\/([^/]+)(?:\/(keys|deactivate|activate))?$/;
+
+function forbidden(f: Frame, role: StaffRole): Page {
+  return page(403, problemPage(f, 'Not allowed', `This takes the ${role} role, which your account does not have: nothing was changed.`));
+}
+
+async function get(request: ConsoleRequest, f: Frame, deps: ConsoleDeps): Promise<Page> {
+  const { path, query } = request;
+  if (path === '' || path === '/') return redirect(`${f.base}cases`);
+  if (path === 'cases') return page(200, await listPage(deps, query, f));
+  if (path === 'scorecard') {
+    const since = query.since ?? '';
+    const until = query.until ?? '';
+    const bad = [since, until].find((d) => d && !ISO_DATE.test(d));
+    const period = {
+      since: since && !bad ? agencyInstant(since, 0, 0, 0) : undefined,
+      until: until && !bad ? new Date(endOfAgencyDay(until).getTime() + 1000) : undefined,
+    };
+    const scores = scorecard(await deps.stores.cases.list(), deps.calendar, f.now, period);
+    return page(bad ? 400 : 200, scorecardPage(f, { scores, since, until, error: bad && `${bad} is not a date: give YYYY-MM-DD` }));
+  }
+  if (path === 'digest') {
+    const settings = {
+      caseUrlTemplate: `${deps.consoleUrl.href}cases/{caseId}`,
+      caseListUrlTemplate: `${deps.consoleUrl.href}cases?status={status}&marketplace={marketplaceId}`,
+      authority: deps.authority,
+      staffEmails: deps.staffEmails,
+      digestWhenEmpty: true,
+    };
+    const digest = await collectDigest(f.now, { ...deps.stores, calendar: deps.calendar, settings });
+    return page(200, digestEmail(digest, deps.authority).html);
+  }
+  const caseMatch = CASE_PATH.exec(path);
+  if (caseMatch && !caseMatch[2]) {
+    const caseId = decodeURIComponent(caseMatch[1]!);
+    const record = await deps.stores.cases.get(caseId);
+    if (!record) return page(404, problemPage(f, 'Not found', `There is no case ${caseId}.`));
+    return page(200, await caseView(deps, record, f, doneMessage(query)));
+  }
+  if (path === 'marketplaces' || MARKETPLACE_PATH.test(path)) {
+    if (!f.who!.roles.includes('admin')) return forbidden(f, 'admin');
+    if (path === 'marketplaces') return page(200, marketplacesPage(f, { marketplaces: await deps.stores.marketplaces.list(), message: doneMessage(query) }));
+    const id = decodeURIComponent(MARKETPLACE_PATH.exec(path)![1]!);
+    return marketplaceView(deps, f, id, { message: doneMessage(query) });
+  }
+  return page(404, problemPage(f, 'Not found', `${path} is not a page here.`));
+}
+
+function doneMessage(query: ConsoleRequest['query']): { done: string } | undefined {
+  const done = query.decided
+    ? `Decision recorded: ${query.decided.replace(/_/g, ' ')}.`
+    : query.relisted
+      ? 'Relisting reported: the case is RELISTED.'
+      : query.linked
+        ? `A new response link was emailed to ${query.linked}.`
+        : query.saved
+          ? `Saved ${query.saved}.`
+          : query.revoked
+            ? `API key ${query.revoked} revoked: it no longer opens the API.`
+            : '';
+  return done ? { done } : undefined;
+}
+
+async function post(path: string, form: URLSearchParams, session: StaffSession, f: Frame, deps: ConsoleDeps, token: string): Promise<Page> {
+  const caseMatch = CASE_PATH.exec(path);
+  if (caseMatch?.[2]) {
+    const caseId = decodeURIComponent(caseMatch[1]!);
+    const action = caseMatch[2];
+    const role: StaffRole = action === 'link' ? 'admin' : 'decider';
+    if (!session.roles.includes(role)) return forbidden(f, role);
+    const record = await deps.stores.cases.get(caseId);
+    if (!record) return page(404, problemPage(f, 'Not found', `There is no case ${caseId}.`));
+    const back = `${f.base}cases/${encodeURIComponent(caseId)}`;
+    if (action === 'decision') {
+      const kind = form.get('decision') ?? '';
+      const reason = form.get('reason') ?? undefined;
+      const until = form.get('until')?.trim();
+      const decision = { decision: kind, ...(reason === undefined ? {} : { reason }), ...(kind === 'grant_extension' ? { until } : {}) };
+      const result = (await deps.invoke('staffDecision', { caseId, session: token, decision })) as { ok: boolean; error?: string };
+      if (!result.ok) return page(400, await caseView(deps, record, f, { error: `The decision was refused: ${result.error}` }));
+      return redirect(`${back}?decided=${encodeURIComponent(kind)}`);
+    }
+    if (action === 'relisting') {
+      const seenAt = form.get('seenAt')?.trim();
+      const report = { caseId, listing: form.get('listing')?.trim() ?? '', ...(seenAt ? { seenAt } : {}), session: token };
+      const result = (await deps.invoke('reportRelisting', report)) as { ok: boolean; error?: string };
+      if (!result.ok) return page(400, await caseView(deps, record, f, { error: `The relisting was refused: ${result.error}` }));
+      return redirect(`${back}?relisted=1`);
+    }
+    const result = (await deps.invoke('reissueLink', { caseId, session: token })) as { ok: boolean; error?: string; sentTo?: string[] };
+    if (!result.ok) return page(400, await caseView(deps, record, f, { error: `No new link was sent: ${result.error}` }));
+    return redirect(`${back}?linked=${encodeURIComponent(result.sentTo?.join(', ') ?? '')}`);
+  }
+  const admin = path === 'marketplaces' || MARKETPLACE_PATH.test(path) || /^keys\/[^/]+\/revoke$/.test(path);
+  if (!admin) return page(404, problemPage(f, 'Not found', `${path} takes no form.`));
+  if (!session.roles.includes('admin')) return forbidden(f, 'admin');
+  return adminPost(path, form, f, deps, token);
+}
+
+type AdminAnswer = { ok: true; marketplaceId?: string; keyId?: string; key?: string; marketplaces?: { id: string }[] } | { ok: false; error: string };
+
+async function adminPost(path: string, form: URLSearchParams, f: Frame, deps: ConsoleDeps, token: string): Promise<Page> {
+  const ask = async (request: Record<string, unknown>) => (await deps.invoke('marketplaceAdmin', { session: token, request })) as AdminAnswer;
+  if (path === 'marketplaces') {
+    const read = marketplaceEntry(form);
+    const isNew = !(await deps.stores.marketplaces.get(read.fields.id));
+    const refused = async (error: string) =>
+      isNew
+        ? page(400, marketplacesPage(f, { marketplaces: await deps.stores.marketplaces.list(), form: read.fields, message: { error } }))
+        : marketplaceView(deps, f, read.fields.id, { form: read.fields, message: { error } }, 400);
+    if ('error' in read) return refused(read.error);
+    const result = await ask({ action: 'import', marketplaces: [read.entry] });
+    if (!result.ok) return refused(result.error);
+    return redirect(`${f.base}marketplaces/${encodeURIComponent(read.fields.id)}?saved=${encodeURIComponent(read.fields.id)}`);
+  }
+  const revoke = /^keys\/([^/]+)\/revoke$/.exec(path);
+  if (revoke) {
+    const result = await ask({ action: 'revoke-key', keyId: decodeURIComponent(revoke[1]!) });
+    if (!result.ok) return page(400, problemPage(f, 'Not revoked', result.error));
+    return redirect(`${f.base}marketplaces/${encodeURIComponent(result.marketplaceId ?? '')}?revoked=${encodeURIComponent(result.keyId ?? '')}`);
+  }
+  const [, rawId, action] = MARKETPLACE_PATH.exec(path)!;
+  const id = decodeURIComponent(rawId!);
+  const marketplace = await deps.stores.marketplaces.get(id);
+  if (!marketplace) return page(404, problemPage(f, 'Not found', `There is no marketplace ${id}.`));
+  if (action === 'keys') {
+    const result = await ask({ action: 'issue-key', marketplaceId: id });
+    if (!result.ok) return marketplaceView(deps, f, id, { message: { error: result.error } }, 400);
+    // Shown once, on this response only: it is not kept anywhere it could be shown again.
+    return marketplaceView(deps, f, id, { issuedKey: { keyId: result.keyId!, key: result.key! } }, 201);
+  }
+  if (action === 'deactivate' || action === 'activate') {
+    const result = await ask({ action: 'import', marketplaces: [{ ...marketplace, active: action === 'activate' }] });
+    if (!result.ok) return marketplaceView(deps, f, id, { message: { error: result.error } }, 400);
+    return redirect(`${f.base}marketplaces/${encodeURIComponent(id)}?saved=${encodeURIComponent(`${id} (${action}d)`)}`);
+  }
+  return page(404, problemPage(f, 'Not found', `${path} takes no form.`));
+}
+
+async function marketplaceView(
+  deps: ConsoleDeps,
+  f: Frame,
+  id: string,
+  extra: { form?: MarketplaceForm; issuedKey?: { keyId: string; key: string }; message?: { error?: string; done?: string } },
+  status = 200,
+): Promise<Page> {
+  const marketplace = await deps.stores.marketplaces.get(id);
+  if (!marketplace) return page(404, problemPage(f, 'Not found', `There is no marketplace ${id}.`));
+  const keys = await deps.stores.apiKeys.list(id);
+  return page(status, marketplacePage(f, { marketplace, keys, form: extra.form ?? marketplaceForm(marketplace), ...extra }));
+}
+
+async function listPage(deps: ConsoleDeps, query: ConsoleRequest['query'], f: Frame): Promise<string> {
+  const status = query.status ?? '';
+  const marketplace = query.marketplace ?? '';
+  const records = (await deps.stores.cases.list()).filter((r) => {
+    if (marketplace && r.marketplaceId !== marketplace) return false;
+    if (!status || !STATUS_FILTERS.includes(status)) return true;
+    return Object.hasOwn(CASE_VIEWS, status) ? CASE_VIEWS[status as CaseView](r, f.now) : r.status === status;
+  });
+  const shown = records.slice(0, SHOWN);
+  const recalls = await lookup(
+    shown.map((r) => r.recallNumber),
+    (n) => deps.stores.recalls.get(n),
+  );
+  const names = new Map((await deps.stores.marketplaces.list()).map((m) => [m.id, m.name]));
+  const rows: CaseRow[] = shown.map((record) => ({
+    record,
+    title: recalls.get(record.recallNumber)?.title ?? `(recall ${record.recallNumber} is not stored)`,
+    marketplaceName: names.get(record.marketplaceId) ?? record.marketplaceId,
+    workingDaysOverdue: workingDaysOverdue(record, f.now, deps.calendar),
+  }));
+  const marketplaces = [...new Set([...names.keys(), ...records.map((r) => r.marketplaceId)])].sort();
+  return casesPage(f, { rows, total: records.length, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces });
+}
+
+async function caseView(deps: ConsoleDeps, record: CaseRecord, f: Frame, message?: { error?: string; done?: string }): Promise<string> {
+  const [recall, marketplace, audit, execution] = await Promise.all([
+    deps.stores.recalls.get(record.recallNumber),
+    deps.stores.marketplaces.get(record.marketplaceId),
+    deps.stores.audit.list(record.caseId),
+    caseExecutions(deps.sfn, record).catch((error: Error) => ({ error: error.message })),
+  ]);
+  return casePage(f, {
+    record,
+    title: recall?.title ?? `(recall ${record.recallNumber} is not stored)`,
+    recallUrl: (recall?.url && trustedUrl(recall.url, deps.trustedHosts)?.href) || '',
+    marketplaceName: marketplace?.name ?? record.marketplaceId,
+    workingDaysOverdue: workingDaysOverdue(record, f.now, deps.calendar),
+    audit,
+    execution,
+    message,
+  });
+}

@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StaffIdentity } from '#shared/agency-identity.ts';
+import { isConditionFailure } from './document-client.ts';
+
+/** What a signed-in staff member may do: read everything, decide cases, administer marketplaces, keys and links. */
+export const STAFF_ROLES = ['viewer', 'decider', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** NIST SP 800-63B at AAL2: a session ends after 30 minutes without a request, and 12 hours after sign-in whatever happens. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** How long a sign-in may take at the identity provider. */
+export const SIGN_IN_MS = 10 * 60_000;
+
+/** A signed-in staff member's session, kept under the SHA-256 of its cookie: the table never holds a usable token. */
+export interface StaffSession {
+  key: string;
+  identity: StaffIdentity;
+  roles: StaffRole[];
+  /** The token every form of this session carries (CSRF). */
+  csrf: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** When DynamoDB may delete it (epoch seconds): the earlier of the idle and absolute ends. */
+  expiresAt: number;
+}
+
+/** A sign-in under way: what the callback checks (state, nonce) and proves (the PKCE verifier). */
+export interface PendingSignIn {
+  key: string;
+  codeVerifier: string;
+  nonce: string;
+  /** The console page to return to. */
+  returnTo: string;
+  expiresAt: number;
+}
+
+const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
+const token = () => randomBytes(32).toString('base64url');
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** Why a session is not live, for the sign-in page to say. */
+export type SessionEnd = 'none' | 'idle' | 'absolute';
+
+/**
+ * Staff sessions and sign-ins under way, in one DynamoDB table with TTL. A session is live while
+ * its last request is under 30 minutes old and its sign-in under 12 hours; each live request
+ * moves its idle end on. Times are the caller's clock (the virtual one locally).
+ */
+export class SessionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** A new session for a verified identity: the cookie's token, seen only here. */
+  async create(identity: StaffIdentity, roles: StaffRole[], now: number): Promise<{ token: string; session: StaffSession }> {
+    const secret = token();
+    const session: StaffSession = {
+      key: `session#${hash(secret)}`,
+      identity,
+      roles,
+      csrf: token(),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: seconds(Math.min(now + SESSION_IDLE_MS, now + SESSION_ABSOLUTE_MS)),
+    };
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: session, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } }),
+    );
+    return { token: secret, session };
+  }
+
+  /** The session a token opens, if it is live at `now`; otherwise why not (an ended one is deleted). */
+  async live(secret: string | undefined, now: number): Promise<{ session: StaffSession } | { ended: SessionEnd }> {
+    if (!secret || secret.length > 100) return { ended: 'none' };
+    const key = `session#${hash(secret)}`;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }));
+    const session = Item as StaffSession | undefined;
+    if (!session) return { ended: 'none' };
+    const ended: SessionEnd | undefined =
+      now - session.createdAt >= SESSION_ABSOLUTE_MS ? 'absolute' : now - session.lastSeenAt >= SESSION_IDLE_MS ? 'idle' : undefined;
+    if (ended) {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key } }));
+      return { ended };
+    }
+    return { session };
+  }
+
+  /**
+   * The session a token opens if it is live at `now`, without changing anything: how the
+   * functions the console invokes check the session it passes them.
+   */
+  async verify(secret: unknown, now: number): Promise<StaffSession | undefined> {
+    if (typeof secret !== 'string' || !secret || secret.length > 100) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: `session#${hash(secret)}` }, ConsistentRead: true }));
+    const session = Item as StaffSession | undefined;
+    return session && now - session.createdAt < SESSION_ABSOLUTE_MS && now - session.lastSeenAt < SESSION_IDLE_MS ? session : undefined;
+  }
+
+  /** Moves a live session's idle end on (a request was served). */
+  async touch(session: StaffSession, now: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key: session.key },
+          UpdateExpression: 'SET lastSeenAt = :now, expiresAt = :expires',
+          ConditionExpression: 'attribute_exists(#k)',
+          ExpressionAttributeNames: { '#k': 'key' },
+          ExpressionAttributeValues: { ':now': now, ':expires': seconds(Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_ABSOLUTE_MS)) },
+        }),
+      );
+    } catch (error) {
+      // Signed out meanwhile: the request was already checked, the next one will not be.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Ends a session on the server (sign-out): its cookie opens nothing from now on. */
+  async end(secret: string | undefined): Promise<void> {
+    if (!secret || secret.length > 100) return;
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: `session#${hash(secret)}` } }));
+  }
+
+  /** Keeps a sign-in under way, under its state; the browser keeps the state in a cookie. */
+  async startSignIn(state: string, codeVerifier: string, nonce: string, returnTo: string, now: number): Promise<void> {
+    const pending: PendingSignIn = { key: `signin#${hash(state)}`, codeVerifier, nonce, returnTo, expiresAt: seconds(now + SIGN_IN_MS) };
+    await this.db.send(new PutCommand({ TableName: this.table, Item: pending }));
+  }
+
+  /** The sign-in under way for a state, taken once (a replayed callback finds nothing), if it has not expired. */
+  async takeSignIn(state: string, now: number): Promise<PendingSignIn | undefined> {
+    if (state.length > 100) return undefined;
+    const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: `signin#${hash(state)}` }, ReturnValues: 'ALL_OLD' }));
+    const pending = Attributes as PendingSignIn | undefined;
+    return pending && pending.expiresAt * 1000 > now ? pending : undefined;
+  }
+}

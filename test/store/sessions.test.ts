@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#shared/store/document-client.ts';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SessionStore } from '#shared/store/session-store.ts';
+
+const STAFF = { kind: 'staff', issuer: 'https://idp.agency.example', subject: 'u-1', email: 'officer@agency.example' } as const;
+const MINUTE = 60_000;
+
+describe('staff sessions', () => {
+  const server = dynalite({ createTableMs: 0 });
+  let client: DynamoDBClient;
+  let table = 0;
+  const fresh = async () => {
+    const name = `sessions-${table++}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    return { store: new SessionStore(documentClient(client), name), name };
+  };
+  const T0 = Date.parse('2026-12-02T14:00:00Z');
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+  });
+  afterAll(() => {
+    client.destroy();
+    server.close();
+  });
+
+  it('keeps only a hash of the token, and ends a session 30 minutes after its last request', async () => {
+    const { store, name } = await fresh();
+    const { token, session } = await store.create(STAFF, ['decider'], T0);
+    const stored = JSON.stringify((await client.send(new ScanCommand({ TableName: name }))).Items);
+    expect(stored).not.toContain(token);
+    expect(session.expiresAt).toBe((T0 + SESSION_IDLE_MS) / 1000);
+    // Each request moves the idle end on: 29 minutes, then 29 more, is still live.
+    expect(await store.live(token, T0 + 29 * MINUTE)).toMatchObject({ session: { identity: STAFF, roles: ['decider'] } });
+    await store.touch(session, T0 + 29 * MINUTE);
+    const later = await store.live(token, T0 + 58 * MINUTE);
+    expect(later).toHaveProperty('session');
+    expect(await store.verify(token, T0 + 58 * MINUTE)).toBeDefined();
+    // 30 minutes without a request: ended, and deleted.
+    expect(await store.verify(token, T0 + 59 * MINUTE)).toBeUndefined();
+    expect(await store.live(token, T0 + 59 * MINUTE)).toEqual({ ended: 'idle' });
+    expect(await store.live(token, T0 + 90 * MINUTE)).toEqual({ ended: 'none' });
+  });
+
+  it('ends a session 12 hours after sign-in however busy it is, and at sign-out', async () => {
+    const { store } = await fresh();
+    const { token, session } = await store.create(STAFF, ['viewer'], T0);
+    for (let t = T0; t < T0 + SESSION_ABSOLUTE_MS; t += 20 * MINUTE) {
+      expect(await store.live(token, t), new Date(t).toISOString()).toHaveProperty('session');
+      await store.touch(session, t);
+    }
+    expect(await store.verify(token, T0 + SESSION_ABSOLUTE_MS)).toBeUndefined();
+    expect(await store.live(token, T0 + SESSION_ABSOLUTE_MS)).toEqual({ ended: 'absolute' });
+
+    const second = await store.create(STAFF, ['viewer'], T0);
+    await store.end(second.token);
+    expect(await store.live(second.token, T0 + MINUTE)).toEqual({ ended: 'none' });
+    for (const token of [undefined, '', 'x'.repeat(101), 'forged']) expect(await store.verify(token, T0)).toBeUndefined();
+  });
+
+  it('gives a sign-in under way to one callback only, within 10 minutes', async () => {
+    const { store } = await fresh();
+    await store.startSignIn('state-1', 'verifier', 'nonce', 'cases', T0);
+    expect(await store.takeSignIn('state-1', T0 + MINUTE)).toMatchObject({ codeVerifier: 'verifier', nonce: 'nonce', returnTo: 'cases' });
+    expect(await store.takeSignIn('state-1', T0 + MINUTE)).toBeUndefined();
+    await store.startSignIn('state-2', 'verifier', 'nonce', 'cases', T0);
+    expect(await store.takeSignIn('state-2', T0 + 11 * MINUTE)).toBeUndefined();
+  });
+});
