@@ -112,6 +112,54 @@ describe('a deployment a security review can pass', () => {
     });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [idOf(stack.functions.mailEvents), 'Arn'] } });
   });
+  it('signs staff in through a Cognito user pool: MFA required, no self sign-up, a password policy, a public client with PKCE on the console', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: { MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+    const groups = Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup');
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['admin', 'decider', 'viewer']);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    const callback = JSON.stringify(Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties.CallbackURLs);
+    expect(callback).toContain('/live/console/callback');
+    expect(fns.staffConsole!.Properties.Environment.Variables).toMatchObject({ OIDC_CLIENT_AUTH: 'none', OIDC_ROLES_CLAIM: 'cognito:groups' });
+  });
+
+  it("points the console at the agency's own provider when cdk.json names one, with no user pool, and refuses one that is not https", () => {
+    const idp = { name: 'login.gov', issuer: 'https://idp.int.identitysandbox.gov/', clientId: 'urn:gov:gsa:openidconnect.profiles:sp:sso:agency:recallguard' };
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:recallguard-logingov-AbCdEf';
+    const { stack: own } = buildApp({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      config: { identityProvider: { ...idp, clientAuth: 'private_key_jwt', clientSecretArn: secretArn, rolesClaim: 'roles' } },
+    });
+    const ownTemplate = Template.fromStack(own);
+    ownTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    const consoleFn = ownTemplate.toJSON().Resources[own.getLogicalId(own.functions.staffConsole.node.defaultChild as CfnElement)] as Resource;
+    expect(consoleFn.Properties.Environment.Variables).toMatchObject({
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: idp.clientId,
+      OIDC_CLIENT_AUTH: 'private_key_jwt',
+      OIDC_CLIENT_SECRET_ARN: secretArn,
+      OIDC_ROLES_CLAIM: 'roles',
+      OIDC_PROVIDER_NAME: 'login.gov',
+    });
+    expect(() =>
+      parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'], identityProvider: { ...idp, issuer: 'http://idp.example' } }),
+    ).toThrow(/identityProvider\.issuer must be the https/);
+    expect(() => parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'], identityProvider: idp })).toThrow(
+      /clientSecretArn is needed unless clientAuth is none/,
+    );
+  });
 });
 
 describe('the cdk.json context', () => {
