@@ -17,6 +17,7 @@ import { trustedUrl } from '#shared/trusted-links.ts';
 import { agencyInstant, endOfAgencyDay, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
 import { collectDigest, lookup } from '../staff-reports/staff-reports.ts';
 import { marketplaceEntry, marketplaceForm, marketplacePage, marketplacesPage, type MarketplaceForm } from './admin-views.ts';
+import { logger } from '../runtime/observability.ts';
 import type { RelyingParty } from './oidc.ts';
 import { SignInRefused } from './oidc.ts';
 import { casePage, casesPage, problemPage, scorecardPage, signInPage, STATUS_FILTERS, type CaseRow, type Frame } from './views.ts';
@@ -107,7 +108,13 @@ export async function handleConsole(request: ConsoleRequest, deps: ConsoleDeps):
     return page(200, signInPage(frame, { startUrl, reason, provider: deps.providerName }));
   }
   if (method === 'GET' && path === 'sign-in/start') {
-    const started = await deps.rp.start();
+    let started: Awaited<ReturnType<ConsoleDeps['rp']['start']>>;
+    try {
+      started = await deps.rp.start();
+    } catch (error) {
+      logger.error('the identity provider cannot be reached', error as Error);
+      return page(503, problemPage(frame, 'Sign-in unavailable', 'The identity provider cannot be reached just now: try again in a minute.'));
+    }
     await deps.stores.sessions.startSignIn(started.state, started.codeVerifier, started.nonce, safeReturn(request.query.return), now.getTime());
     return redirect(started.url, [cookie(names.signIn, started.state, names.secure)]);
   }

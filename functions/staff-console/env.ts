@@ -1,6 +1,6 @@
 import * as z from '#shared/schema.ts';
 import { STAFF_ROLES } from '#shared/store/session-store.ts';
-import { commaList, emailList, httpUrl, tableName, trustedHosts } from '../runtime/env-fields.ts';
+import { commaList, emailList, httpUrl, tableName, trustedHosts, wholeNumber } from '../runtime/env-fields.ts';
 
 const functionName = z.string().check(z.minLength(1), z.maxLength(140));
 
@@ -20,6 +20,8 @@ export const staffConsoleEnv = z.object({
   AUDIT_TABLE: tableName,
   API_KEYS_TABLE: tableName,
   SESSIONS_TABLE: tableName,
+  /** How many minutes of the clock make a minute of a session: 1, but in a local cloud whose time runs faster. */
+  SESSION_CLOCK_SCALE: z._default(wholeNumber(1, 100_000), 1),
   /** Where the console is served: the API stage's URL and console/, ending in a slash. */
   CONSOLE_URL: z.pipe(httpUrl, z.string().check(z.endsWith('/'))),
   OIDC_ISSUER: httpUrl,

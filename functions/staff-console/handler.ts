@@ -3,7 +3,8 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { WorkingCalendar } from '#shared/working-days.ts';
-import { lambdaClient, secretsClient, stepFunctionsClient } from '../runtime/clients.ts';
+import { SessionStore } from '#shared/store/session-store.ts';
+import { lambdaClient, secretsClient, stepFunctionsClient, tracedDocumentClient } from '../runtime/clients.ts';
 import { loadEnvironment } from '../runtime/environment.ts';
 import { httpEvent } from '../runtime/http-event.ts';
 import { observed } from '../runtime/observability.ts';
@@ -38,8 +39,9 @@ const rp = new RelyingParty(
   },
 );
 
+const stores = storesFrom(env);
 const deps: ConsoleDeps = {
-  stores: storesFrom(env),
+  stores: { ...stores, sessions: new SessionStore(tracedDocumentClient(), env.SESSIONS_TABLE, env.SESSION_CLOCK_SCALE) },
   sfn: stepFunctionsClient(),
   rp,
   async invoke(action, payload) {

@@ -79,7 +79,7 @@ function printStarted({ cloud, marketplaces, ingested, cases, apiKeys }: Started
   say(`  inbox (the notices SES sent):  ${cloud.urls.inbox}/`);
   say(`  response pages:                ${cloud.urls.respond}respond/<case>?exp=...&sig=... (the link in each notice)`);
   say(`  JSON API for bulk answers:     ${cloud.urls.api}/cases (x-api-key from \`npm run cli -- marketplaces key ID\`; ${cloud.urls.api}/openapi.json)`);
-  say(`  staff console (sign in):      ${cloud.urls.staff}`);
+  say(`  staff console (sign in):       ${cloud.urls.staff}`);
   say(`  identity provider (demo):      ${cloud.urls.idp}`);
   for (const [role, user] of Object.entries(cloud.users)) say(`    ${role.padEnd(8)} ${user.username} / ${user.password}`);
   say(`  virtual now:                   ${stampOf(cloud)} UTC; the staff digest goes out at 08:00 New York time on working days`);

@@ -261,17 +261,13 @@ async function startIdentityProvider(
 
 /** Each function of the template, its deployed bundle with its environment, pointed at the emulators. */
 function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assemblyDir: string, issuer: string | undefined): void {
-  // The console signs in through the local provider, a public client with PKCE, whatever the stack names.
-  const signIn: Record<string, string | undefined> = issuer ? { OIDC_ISSUER: issuer, OIDC_CLIENT_AUTH: 'none', OIDC_CLIENT_SECRET_ARN: undefined } : {};
   const local = localUrls(resolver, emulators);
   for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
     const props = fn.Properties!;
     const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
-    const environment = Object.fromEntries(
-      Object.entries(variables)
-        .map(([k, v]): [string, string | undefined] => [k, k in signIn && variables.OIDC_ISSUER ? signIn[k] : local(String(v))])
-        .filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
+    const environment: Record<string, string> = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, local(String(v))]));
+    if (issuer && environment.OIDC_ISSUER) Object.assign(environment, consoleSignIn(emulators, issuer));
+    delete environment.OIDC_CLIENT_SECRET_ARN;
     const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
     const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
     emulators.lambda.register({
@@ -283,6 +279,17 @@ function registerFunctions(emulators: Emulators, resolver: TemplateResolver, ass
       memoryMb: Number(props.MemorySize ?? 128),
     });
   }
+}
+
+/**
+ * The console signs in through the local provider, as a public client with PKCE, whatever the
+ * stack names; and its sessions last as long in real time as in AWS, however fast virtual time
+ * runs (npm start's speed).
+ */
+function consoleSignIn(emulators: Emulators, issuer: string): Record<string, string> {
+  const { mode } = emulators.clock;
+  const scale = mode.kind === 'scaled' ? Math.max(1, Math.round(mode.rate)) : 1;
+  return { OIDC_ISSUER: issuer, OIDC_CLIENT_AUTH: 'none', SESSION_CLOCK_SCALE: String(scale) };
 }
 
 /** The REST API's stage, its methods, and the AWS WAF rules in front of it. */

@@ -63,6 +63,7 @@ class MemoryAdapter {
 /** @type {{ subject: string; username: string; password: string; groups: string[] }[]} */
 const users = workerData.users;
 const { clientId, redirectUri, rolesClaim } = workerData;
+const scale = Math.max(1, Math.round(new Float64Array(workerData.clockBuffer)[0]));
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title, body) =>
@@ -112,8 +113,14 @@ const provider = new Provider(issuer, {
     return grant;
   },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
-  // A sign-in takes at most an hour; the provider's own session lasts a working day.
-  ttl: { Interaction: 3600, Session: 12 * 3600, Grant: 12 * 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600 },
+  // A sign-in takes at most an hour; the provider's own session lasts a working day. In real
+  // time, however fast virtual time runs (its rate, in npm start).
+  ttl: Object.fromEntries(
+    Object.entries({ Interaction: 3600, Session: 12 * 3600, Grant: 12 * 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600 }).map(([k, v]) => [
+      k,
+      v * scale,
+    ]),
+  ),
   async renderError(ctx, out) {
     ctx.type = 'html';
     ctx.body = page('Sign-in error', `<h1>Sign-in error</h1><p>${escape(out.error)}: ${escape(out.error_description ?? '')}</p>`);

@@ -22,6 +22,9 @@ export interface StaffSession {
   csrf: string;
   createdAt: number;
   lastSeenAt: number;
+  /** Its idle and absolute limits, as the console set them: every function that checks it uses these. */
+  idleMs: number;
+  absoluteMs: number;
   /** When DynamoDB may delete it (epoch seconds): the earlier of the idle and absolute ends. */
   expiresAt: number;
 }
@@ -40,6 +43,12 @@ const hash = (token: string) => createHash('sha256').update(token, 'utf8').diges
 const token = () => randomBytes(32).toString('base64url');
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
+/** Whether a session has ended at `now`, and how: its last request too long ago, or its sign-in. */
+function endOf(session: StaffSession, now: number): SessionEnd | undefined {
+  if (now - session.createdAt >= session.absoluteMs) return 'absolute';
+  return now - session.lastSeenAt >= session.idleMs ? 'idle' : undefined;
+}
+
 /** Why a session is not live, for the sign-in page to say. */
 export type SessionEnd = 'none' | 'idle' | 'absolute';
 
@@ -49,9 +58,15 @@ export type SessionEnd = 'none' | 'idle' | 'absolute';
  * moves its idle end on. Times are the caller's clock (the virtual one locally).
  */
 export class SessionStore {
+  /**
+   * `scale`: how many minutes of the clock make a minute of a session. 1 in AWS; a local cloud
+   * whose virtual time runs N times faster than real time (`npm start`) passes N, so that a
+   * session still lasts 30 real minutes idle there.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly scale = 1,
   ) {}
 
   /** A new session for a verified identity: the cookie's token, seen only here. */
@@ -64,7 +79,9 @@ export class SessionStore {
       csrf: token(),
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: seconds(Math.min(now + SESSION_IDLE_MS, now + SESSION_ABSOLUTE_MS)),
+      idleMs: SESSION_IDLE_MS * this.scale,
+      absoluteMs: SESSION_ABSOLUTE_MS * this.scale,
+      expiresAt: seconds(now + Math.min(SESSION_IDLE_MS, SESSION_ABSOLUTE_MS) * this.scale),
     };
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: session, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } }),
@@ -79,8 +96,7 @@ export class SessionStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }));
     const session = Item as StaffSession | undefined;
     if (!session) return { ended: 'none' };
-    const ended: SessionEnd | undefined =
-      now - session.createdAt >= SESSION_ABSOLUTE_MS ? 'absolute' : now - session.lastSeenAt >= SESSION_IDLE_MS ? 'idle' : undefined;
+    const ended = endOf(session, now);
     if (ended) {
       await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key } }));
       return { ended };
@@ -96,7 +112,7 @@ export class SessionStore {
     if (typeof secret !== 'string' || !secret || secret.length > 100) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: `session#${hash(secret)}` }, ConsistentRead: true }));
     const session = Item as StaffSession | undefined;
-    return session && now - session.createdAt < SESSION_ABSOLUTE_MS && now - session.lastSeenAt < SESSION_IDLE_MS ? session : undefined;
+    return session && !endOf(session, now) ? session : undefined;
   }
 
   /** Moves a live session's idle end on (a request was served). */
@@ -109,7 +125,7 @@ export class SessionStore {
           UpdateExpression: 'SET lastSeenAt = :now, expiresAt = :expires',
           ConditionExpression: 'attribute_exists(#k)',
           ExpressionAttributeNames: { '#k': 'key' },
-          ExpressionAttributeValues: { ':now': now, ':expires': seconds(Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_ABSOLUTE_MS)) },
+          ExpressionAttributeValues: { ':now': now, ':expires': seconds(Math.min(now + session.idleMs, session.createdAt + session.absoluteMs)) },
         }),
       );
     } catch (error) {
@@ -126,7 +142,7 @@ export class SessionStore {
 
   /** Keeps a sign-in under way, under its state; the browser keeps the state in a cookie. */
   async startSignIn(state: string, codeVerifier: string, nonce: string, returnTo: string, now: number): Promise<void> {
-    const pending: PendingSignIn = { key: `signin#${hash(state)}`, codeVerifier, nonce, returnTo, expiresAt: seconds(now + SIGN_IN_MS) };
+    const pending: PendingSignIn = { key: `signin#${hash(state)}`, codeVerifier, nonce, returnTo, expiresAt: seconds(now + SIGN_IN_MS * this.scale) };
     await this.db.send(new PutCommand({ TableName: this.table, Item: pending }));
   }
 

@@ -73,6 +73,17 @@ describe('staff sessions', () => {
     for (const token of [undefined, '', 'x'.repeat(101), 'forged']) expect(await store.verify(token, T0)).toBeUndefined();
   });
 
+  it('lasts as long in real time on a clock that runs N times faster, when told its scale (npm start)', async () => {
+    const { name } = await fresh();
+    const fast = new SessionStore(documentClient(client), name, 600);
+    const { token } = await fast.create(STAFF, ['viewer'], T0);
+    expect(await fast.live(token, T0 + 29 * 600 * MINUTE)).toHaveProperty('session');
+    // Another function checking the session uses the limits the session carries.
+    const plain = new SessionStore(documentClient(client), name);
+    expect(await plain.verify(token, T0 + 29 * 600 * MINUTE)).toBeDefined();
+    expect(await plain.verify(token, T0 + 30 * 600 * MINUTE)).toBeUndefined();
+  });
+
   it('gives a sign-in under way to one callback only, within 10 minutes', async () => {
     const { store } = await fresh();
     await store.startSignIn('state-1', 'verifier', 'nonce', 'cases', T0);
