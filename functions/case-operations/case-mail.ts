@@ -68,6 +68,9 @@ export async function loadCase(caseId: string, deps: Pick<CaseMailDeps, 'cases' 
   const [recall, marketplace] = await Promise.all([deps.recalls.get(record.recallNumber), deps.marketplaces.get(record.marketplaceId)]);
   if (!recall) throw new Error(`case ${caseId}: recall ${record.recallNumber} is not stored`);
   if (!marketplace) throw new Error(`case ${caseId}: marketplace ${record.marketplaceId} is not configured`);
+  // A step retried after a crash between the case's write and the log's may find its work done and
+  // change nothing: what that write left in the outbox goes to the log first.
+  await deps.cases.settle(record);
   return { record, recall, marketplace };
 }
 
