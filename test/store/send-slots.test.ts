@@ -1,41 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/store/document-client.ts';
 import { SendSlots } from '#shared/store/send-slots.ts';
+import { localDynamo } from '../support/local-dynamo.ts';
 
 describe('send slots', () => {
-  const server = dynalite({ createTableMs: 0 });
-  let client: DynamoDBClient;
-  let table = 0;
-  const fresh = async (perSecond: number) => {
-    const name = `slots-${table++}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    return new SendSlots(documentClient(client), name, perSecond);
-  };
+  const dynamo = localDynamo('slots');
+  const fresh = async (perSecond: number) => new SendSlots(documentClient(dynamo.client()), await dynamo.table(), perSecond);
   const at = (iso: string) => new Date(iso);
   const times = (slots: Date[]) => slots.map((d) => d.toISOString().slice(11, 23));
-
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-  });
-  afterAll(() => {
-    client.destroy();
-    server.close();
-  });
 
   it('hands out whole seconds, so many a second, to concurrent callers without overlap', async () => {
     const slots = await fresh(3);

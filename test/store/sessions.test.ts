@@ -1,48 +1,24 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/store/document-client.ts';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SessionStore } from '#shared/store/session-store.ts';
+import { localDynamo } from '../support/local-dynamo.ts';
 
 const STAFF = { kind: 'staff', issuer: 'https://idp.agency.example', subject: 'u-1', email: 'officer@agency.example' } as const;
 const MINUTE = 60_000;
 
 describe('staff sessions', () => {
-  const server = dynalite({ createTableMs: 0 });
-  let client: DynamoDBClient;
-  let table = 0;
+  const dynamo = localDynamo('sessions');
   const fresh = async () => {
-    const name = `sessions-${table++}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    return { store: new SessionStore(documentClient(client), name), name };
+    const name = await dynamo.table();
+    return { store: new SessionStore(documentClient(dynamo.client()), name), name };
   };
   const T0 = Date.parse('2026-12-02T14:00:00Z');
-
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-  });
-  afterAll(() => {
-    client.destroy();
-    server.close();
-  });
 
   it('keeps only a hash of the token, and ends a session 30 minutes after its last request', async () => {
     const { store, name } = await fresh();
     const { token, session } = await store.create(STAFF, ['decider'], T0);
-    const stored = JSON.stringify((await client.send(new ScanCommand({ TableName: name }))).Items);
+    const stored = JSON.stringify((await dynamo.client().send(new ScanCommand({ TableName: name }))).Items);
     expect(stored).not.toContain(token);
     expect(session.expiresAt).toBe((T0 + SESSION_IDLE_MS) / 1000);
     // Each request moves the idle end on: 29 minutes, then 29 more, is still live.
@@ -75,11 +51,11 @@ describe('staff sessions', () => {
 
   it('lasts as long in real time on a clock that runs N times faster, when told its scale (npm start)', async () => {
     const { name } = await fresh();
-    const fast = new SessionStore(documentClient(client), name, 600);
+    const fast = new SessionStore(documentClient(dynamo.client()), name, 600);
     const { token } = await fast.create(STAFF, ['viewer'], T0);
     expect(await fast.live(token, T0 + 29 * 600 * MINUTE)).toHaveProperty('session');
     // Another function checking the session uses the limits the session carries.
-    const plain = new SessionStore(documentClient(client), name);
+    const plain = new SessionStore(documentClient(dynamo.client()), name);
     expect(await plain.verify(token, T0 + 29 * 600 * MINUTE)).toBeDefined();
     expect(await plain.verify(token, T0 + 30 * 600 * MINUTE)).toBeUndefined();
   });
