@@ -142,7 +142,8 @@ export class IdentityProviderThread {
 
   static async start(
     clock: VirtualClock,
-    settings: { port?: number; clientId: string; redirectUri: string; rolesClaim: string; users: LocalUser[] },
+    /** `clientJwks`: the client's public keys, for a client that authenticates with private_key_jwt; none for a public client. */
+    settings: { port?: number; clientId: string; redirectUri: string; rolesClaim: string; users: LocalUser[]; clientJwks?: { keys: object[] } },
   ): Promise<IdentityProviderThread> {
     const thread = await EmulatorThread.start(new URL('./oidc-worker.mjs', import.meta.url), { ...settings, clockBuffer: clock.buffer }, () => {});
     return new IdentityProviderThread(thread);

@@ -62,7 +62,7 @@ class MemoryAdapter {
 
 /** @type {{ subject: string; username: string; password: string; groups: string[] }[]} */
 const users = workerData.users;
-const { clientId, redirectUri, rolesClaim } = workerData;
+const { clientId, redirectUri, rolesClaim, clientJwks } = workerData;
 const scale = Math.max(1, Math.round(new Float64Array(workerData.clockBuffer)[0]));
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -91,8 +91,16 @@ const { privateKey } = await generateKeyPair('RS256', { extractable: true });
 const provider = new Provider(issuer, {
   adapter: MemoryAdapter,
   jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'local', use: 'sig', alg: 'RS256' }] },
+  // A public client with PKCE (as Cognito's app client here), or, given its public keys, one that
+  // signs a JWT to authenticate at the token endpoint (private_key_jwt, as login.gov requires).
   clients: [
-    { client_id: clientId, redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'] },
+    {
+      client_id: clientId,
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      ...(clientJwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks } : { token_endpoint_auth_method: 'none' }),
+    },
   ],
   pkce: { required: () => true },
   async findAccount(_ctx, subject) {
