@@ -107,17 +107,7 @@ export async function handleConsole(request: ConsoleRequest, deps: ConsoleDeps):
     const startUrl = `${base}sign-in/start?return=${encodeURIComponent(safeReturn(request.query.return))}`;
     return page(200, signInPage(frame, { startUrl, reason, provider: deps.providerName }));
   }
-  if (method === 'GET' && path === 'sign-in/start') {
-    let started: Awaited<ReturnType<ConsoleDeps['rp']['start']>>;
-    try {
-      started = await deps.rp.start();
-    } catch (error) {
-      logger.error('the identity provider cannot be reached', error as Error);
-      return page(503, problemPage(frame, 'Sign-in unavailable', 'The identity provider cannot be reached just now: try again in a minute.'));
-    }
-    await deps.stores.sessions.startSignIn(started.state, started.codeVerifier, started.nonce, safeReturn(request.query.return), now.getTime());
-    return redirect(started.url, [cookie(names.signIn, started.state, names.secure)]);
-  }
+  if (method === 'GET' && path === 'sign-in/start') return startSignIn(request, deps, frame, now);
   if (method === 'GET' && path === 'callback') return callback(request, deps, frame, now);
 
   const found = await deps.stores.sessions.live(request.cookies[names.session], now.getTime());
@@ -153,6 +143,20 @@ export async function handleConsole(request: ConsoleRequest, deps: ConsoleDeps):
   }
   if (method !== 'GET') return page(405, problemPage(signed, 'Not allowed', `${method} is not used here.`));
   return get(request, signed, deps);
+}
+
+/** Off to the identity provider, with the sign-in's state kept server-side and its key in a cookie. */
+async function startSignIn(request: ConsoleRequest, deps: ConsoleDeps, frame: Frame, now: Date): Promise<Page> {
+  const names = cookieNames(deps.consoleUrl);
+  let started: Awaited<ReturnType<ConsoleDeps['rp']['start']>>;
+  try {
+    started = await deps.rp.start();
+  } catch (error) {
+    logger.error('the identity provider cannot be reached', error as Error);
+    return page(503, problemPage(frame, 'Sign-in unavailable', 'The identity provider cannot be reached just now: try again in a minute.'));
+  }
+  await deps.stores.sessions.startSignIn(started.state, started.codeVerifier, started.nonce, safeReturn(request.query.return), now.getTime());
+  return redirect(started.url, [cookie(names.signIn, started.state, names.secure)]);
 }
 
 /** The provider sends the browser back: the sign-in under way is taken (once), checked, and becomes a session. */
