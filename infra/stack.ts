@@ -20,7 +20,7 @@ import type { ResponseApi } from './constructs/response-api.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Staff } from './constructs/staff.ts';
 import { StaffConsole } from './constructs/staff-console.ts';
-import { consoleUrlOf } from './constructs/console-links.ts';
+import { consoleUrlOf } from '#shared/console-links.ts';
 import { StaydownWorkflow } from './constructs/staydown-workflow.ts';
 import { Tables } from './constructs/tables.ts';
 import type { StackOutputs } from './deployment/outputs.ts';

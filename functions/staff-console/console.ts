@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { CaseRecord } from '#shared/case.ts';
+import { caseListUrlTemplate, caseUrlTemplate } from '#shared/console-links.ts';
 import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts';
 import { digestEmail } from '#shared/emails/digest-email.ts';
 import { HTML_HEADERS } from '#shared/pages/headers.ts';
@@ -72,7 +73,8 @@ function page(statusCode: number, body: string, cookies: string[] = []): Page {
 }
 
 function redirect(location: string, cookies: string[] = []): Page {
-  return { statusCode: 303, headers: { ...HTML_HEADERS, location }, ...(cookies.length ? { multiValueHeaders: { 'set-cookie': cookies } } : {}), body: '' };
+  const answer = page(303, '', cookies);
+  return { ...answer, headers: { ...answer.headers, location } };
 }
 
 const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -217,8 +219,8 @@ async function get(request: ConsoleRequest, f: Frame, deps: ConsoleDeps): Promis
   }
   if (path === 'digest') {
     const settings = {
-      caseUrlTemplate: `${deps.consoleUrl.href}cases/{caseId}`,
-      caseListUrlTemplate: `${deps.consoleUrl.href}cases?status={status}&marketplace={marketplaceId}`,
+      caseUrlTemplate: caseUrlTemplate(deps.consoleUrl.href),
+      caseListUrlTemplate: caseListUrlTemplate(deps.consoleUrl.href),
       authority: deps.authority,
       staffEmails: deps.staffEmails,
       digestWhenEmpty: true,

@@ -10,7 +10,7 @@ import { staydownEnv } from '#functions/staydown/env.ts';
 import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import type { AppConfig } from '../config.ts';
 import { appendAudit, checkSessions, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
-import { caseUrlTemplate, consoleUrlOf } from './console-links.ts';
+import { caseUrlTemplate, consoleUrlOf } from '#shared/console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';

@@ -16,6 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { staffConsoleEnv } from '#functions/staff-console/env.ts';
+import { consoleUrlOf } from '#shared/console-links.ts';
 import { STAFF_ROLES } from '#shared/store/session-store.ts';
 import type { AppConfig } from '../config.ts';
 import { readHistories, tableActions, type Binding, type Grant } from './bindings.ts';
@@ -75,7 +76,7 @@ export class StaffConsole extends Construct {
   constructor(scope: Construct, id: string, props: StaffConsoleProps) {
     super(scope, id);
     const { tables, config, actions } = props;
-    this.url = `${props.api.baseUrl}console/`;
+    this.url = consoleUrlOf(props.api.baseUrl);
     const provider = config.identityProvider ? this.externalProvider(config.identityProvider) : this.cognito(config);
     this.userPool = provider.userPool;
     this.handler = new HandlerFunction(this, 'Handler', {

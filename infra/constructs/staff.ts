@@ -19,7 +19,7 @@ import {
   taskResponses,
   updateCases,
 } from './bindings.ts';
-import { caseListUrlTemplate, caseUrlTemplate } from './console-links.ts';
+import { caseListUrlTemplate, caseUrlTemplate } from '#shared/console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';

@@ -42,6 +42,9 @@ export interface PendingSignIn {
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
 const token = () => randomBytes(32).toString('base64url');
 const seconds = (ms: number) => Math.ceil(ms / 1000);
+/** Where a session's token is kept: under its hash. */
+const keyOf = (secret: string) => `session#${hash(secret)}`;
+const isToken = (secret: unknown): secret is string => typeof secret === 'string' && secret.length > 0 && secret.length <= 100;
 
 /** Whether a session has ended at `now`, and how: its last request too long ago, or its sign-in. */
 function endOf(session: StaffSession, now: number): SessionEnd | undefined {
@@ -72,16 +75,17 @@ export class SessionStore {
   /** A new session for a verified identity: the cookie's token, seen only here. */
   async create(identity: StaffIdentity, roles: StaffRole[], now: number): Promise<{ token: string; session: StaffSession }> {
     const secret = token();
+    const idleMs = SESSION_IDLE_MS * this.scale;
     const session: StaffSession = {
-      key: `session#${hash(secret)}`,
+      key: keyOf(secret),
       identity,
       roles,
       csrf: token(),
       createdAt: now,
       lastSeenAt: now,
-      idleMs: SESSION_IDLE_MS * this.scale,
+      idleMs,
       absoluteMs: SESSION_ABSOLUTE_MS * this.scale,
-      expiresAt: seconds(now + Math.min(SESSION_IDLE_MS, SESSION_ABSOLUTE_MS) * this.scale),
+      expiresAt: seconds(now + idleMs),
     };
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: session, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } }),
@@ -91,14 +95,11 @@ export class SessionStore {
 
   /** The session a token opens, if it is live at `now`; otherwise why not (an ended one is deleted). */
   async live(secret: string | undefined, now: number): Promise<{ session: StaffSession } | { ended: SessionEnd }> {
-    if (!secret || secret.length > 100) return { ended: 'none' };
-    const key = `session#${hash(secret)}`;
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }));
-    const session = Item as StaffSession | undefined;
+    const session = await this.read(secret);
     if (!session) return { ended: 'none' };
     const ended = endOf(session, now);
     if (ended) {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key } }));
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: session.key } }));
       return { ended };
     }
     return { session };
@@ -109,10 +110,15 @@ export class SessionStore {
    * functions the console invokes check the session it passes them.
    */
   async verify(secret: unknown, now: number): Promise<StaffSession | undefined> {
-    if (typeof secret !== 'string' || !secret || secret.length > 100) return undefined;
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: `session#${hash(secret)}` }, ConsistentRead: true }));
-    const session = Item as StaffSession | undefined;
+    const session = await this.read(secret);
     return session && !endOf(session, now) ? session : undefined;
+  }
+
+  /** The session stored under a token, ended or not; nothing for what cannot be a token. */
+  private async read(secret: unknown): Promise<StaffSession | undefined> {
+    if (!isToken(secret)) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: keyOf(secret) }, ConsistentRead: true }));
+    return Item as StaffSession | undefined;
   }
 
   /** Moves a live session's idle end on (a request was served). */
@@ -136,8 +142,8 @@ export class SessionStore {
 
   /** Ends a session on the server (sign-out): its cookie opens nothing from now on. */
   async end(secret: string | undefined): Promise<void> {
-    if (!secret || secret.length > 100) return;
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: `session#${hash(secret)}` } }));
+    if (!isToken(secret)) return;
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: keyOf(secret) } }));
   }
 
   /** Keeps a sign-in under way, under its state; the browser keeps the state in a cookie. */
