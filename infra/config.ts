@@ -51,8 +51,13 @@ export const appConfigSchema = z
     cpscApiUrl: z.url().default('https://www.saferproducts.gov/RestWebServices/Recall'),
     pullOverlapDays: z.number().int().min(0).max(60).default(3),
     rescanDays: z.number().int().min(1).max(3650).default(365),
-    /** A JSON file of marketplaces (relative to the project) written to the table at deploy. */
-    marketplacesFile: z.string().min(1).optional(),
+    /**
+     * The SES identity notices are sent through: `domain` creates the sender's domain with Easy
+     * DKIM (its DNS records are stack outputs), `address` the sender address alone (verified by a
+     * link SES emails it), `{"existing": NAME}` names one the account already has (the sender
+     * address or its domain): the stack creates none.
+     */
+    senderIdentity: z.union([z.enum(['domain', 'address']), z.object({ existing: z.string().min(3) }).strict()]).default('domain'),
     /** The response API's limits: each source IP's and each API key's (AWS WAF, per 5 minutes), and the stage's overall throttle. */
     apiThrottle: z
       .object({
@@ -102,11 +107,50 @@ export const appConfigSchema = z
       .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region is an AWS region name like us-east-1')
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => typeof c.senderIdentity === 'string' || identityCovers(c.senderIdentity.existing, c.senderEmail), {
+    path: ['senderIdentity', 'existing'],
+    message: 'senderIdentity.existing must be the sender address or a domain it belongs to: SES sends only through an identity that covers the From address',
+  });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
+/** Whether an SES identity (an address, or a domain and its subdomains) covers an address. */
+export function identityCovers(identity: string, address: string): boolean {
+  const [name, domain = ''] = [identity.toLowerCase(), address.toLowerCase().split('@')[1]];
+  return name === address.toLowerCase() || domain === name || domain.endsWith(`.${name}`);
+}
+
+/** Domains reserved for examples (RFC 2606, RFC 6761) and example.<tld> names: mail to them reaches no one. */
+export function isSampleAddress(address: string): boolean {
+  const labels = (address.toLowerCase().split('@')[1] ?? '').split('.');
+  const tld = labels.at(-1) ?? '';
+  return ['example', 'test', 'invalid', 'localhost'].includes(tld) || labels.at(-2) === 'example';
+}
+
+/** The configured addresses that are samples, by key (`recallguard.staffEmails[0]`...): a deploy with them notifies no one. */
+export function sampleAddresses(config: AppConfig): { key: string; address: string }[] {
+  const keyed = [
+    { key: 'senderEmail', address: config.senderEmail },
+    ...config.staffEmails.map((address, i) => ({ key: `staffEmails[${i}]`, address })),
+    ...(config.opsEmails ?? []).map((address, i) => ({ key: `opsEmails[${i}]`, address })),
+  ];
+  return keyed.filter(({ address }) => isSampleAddress(address)).map(({ key, address }) => ({ key: `recallguard.${key}`, address }));
+}
+
+/**
+ * The `recallguard` context: an object from cdk.json, or the JSON text the CLI passes
+ * (`npx cdk deploy -c recallguard='{...}'` hands the app a string).
+ */
 export function parseAppConfig(context: unknown): AppConfig {
-  const result = appConfigSchema.safeParse(context ?? {});
+  let value = context;
+  if (typeof context === 'string') {
+    try {
+      value = JSON.parse(context);
+    } catch (error) {
+      throw new Error(`invalid cdk.json context:\n  recallguard: the -c recallguard='...' value is not JSON: ${(error as Error).message}`);
+    }
+  }
+  const result = appConfigSchema.safeParse(value ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((i) => `recallguard.${i.path.join('.')}: ${i.message}`).join('\n  ');
     throw new Error(`invalid cdk.json context:\n  ${problems}`);

@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,13 +6,13 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { OVERDUE_METRIC } from '#functions/overdue-check/overdue-check.ts';
-import type { AppConfig } from './config.ts';
+import { sampleAddresses, type AppConfig } from './config.ts';
 import { Answers } from './constructs/answers.ts';
+import { FUNCTION_ROLE_TAG } from './constructs/handler-function.ts';
 import { CaseMail } from './constructs/case-mail.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { Mail } from './constructs/mail.ts';
-import { loadMarketplacesFile, MarketplaceSeed } from './constructs/marketplace-seed.ts';
 import { Operations } from './constructs/operations.ts';
 import { RecallWorkflow } from './constructs/recall-workflow.ts';
 import type { ResponseApi } from './constructs/response-api.ts';
@@ -24,8 +23,6 @@ import { consoleUrlOf } from '#shared/console-links.ts';
 import { StaydownWorkflow } from './constructs/staydown-workflow.ts';
 import { Tables } from './constructs/tables.ts';
 import type { StackOutputs } from './deployment/outputs.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Some of a construct's members, by name. */
 function pick<T, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
@@ -103,15 +100,10 @@ export class RecallGuardStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.config = config;
+    this.warnOfSampleAddresses();
     const tables = new Tables(this, 'Tables');
-    if (config.marketplacesFile) {
-      new MarketplaceSeed(this, 'Marketplaces', {
-        table: tables.marketplaces,
-        marketplaces: loadMarketplacesFile(config.marketplacesFile, PROJECT_ROOT, config.defaultPolicy),
-      });
-    }
     const { topicKey, linkKey } = this.keys();
-    const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, key: topicKey });
+    const mail = new Mail(this, 'Mail', { senderEmail: config.senderEmail, senderIdentity: config.senderIdentity, key: topicKey });
     const caseWorkflowArn = CaseWorkflow.arnIn(this);
     const staydownWorkflowArn = StaydownWorkflow.arnIn(this);
     const answers = new Answers(this, 'Answers', {
@@ -155,8 +147,19 @@ export class RecallGuardStack extends Stack {
     this.agencyRoutes = agencyRoutes(answers.api, staff, caseMail);
     this.staffConsole = staffConsole;
     this.functions = functionsByRole({ ingest, recallWorkflow, caseWorkflow, caseMail, answers, staff, staffConsole });
-    this.outputs(staff, caseMail);
+    for (const [role, fn] of Object.entries(this.functions)) Tags.of(fn).add(FUNCTION_ROLE_TAG, role);
+    this.outputs(staff, caseMail, mail);
     this.operations = this.alarms(caseMail, topicKey);
+  }
+
+  /** `cdk synth` and `cdk deploy` warn when the addresses are the samples cdk.json ships: mail to them reaches no one. */
+  private warnOfSampleAddresses(): void {
+    const samples = sampleAddresses(this.config);
+    if (!samples.length) return;
+    Annotations.of(this).addWarningV2(
+      'recallguard:sample-addresses',
+      `${samples.map((s) => `${s.key} (${s.address})`).join(', ')}: sample addresses in a reserved example domain, which reach no one. Set them to the agency's own in cdk.json or with -c recallguard='{...}' before deploying.`,
+    );
   }
 
   /** The alarms on every function, state machine and the overdue count, to the operations addresses. */
@@ -204,14 +207,18 @@ export class RecallGuardStack extends Stack {
   }
 
   /** What staff tools need from a deployment (npx cdk deploy --outputs-file F; the CLI's --aws F). */
-  private outputs(staff: Staff, caseMail: CaseMail): void {
+  private outputs(staff: Staff, caseMail: CaseMail, mail: Mail): void {
     const outputs: StackOutputs = {
       CasesTable: this.tables.cases.tableName,
       AuditTable: this.tables.audit.tableName,
       RecallsTable: this.tables.recalls.tableName,
       MarketplacesTable: this.tables.marketplaces.tableName,
       ApiKeysTable: this.tables.apiKeys.tableName,
+      QuarantineTable: this.tables.quarantine.tableName,
+      BookkeepingTable: this.tables.bookkeeping.tableName,
+      SessionsTable: this.tables.sessions.tableName,
       CaseStateMachine: this.caseWorkflow.stateMachine.stateMachineArn,
+      RecallStateMachine: this.recallWorkflow.stateMachine.stateMachineArn,
       StaffDecisionFunction: staff.staffDecision.functionName,
       StaffReportsFunction: staff.staffReports.functionName,
       ReissueLinkFunction: caseMail.reissueLink.functionName,
@@ -221,6 +228,7 @@ export class RecallGuardStack extends Stack {
       ResponseApiUrl: this.responseApi.baseUrl,
       ConsoleUrl: this.staffConsole.url,
       StaffUserPool: this.staffConsole.userPool?.userPoolId ?? 'none: the agency identity provider of cdk.json',
+      SenderIdentity: mail.identityName,
       DefaultPolicy: JSON.stringify(this.config.defaultPolicy),
       ClosureDays: JSON.stringify(this.config.closureDays),
     };

@@ -41,7 +41,7 @@ export async function ingestFile(file: string, dataDir: string): Promise<IngestS
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
-  const cloud = await LocalCloud.start({ dataDir, deployTimeWrites: false });
+  const cloud = await LocalCloud.start({ dataDir });
   try {
     const summary: IngestSummary = { received: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: [] };
     for (let offset = 0; offset < parsed.records.length || offset === 0; offset += CHUNK) {
@@ -63,7 +63,7 @@ export async function ingestFile(file: string, dataDir: string): Promise<IngestS
 
 /** `ingest --since`: a pull from the CPSC API (or `--api-url`) over the given window. */
 export async function ingestFromApi(options: { since: string; until?: string; apiUrl?: string; dataDir: string }): Promise<PullResult> {
-  const cloud = await LocalCloud.start({ dataDir: options.dataDir, deployTimeWrites: false });
+  const cloud = await LocalCloud.start({ dataDir: options.dataDir });
   try {
     return (await cloud.invoke('pullRecalls', { since: options.since, until: options.until, apiUrl: options.apiUrl, force: true })) as PullResult;
   } finally {

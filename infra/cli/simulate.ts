@@ -31,7 +31,7 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
 
   await mkdir(options.dataDir, { recursive: true });
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
-  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, deployTimeWrites: false, faults: options.faults });
+  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, faults: options.faults });
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
     if (options.faults)

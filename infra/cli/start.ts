@@ -54,11 +54,10 @@ function reportEndedCases(cloud: LocalCloud, json: boolean): void {
   });
 }
 
-/** The demo: the marketplaces (given, or those cdk.json deploys), the recalls ingested, their cases started, a key per marketplace. */
+/** The demo: the marketplaces (given, or the sample ones), the recalls ingested, their cases started, a key per marketplace. */
 async function runDemo(cloud: LocalCloud, options: StartOptions): Promise<Started> {
-  const marketplaces = options.marketplaces
-    ? await cloud.importMarketplaces(await readJsonFile(options.marketplaces, 'marketplaces'))
-    : await cloud.stores().marketplaces.listActive();
+  // Marketplaces are data, never part of the stack: the demo stores its own, as an admin would.
+  const marketplaces = await cloud.importMarketplaces(await readJsonFile(options.marketplaces ?? `${DEMO}marketplaces.json`, 'marketplaces'));
   const records = await readJsonFile(options.recalls ?? `${DEMO}recalls.json`, 'recalls');
   if (!Array.isArray(records)) throw new Error('the recalls file must hold a JSON array of CPSC Recalls API records');
   const ingested = (await cloud.invoke('ingest', { source: options.recalls ?? 'demo recalls', records })) as IngestResult;
@@ -82,6 +81,8 @@ function printStarted({ cloud, marketplaces, ingested, cases, apiKeys }: Started
   say(`  staff console (sign in):       ${cloud.urls.staff}`);
   say(`  identity provider (demo):      ${cloud.urls.idp}`);
   for (const [role, user] of Object.entries(cloud.users)) say(`    ${role.padEnd(8)} ${user.username} / ${user.password}`);
+  const { aws } = cloud;
+  say(`  AWS APIs, as the operator:     ${aws.endpoint} (AWS_ENDPOINT_URL; AWS_ACCESS_KEY_ID=${aws.accessKeyId} AWS_SECRET_ACCESS_KEY=${aws.secretAccessKey})`);
   say(`  virtual now:                   ${stampOf(cloud)} UTC; the staff digest goes out at 08:00 New York time on working days`);
   say(`Marketplaces: ${marketplaces.map((m) => m.name).join(', ')}.`);
   const { inserted, updated, unchanged, quarantined } = ingested;
@@ -102,17 +103,18 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     ports: { inbox: options.inboxPort, respond: options.respondPort, idp: options.idpPort },
     // The schedules run on virtual time, but the CPSC pull: this demo ingests its own recalls.
     schedules: { except: ['pullRecalls'] },
-    // A marketplaces file given here replaces the ones cdk.json deploys.
-    deployTimeWrites: !options.marketplaces,
     dataDir: options.dataDir,
     echoLogs: options.logs,
   });
   reportEndedCases(cloud, options.json);
+  // A call AWS would refuse is a bug in the stack's grants: say so the moment it happens.
+  cloud.iam.onDenial((denial) => console.error(`[iam] denied: ${denial.message}`));
   const started = await runDemo(cloud, options);
   if (options.json) {
     const { inbox, respond, api, staff, console: staffConsole, idp } = cloud.urls;
     const users = Object.fromEntries(Object.entries(cloud.users).map(([role, u]) => [role, { username: u.username, password: u.password }]));
-    console.log(JSON.stringify({ inbox, respond, api, staff, console: staffConsole, idp, users, cases: started.cases, apiKeys: started.apiKeys }));
+    const aws = cloud.aws;
+    console.log(JSON.stringify({ inbox, respond, api, staff, console: staffConsole, idp, users, aws, cases: started.cases, apiKeys: started.apiKeys }));
   } else printStarted(started, options.speed);
   return cloud;
 }

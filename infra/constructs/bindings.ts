@@ -2,7 +2,6 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 
@@ -55,8 +54,15 @@ export const startExecutionsOf = (stateMachineArn: string): Binding => ({
   grant: (g) => g.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })),
 });
 
-/** The sender address, with leave to send from its SES identity. */
-export const sendFrom = (address: string, identity: IEmailIdentity): Binding => ({ value: address, grant: (g) => identity.grantSendEmail(g) });
+/**
+ * The sender address, with leave to send from its SES identity through the configuration set:
+ * SES authorizes a send on both (a grant on the identity alone is refused, aws/aws-cdk#34402).
+ */
+export const sendFrom = (address: string, mail: { identityArn: string; configurationSetArn: string }): Binding => ({
+  value: address,
+  grant: (g) =>
+    g.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [mail.identityArn, mail.configurationSetArn] })),
+});
 
 /** Leave to resume a workflow's callback tasks (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat). */
 export const taskResponses =

@@ -54,7 +54,7 @@ export class CaseMail extends Construct {
       CASES_TABLE: updateCases(tables.cases),
       AUDIT_TABLE: appendAudit(tables.audit),
       AGENCY_NAME: config.agencyName,
-      SENDER_EMAIL: sendFrom(config.senderEmail, props.mail.identity),
+      SENDER_EMAIL: sendFrom(config.senderEmail, props.mail),
       SES_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       STAFF_EMAILS: config.staffEmails.join(','),
       CASE_URL_TEMPLATE: caseUrlTemplate(consoleUrlOf(props.respondBaseUrl)),

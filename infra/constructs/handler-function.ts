@@ -37,6 +37,9 @@ export interface HandlerFunctionProps<S extends z.ZodMiniObject> {
  */
 export const BUNDLE_FINGERPRINT_CONTEXT = 'recallguard:bundleFingerprint';
 
+/** The tag that names what each function is for (its role in the stack: `notify`, `ingest`...), for tools that find functions in a template or account. */
+export const FUNCTION_ROLE_TAG = 'recallguard:function';
+
 /** How every function is bundled. */
 const BUNDLING = {
   format: OutputFormat.ESM,

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,25 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '#functions/overdue-check/overdue-check.ts';
+
+/** The topic's policy (enforceSSL) replaces SNS's default one: without this statement no alarm could publish to it. */
+function allowAlarmsToPublish(topic: Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AlarmsOfThisAccountPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      },
+    }),
+  );
+}
 
 export interface OperationsProps {
   opsEmails: string[];
@@ -34,6 +54,7 @@ export class Operations extends Construct {
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     this.topic = new Topic(this, 'Alarms', { displayName: 'recallguard operations alarms', enforceSSL: true, masterKey: props.key });
+    allowAlarmsToPublish(this.topic);
     for (const address of props.opsEmails) this.topic.addSubscription(new EmailSubscription(address));
     const action = new SnsAction(this.topic);
     const alarm = (name: string, metric: IMetric, description: string) => {

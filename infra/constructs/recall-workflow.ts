@@ -24,6 +24,8 @@ import { HandlerFunction } from './handler-function.ts';
 import type { Tables } from './tables.ts';
 import { allowStateMachineWildcards, FailureHandling, invoke, withRetry } from './task-defaults.ts';
 
+const ALREADY_STARTED = 'StepFunctions.ExecutionAlreadyExistsException';
+
 /**
  * One execution per recall, started by ingest under a deterministic name: it plans one case per
  * active marketplace and starts each case's own execution (named by the case id, so a repeat
@@ -48,19 +50,21 @@ export class RecallWorkflow extends Construct {
       },
     });
     const plan = invoke(this, 'PlanCases', this.planCases, { recallNumber: JsonPath.stringAt('$.recallNumber') }, '$.plan');
-    const startCase = withRetry(
-      new StepFunctionsStartExecution(this, 'StartCase', {
-        stateMachine: props.caseWorkflow,
-        name: JsonPath.stringAt('$.caseId'),
-        input: TaskInput.fromObject({
-          caseId: JsonPath.stringAt('$.caseId'),
-          recallNumber: JsonPath.stringAt('$.recallNumber'),
-          marketplaceId: JsonPath.stringAt('$.marketplaceId'),
-        }),
-        resultPath: JsonPath.DISCARD,
+    const startCase = new StepFunctionsStartExecution(this, 'StartCase', {
+      stateMachine: props.caseWorkflow,
+      name: JsonPath.stringAt('$.caseId'),
+      input: TaskInput.fromObject({
+        caseId: JsonPath.stringAt('$.caseId'),
+        recallNumber: JsonPath.stringAt('$.recallNumber'),
+        marketplaceId: JsonPath.stringAt('$.marketplaceId'),
       }),
-    );
-    startCase.addCatch(new Pass(this, 'AlreadyStarted'), { errors: ['StepFunctions.ExecutionAlreadyExistsException'], resultPath: JsonPath.DISCARD });
+      resultPath: JsonPath.DISCARD,
+    });
+    // A case already started is done: retriers match in order, and States.TaskFailed below matches
+    // this error too, so this one (no retry) comes first and the catch takes it at once.
+    startCase.addRetry({ errors: [ALREADY_STARTED], maxAttempts: 0 });
+    withRetry(startCase);
+    startCase.addCatch(new Pass(this, 'AlreadyStarted'), { errors: [ALREADY_STARTED], resultPath: JsonPath.DISCARD });
     const startCases = new MapState(this, 'StartCases', { itemsPath: '$.plan.cases', maxConcurrency: 10, resultPath: JsonPath.DISCARD });
     // Each case starts at the send slot PlanCases reserved for its notice: a burst of recalls
     // stays within SES's sending rate, and the case's own history stays as short as it was.

@@ -114,7 +114,7 @@ export class Staff extends Construct {
         RECALLS_TABLE: readTable(tables.recalls),
         MARKETPLACES_TABLE: readTable(tables.marketplaces),
         AGENCY_NAME: config.agencyName,
-        SENDER_EMAIL: sendFrom(config.senderEmail, mail.identity),
+        SENDER_EMAIL: sendFrom(config.senderEmail, mail),
         SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
         STAFF_EMAILS: config.staffEmails.join(','),
         CASE_URL_TEMPLATE: caseUrlTemplate(consoleUrl),

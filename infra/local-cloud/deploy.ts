@@ -1,20 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, type CreateTableCommandInput, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { policySchema, type Policy } from '#shared/marketplace.ts';
 import { STAFF_ROLES, type StaffRole } from '#shared/store/session-store.ts';
 import { documentClient } from '#shared/store/document-client.ts';
 import { openStores, type Stores } from '#shared/store/stores.ts';
 import { buildApp } from '../app.ts';
-import { BUNDLE_FINGERPRINT_CONTEXT } from '../constructs/handler-function.ts';
-import type { AppConfig } from '../config.ts';
+import { BUNDLE_FINGERPRINT_CONTEXT, FUNCTION_ROLE_TAG } from '../constructs/handler-function.ts';
 import { OUTPUT_NAMES, STACK_NAME, type StackOutputs } from '../deployment/outputs.ts';
-import type { FunctionRole, RecallGuardStack } from '../stack.ts';
+import type { FunctionRole } from '../stack.ts';
+import { readAssembly, type CloudAssembly } from './assembly.ts';
 import { bundleFingerprint, keepBundles, pruneBundleStores, reuseBundles } from './bundle-cache.ts';
 import { ACCOUNT, REGION, readJson, type Emulators } from './emulators.ts';
 import { IdentityProviderThread, type LocalUser } from './emulator-threads.ts';
+import { TemplateIam } from './iam/policies.ts';
+import { checkServiceEdges, deliveryDenied, publishDenied, scheduleDenied } from './iam/service-edges.ts';
 import { routesOf } from './rest-api.ts';
 import { firewallRulesOf, LocalFirewall } from './waf.ts';
 import { mailEventRoutes, mailEventsFor } from './mail-events.ts';
@@ -28,8 +30,6 @@ const BUNDLE_STORES = `${PROJECT_ROOT}.local/bundles`;
 export interface DeployOptions {
   /** False for tools that only read and write the tables: the functions are not bundled or run. */
   functions?: boolean;
-  /** Whether to write what the stack writes at deploy (the marketplaces of cdk.json); default yes. */
-  deployTimeWrites?: boolean;
   /**
    * Run the stack's EventBridge Scheduler schedules on the virtual clock, but for those that
    * invoke the `except` functions. Off by default: tests and simulations invoke what they need.
@@ -39,6 +39,10 @@ export interface DeployOptions {
   idpPort?: number;
   /** Keys of the `recallguard` context to deploy with instead of cdk.json's (a test's lower limits). */
   config?: Record<string, unknown>;
+  /** A cloud assembly already synthesized (`npx cdk synth -o DIR`) to deploy, as `cdk deploy --app DIR` does, instead of synthesizing the app. */
+  app?: string;
+  /** SES identities the account has verified before this deploy (the stack names an existing identity). */
+  verifiedIdentities?: string[];
 }
 
 export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys' | 'sessions';
@@ -47,7 +51,9 @@ export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quaran
 export interface DeployedStack {
   template: Template;
   resolver: TemplateResolver;
-  config: AppConfig;
+  /** The deployment's default ladder and closure days, from its outputs. */
+  defaultPolicy: Policy;
+  closureDays: string[];
   /** Function name by role (`ingest`, `notify`...). */
   functionNames: Record<FunctionRole, string>;
   tableNames: Record<TableName, string>;
@@ -62,59 +68,70 @@ export interface DeployedStack {
   identityProvider: { issuer: string; users: Record<StaffRole, LocalUser> } | undefined;
   /** Stops what the deployment started (the schedules, the identity provider), before the emulators stop. */
   stop: () => Promise<void>;
-  /** The cloud assembly: the bundles the functions run, removed once they have stopped. */
-  assemblyDir: string;
+  /** The cloud assembly synthesized for this deploy, removed once the functions have stopped; none when deployed from `app`. */
+  assemblyDir: string | undefined;
 }
 
-/** The CDK app synthesized in-process, its assembly inside the project (bundles resolve their external packages from there). */
-async function synthesize(
-  withFunctions: boolean,
-  config?: Record<string, unknown>,
-): Promise<{ stack: RecallGuardStack; template: Template; resolver: TemplateResolver; assemblyDir: string }> {
+/** The CDK app synthesized in-process into a cloud assembly inside the project (bundles resolve their external packages from there). */
+async function synthesize(withFunctions: boolean, config?: Record<string, unknown>): Promise<string> {
   const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(assemblyDir, { recursive: true });
   const fingerprint = withFunctions ? await bundleFingerprint(PROJECT_ROOT) : undefined;
   const store = `${BUNDLE_STORES}/${fingerprint}`;
   if (fingerprint) await reuseBundles(store, assemblyDir);
   const context = fingerprint ? { [BUNDLE_FINGERPRINT_CONTEXT]: fingerprint } : { 'aws:cdk:bundling-stacks': [] };
-  const { app, stack } = buildApp({ outdir: assemblyDir, config, context });
-  const template = app.synth().getStackByName(STACK_NAME).template as Template;
+  buildApp({ outdir: assemblyDir, config, context }).app.synth();
   if (fingerprint) {
     await keepBundles(store, assemblyDir);
     await pruneBundleStores(BUNDLE_STORES, fingerprint);
   }
-  return { stack, template, resolver: new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME }), assemblyDir };
+  return assemblyDir;
 }
 
-/** Each function, table and state machine by what it is for, with the name it has here. */
-function namesOf(stack: RecallGuardStack, resolver: TemplateResolver) {
-  const id = (construct: { node: { defaultChild?: unknown } }) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnResource);
-  const { tables } = stack;
+const TABLE_OUTPUTS = {
+  recalls: 'RecallsTable',
+  marketplaces: 'MarketplacesTable',
+  cases: 'CasesTable',
+  audit: 'AuditTable',
+  quarantine: 'QuarantineTable',
+  bookkeeping: 'BookkeepingTable',
+  apiKeys: 'ApiKeysTable',
+  sessions: 'SessionsTable',
+} as const satisfies Record<TableName, keyof StackOutputs>;
+
+/** Each function by the role its tag names, each table and state machine by the output that names it: what the template itself says. */
+function namesOf(resolver: TemplateResolver, outputs: StackOutputs) {
+  const functions = resolver.ofType('AWS::Lambda::Function').flatMap(([id, fn]) => {
+    const tag = ((fn.Properties?.Tags ?? []) as { Key: string; Value: string }[]).find((t) => t.Key === FUNCTION_ROLE_TAG);
+    return tag ? [[tag.Value, resolver.ref(id)]] : [];
+  });
   return {
-    functionNames: Object.fromEntries(Object.entries(stack.functions).map(([role, fn]) => [role, resolver.ref(id(fn))])) as Record<FunctionRole, string>,
-    tableNames: Object.fromEntries(
-      (['recalls', 'marketplaces', 'cases', 'audit', 'quarantine', 'bookkeeping', 'apiKeys', 'sessions'] as const).map((name) => [
-        name,
-        resolver.ref(id(tables[name])),
-      ]),
-    ) as Record<TableName, string>,
-    caseStateMachineArn: resolver.arn(id(stack.caseWorkflow.stateMachine)),
-    recallStateMachineArn: resolver.arn(id(stack.recallWorkflow.stateMachine)),
-    staydownStateMachineArn: resolver.arn(id(stack.staydownWorkflow.stateMachine)),
+    functionNames: Object.fromEntries(functions) as Record<FunctionRole, string>,
+    tableNames: Object.fromEntries(Object.entries(TABLE_OUTPUTS).map(([name, output]) => [name, outputs[output]])) as Record<TableName, string>,
+    caseStateMachineArn: outputs.CaseStateMachine,
+    recallStateMachineArn: outputs.RecallStateMachine,
+    staydownStateMachineArn: outputs.StaydownStateMachine,
   };
 }
 
 /**
- * Deploys the CDK app's stack onto running emulators, in the order CloudFormation would: the
- * tables (and what the stack writes at deploy), the secrets, the functions, the state machines,
- * the HTTP API's routes, SES's event destinations, the schedules; then its outputs.
+ * Deploys the stack onto running emulators, in the order CloudFormation would: its IAM (refused
+ * where AWS would refuse a role's trust or an alarm's topic), the tables, the secrets, the
+ * functions (each with its role's credentials), the state machines, the HTTP API's routes, SES's
+ * identities and event destinations, the schedules; then its outputs. The stack is the app
+ * synthesized here, or the cloud assembly `app` names.
  */
 export async function deployStack(emulators: Emulators, options: DeployOptions = {}): Promise<DeployedStack> {
   const withFunctions = options.functions ?? true;
-  const { stack, template, resolver, assemblyDir } = await synthesize(withFunctions, options.config);
-  const names = namesOf(stack, resolver);
+  const assemblyDir = options.app ? undefined : await synthesize(withFunctions, options.config);
+  const assembly = await readAssembly(options.app ?? assemblyDir!, STACK_NAME);
+  const { template } = assembly;
+  const resolver = new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME });
+  emulators.iam.deploy(new TemplateIam(resolver));
+  await checkServiceEdges(emulators.iam, resolver);
+  const outputs = await writeOutputs(resolver, template, emulators);
+  const names = namesOf(resolver, outputs);
   await createTables(resolver, emulators.clientConfig('dynamodb'));
-  if (options.deployTimeWrites ?? true) await applyDeployTimeWrites(resolver, emulators.clientConfig('dynamodb'));
   await storeSecrets(resolver, emulators);
   const stores = openStores(documentClient(new DynamoDBClient(emulators.clientConfig('dynamodb'))), {
     ...names.tableNames,
@@ -123,7 +140,7 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
   });
   const sfn = new SFNClient(emulators.clientConfig('sfn'));
   const idp = withFunctions ? await startIdentityProvider(emulators, resolver, options.idpPort) : undefined;
-  if (withFunctions) registerFunctions(emulators, resolver, assemblyDir, idp?.provider.issuer);
+  if (withFunctions) registerFunctions(emulators, resolver, assembly, idp?.provider.issuer);
   for (const [id, machine] of resolver.ofType('AWS::StepFunctions::StateMachine')) {
     const definition = JSON.parse(String(resolver.resolve(machine.Properties!.DefinitionString)));
     emulators.stepFunctions.createStateMachine(
@@ -134,9 +151,9 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
     );
   }
   deployApi(emulators, resolver);
+  emulators.ses.verifyIdentities([...resolver.ofType('AWS::SES::EmailIdentity').map(([id]) => resolver.ref(id)), ...(options.verifiedIdentities ?? [])]);
   if (withFunctions) deliverMailEvents(emulators, resolver);
   const scheduler = withFunctions && options.schedules ? startSchedules(emulators, resolver, names.functionNames, options.schedules.except ?? []) : undefined;
-  const outputs = await writeOutputs(resolver, template, emulators);
   const stop = async () => {
     scheduler?.stop();
     sfn.destroy();
@@ -145,7 +162,8 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
   return {
     template,
     resolver,
-    config: stack.config,
+    defaultPolicy: policySchema.parse(JSON.parse(outputs.DefaultPolicy)),
+    closureDays: JSON.parse(outputs.ClosureDays) as string[],
     ...names,
     outputs,
     stores,
@@ -173,20 +191,6 @@ async function createTables(resolver: TemplateResolver, config: ReturnType<Emula
       // A data directory keeps its tables from the last run.
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
-  }
-  client.destroy();
-}
-
-/**
- * What the stack writes at deploy through AwsCustomResource (the configured marketplaces), done
- * here the same way. Only DynamoDB putItem is used by the stack; anything else is refused.
- */
-async function applyDeployTimeWrites(resolver: TemplateResolver, config: ReturnType<Emulators['clientConfig']>): Promise<void> {
-  const client = new DynamoDBClient(config);
-  for (const [id, resource] of resolver.ofType('Custom::AWS')) {
-    const call = JSON.parse(String(resolver.resolve(resource.Properties!.Create))) as { service: string; action: string; parameters: PutItemCommandInput };
-    if (call.service !== 'DynamoDB' || call.action !== 'putItem') throw new Error(`${id}: the local cloud cannot run ${call.service}.${call.action} at deploy`);
-    await client.send(new PutItemCommand(call.parameters));
   }
   client.destroy();
 }
@@ -259,22 +263,22 @@ async function startIdentityProvider(
   return { provider, users: Object.fromEntries(STAFF_ROLES.map((role, i) => [role, users[i]!])) as Record<StaffRole, LocalUser> };
 }
 
-/** Each function of the template, its deployed bundle with its environment, pointed at the emulators. */
-function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assemblyDir: string, issuer: string | undefined): void {
+/** Each function of the template: its deployed bundle, its environment pointed at the emulators, and its execution role's credentials. */
+function registerFunctions(emulators: Emulators, resolver: TemplateResolver, assembly: CloudAssembly, issuer: string | undefined): void {
   const local = localUrls(resolver, emulators);
   for (const [id, fn] of resolver.ofType('AWS::Lambda::Function')) {
     const props = fn.Properties!;
+    const name = resolver.ref(id);
     const variables = resolver.resolve((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string>;
     const environment: Record<string, string> = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, local(String(v))]));
     if (issuer && environment.OIDC_ISSUER) Object.assign(environment, consoleSignIn(emulators, issuer));
     delete environment.OIDC_CLIENT_SECRET_ARN;
-    const key = String((props.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
     const [file, handlerExport] = String(props.Handler).split('.') as [string, string];
     emulators.lambda.register({
-      name: resolver.ref(id),
-      bundleFile: `${assemblyDir}/asset.${key}/${file}.mjs`,
+      name,
+      bundleFile: `${assembly.assetPath(String((props.Code as { S3Key: unknown }).S3Key))}/${file}.mjs`,
       handlerExport,
-      environment: { ...environment, ...emulators.functionEndpoints() },
+      environment: { ...environment, ...emulators.functionEnvironment(name, String(resolver.resolve(props.Role))) },
       timeoutSeconds: Number(props.Timeout ?? 3),
       memoryMb: Number(props.MemorySize ?? 128),
     });
@@ -312,24 +316,42 @@ function localUrls(resolver: TemplateResolver, emulators: Emulators): (value: st
   return (value) => endpoints.reduce((text, endpoint) => text.split(endpoint).join(emulators.urls.api), value);
 }
 
-/** SES's event destinations: a bounce or a complaint, moments after SES took the email, goes to the subscribed functions. */
+/**
+ * SES's event destinations: a bounce or a complaint, moments after SES took the email, is
+ * published to the destination's topic (where the topic's and its key's policies let SES) and
+ * delivered to the topic's Lambda subscribers (where each function's policy lets SNS). A denied
+ * step drops the event, as in AWS, and is recorded.
+ */
 function deliverMailEvents(emulators: Emulators, resolver: TemplateResolver): void {
   const routes = mailEventRoutes(resolver);
-  const { clock, lambda } = emulators;
+  const { clock, lambda, iam } = emulators;
+  const configurationSetArn = (name: string) => `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${name}`;
   emulators.ses.onSent((sent) => {
-    for (const { functionName, event } of mailEventsFor(sent, routes, clock.date())) {
-      const delivery = () =>
-        lambda.invoke(functionName, event).catch((error: Error) => console.error(`[ses] ${functionName} failed on a mail event: ${error.message}`));
+    for (const { route, event } of mailEventsFor(sent, routes, clock.date())) {
+      const delivery = async () => {
+        const denied =
+          (await publishDenied(iam, resolver, 'ses.amazonaws.com', route.topicArn, configurationSetArn(route.configurationSet))) ??
+          (await deliveryDenied(iam, route.topicArn, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${route.functionName}`));
+        if (denied) return console.error(`[ses] a ${route.configurationSet} event was not delivered: ${denied}`);
+        await lambda
+          .invoke(route.functionName, event)
+          .catch((error: Error) => console.error(`[ses] ${route.functionName} failed on a mail event: ${error.message}`));
+      };
       clock.setTimeout(() => void clock.track(delivery()), 1_000);
     }
   });
 }
 
+/** The schedules on the virtual clock: each run assumes the schedule's role and invokes its target, where IAM lets it. */
 function startSchedules(emulators: Emulators, resolver: TemplateResolver, functionNames: Record<FunctionRole, string>, except: FunctionRole[]): LocalScheduler {
   const skipped = new Set(except.map((role) => functionNames[role]));
   const scheduler = new LocalScheduler(
     emulators.clock,
-    (name, input) => emulators.lambda.invoke(name, input),
+    async (name, input, schedule) => {
+      const denied = await scheduleDenied(emulators.iam, schedule);
+      if (denied) throw new Error(denied);
+      return emulators.lambda.invoke(name, input);
+    },
     (schedule, error) => console.error(`[scheduler] ${schedule.description}: ${error.message}`),
   );
   scheduler.start(schedulesOf(resolver).filter((s) => !skipped.has(s.functionName)));

@@ -1,18 +1,21 @@
 // dynalite on its own thread, so the tables do not compete with the workflows for the main one.
-// With fault rates, a second port serves the same tables for the functions, through a proxy that
-// injects faults: a share of requests fail with DynamoDB's transient errors before they reach a
-// table, and (crash-between) a share of the case changes that carry audit entries have the first
-// PutItem of those entries fail with an error the SDK does not retry, so the invocation that made
-// the change dies between its two writes; the retry's writes go through.
-import { Buffer } from 'node:buffer';
+// Every request comes in through one port, as it would reach DynamoDB: its signature is checked
+// and each table or index it touches is authorized (iam/gate.mjs) before a table sees it. With
+// fault rates, the functions' requests then meet the faults: a share fail with DynamoDB's
+// transient errors, and (crash-between) a share of the case changes that carry audit entries have
+// the first PutItem of those entries fail with an error the SDK does not retry, so the invocation
+// that made the change dies between its two writes; the retry's writes go through.
 import { createServer, request as forward } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { readAll, ThreadGate } from './iam/gate.mjs';
+import { dynamodbRequest } from './iam/requests.mjs';
 import { randomSource } from './random-source.mjs';
+import { virtualNow } from './virtual-date.mjs';
 
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(workerData.path ? { path: workerData.path } : {}) });
 const listening = (s) => new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s.address().port)));
-const port = await listening(server);
+const tablesPort = await listening(server);
 
 // Requests by operation (X-Amz-Target), for the cost figures of the benchmarks.
 const requests = {};
@@ -31,62 +34,79 @@ const ERRORS = [
   [500, 'InternalServerError', 'Internal server error'],
 ];
 
-function fail(response, [status, type, message]) {
+function fail(response, [status, type, message], namespace = 'com.amazonaws.dynamodb.v20120810') {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
-  response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }));
-}
-
-function readAll(request) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  response.end(JSON.stringify({ __type: `${namespace}#${type}`, message }));
 }
 
 /** The audit entry keys a case change carries in its outbox. */
 const entryKeysIn = (body) => [...body.matchAll(/"entryKey":\{"S":"([^"]+)"\}/g)].map((m) => m[1]);
 
-function faultProxy(rate, crashBetween) {
+const where = { region: workerData.region, account: workerData.account };
+const gate = new ThreadGate(parentPort, { region: workerData.region, service: 'dynamodb', clocks: [virtualNow(workerData.clockBuffer), Date.now] });
+
+/** The faults of the functions' requests: undefined to let one through, or how it fails. */
+function faultInjector(rate, crashBetween) {
   const draw = randomSource(workerData.faultSeed ?? 1);
   const drawBetween = randomSource((workerData.faultSeed ?? 1) + 100);
   const poisoned = new Set();
   let next = 0;
-  return createServer(async (request, response) => {
-    const body = (await readAll(request)).toString('utf8');
-    const target = String(request.headers['x-amz-target'] ?? '');
-    if (rate > 0 && draw() < rate) {
-      parentPort.postMessage({ fault: 'dynamodb' });
-      return fail(response, ERRORS[next++ % ERRORS.length]);
-    }
-    const key = target.endsWith('.PutItem') ? entryKeysIn(body).find((k) => poisoned.has(k)) : undefined;
-    if (key) {
+  return {
+    before(target, body) {
+      if (rate > 0 && draw() < rate) {
+        parentPort.postMessage({ fault: 'dynamodb' });
+        return ERRORS[next++ % ERRORS.length];
+      }
+      const key = target.endsWith('.PutItem') ? entryKeysIn(body).find((k) => poisoned.has(k)) : undefined;
+      if (!key) return undefined;
       for (const entry of entryKeysIn(body)) poisoned.delete(entry);
-      return fail(response, CRASH);
-    }
-    const upstream = forward({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      const entries = answer.statusCode === 200 && target.endsWith('.UpdateItem') ? entryKeysIn(body) : [];
+      return CRASH;
+    },
+    after(target, body, status) {
+      const entries = status === 200 && target.endsWith('.UpdateItem') ? entryKeysIn(body) : [];
       if (entries.length && crashBetween > 0 && drawBetween() < crashBetween) {
         for (const entry of entries) poisoned.add(entry);
         parentPort.postMessage({ fault: 'crashBetween' });
       }
-      response.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.end(body);
-  });
+    },
+  };
 }
 
-const rate = workerData.faultRate ?? 0;
-const crashBetween = workerData.crashBetween ?? 0;
-const faulty = rate > 0 || crashBetween > 0 ? faultProxy(rate, crashBetween) : undefined;
-parentPort.postMessage({ port, faultyPort: faulty ? await listening(faulty) : undefined });
+const faults = faultInjector(workerData.faultRate ?? 0, workerData.crashBetween ?? 0);
+const DENIED = 'com.amazon.coral.service';
+
+const front = createServer(async (request, response) => {
+  const raw = await readAll(request);
+  const body = raw.toString('utf8');
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const caller = await gate.authenticate(request, raw);
+  if (!caller.ok) return fail(response, [caller.code === 'MissingAuthenticationTokenException' ? 403 : 400, caller.code, caller.message], DENIED);
+  let parsed;
+  try {
+    parsed = JSON.parse(body || '{}');
+  } catch {
+    return fail(response, [400, 'SerializationException', 'Start of structure or map found where not expected']);
+  }
+  const { action, resources, context } = dynamodbRequest(target, parsed, where);
+  const decided = await gate.authorize(caller.accessKeyId, action, resources, context);
+  if (!decided.allowed) return fail(response, [400, 'AccessDeniedException', decided.message], DENIED);
+  const failure = caller.faults ? faults.before(target, body) : undefined;
+  if (failure) return fail(response, failure);
+  const upstream = forward({ host: '127.0.0.1', port: tablesPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+    if (caller.faults) faults.after(target, body, answer.statusCode);
+    response.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.end(raw);
+});
+parentPort.postMessage({ port: await listening(front) });
 
 parentPort.on('message', (message) => {
+  if (gate.receive(message)) return;
   if (message === 'requests') parentPort.postMessage({ requests: { ...requests } });
   if (message === 'stop') {
-    faulty?.close();
+    front.closeAllConnections();
+    front.close();
     server.close(() => parentPort.postMessage({ stopped: true }));
   }
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { FaultInjector } from './faults.ts';
+import type { LocalIam } from './iam/local-iam.ts';
 import type { SentEmail } from './mail-events.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -12,7 +13,8 @@ class EmulatorThread {
     readonly ready: { port: number } & Message,
   ) {}
 
-  static async start(script: URL, workerData: Message, onMessage: (message: Message) => void): Promise<EmulatorThread> {
+  /** `iam`: the thread's gate checks signatures with its keys and asks it for decisions. */
+  static async start(script: URL, workerData: Message, onMessage: (message: Message) => void, iam?: LocalIam): Promise<EmulatorThread> {
     const worker = new Worker(script, { workerData });
     const ready = await new Promise<{ port: number } & Message>((resolve, reject) => {
       worker.once('message', (message: { port?: number; error?: string }) =>
@@ -24,8 +26,13 @@ class EmulatorThread {
       throw error;
     });
     worker.on('message', (message: Message) => {
-      if (!('port' in message) && !('stopped' in message)) onMessage(message);
+      if (message.authorize && iam) void decide(iam, message.authorize as AuthorizeMessage).then((decided) => worker.postMessage({ decided }));
+      else if (!('port' in message) && !('stopped' in message)) onMessage(message);
     });
+    if (iam) {
+      worker.postMessage({ iam: iam.snapshot() });
+      iam.onChange(() => worker.postMessage({ iam: iam.snapshot() }));
+    }
     return new EmulatorThread(worker, ready);
   }
 
@@ -33,7 +40,7 @@ class EmulatorThread {
     return `http://127.0.0.1:${this.ready.port}`;
   }
 
-  post(message: string): void {
+  post(message: string | Message): void {
     this.worker.postMessage(message);
   }
 
@@ -47,7 +54,30 @@ class EmulatorThread {
   }
 }
 
-/** dynalite on its own thread (LevelDB in `path`, or in memory), with a second port that injects faults when asked. */
+interface AuthorizeMessage {
+  id: number;
+  accessKeyId: string;
+  action: string;
+  resource: string;
+  context: Record<string, string | string[]>;
+}
+
+/** A thread gate's question, decided by the local cloud's IAM (which records a denial). */
+async function decide(iam: LocalIam, asked: AuthorizeMessage) {
+  const { id, accessKeyId, action, resource, context } = asked;
+  const issued = iam.credentialsOf(accessKeyId);
+  if (!issued) return { id, allowed: false, message: 'The security token included in the request is invalid.', resource };
+  const principal = issued.principal.kind === 'service' ? issued.principal.service : issued.principal.arn;
+  try {
+    const decision = await iam.authorize({ principal: issued.principal, action, resource, context });
+    return { id, allowed: decision.allowed, message: decision.allowed ? undefined : decision.message, principal, resource };
+  } catch (error) {
+    console.error(`[iam] ${(error as Error).message}`);
+    return { id, allowed: false, message: (error as Error).message, principal, resource };
+  }
+}
+
+/** dynalite on its own thread (LevelDB in `path`, or in memory), behind IAM, injecting faults into the functions' requests when asked. */
 export class DynamoDbThread {
   private constructor(
     private readonly thread: EmulatorThread,
@@ -55,24 +85,27 @@ export class DynamoDbThread {
     private readonly counts: ((requests: Record<string, number>) => void)[],
   ) {}
 
-  static async start(path: string | undefined, faults: FaultInjector): Promise<DynamoDbThread> {
+  static async start(path: string | undefined, faults: FaultInjector, iam: LocalIam, clock: VirtualClock): Promise<DynamoDbThread> {
     const counts: ((requests: Record<string, number>) => void)[] = [];
     const thread = await EmulatorThread.start(
       new URL('./dynamodb-worker.mjs', import.meta.url),
-      { path, faultRate: faults.spec.dynamodb, crashBetween: faults.spec.crashBetween, faultSeed: faults.spec.seed + 1 },
+      {
+        path,
+        region: iam.region,
+        account: iam.account,
+        clockBuffer: clock.buffer,
+        faultRate: faults.spec.dynamodb,
+        crashBetween: faults.spec.crashBetween,
+        faultSeed: faults.spec.seed + 1,
+      },
       (message) => (message.requests ? counts.shift()?.(message.requests as Record<string, number>) : faults.count(message.fault)),
+      iam,
     );
     return new DynamoDbThread(thread, counts);
   }
 
   get url(): string {
     return this.thread.url;
-  }
-
-  /** The port the functions use: the one that injects faults, when there is one. */
-  get functionsUrl(): string {
-    const faulty = this.thread.ready.faultyPort as number | undefined;
-    return faulty ? `http://127.0.0.1:${faulty}` : this.url;
   }
 
   /** Requests served so far, by operation (for cost figures). */
@@ -98,12 +131,13 @@ export class SesThread {
     private readonly listeners: ((sent: SentEmail) => void)[],
   ) {}
 
-  static async start(port: number, clock: VirtualClock, faults: FaultInjector): Promise<SesThread> {
+  static async start(port: number, clock: VirtualClock, faults: FaultInjector, iam: LocalIam): Promise<SesThread> {
     const listeners: ((sent: SentEmail) => void)[] = [];
     const thread = await EmulatorThread.start(
       new URL('./ses-worker.mjs', import.meta.url),
-      { port, clockBuffer: clock.buffer, faultRate: faults.spec.ses, faultSeed: faults.spec.seed + 2 },
+      { port, region: iam.region, account: iam.account, clockBuffer: clock.buffer, faultRate: faults.spec.ses, faultSeed: faults.spec.seed + 2 },
       (message) => (message.sent ? listeners.forEach((listener) => listener(message.sent as SentEmail)) : faults.count(message.fault)),
+      iam,
     ).catch((error: Error) => {
       throw new Error(`the inbox cannot start: ${error.message} (choose another port with --inbox-port)`);
     });
@@ -112,6 +146,11 @@ export class SesThread {
 
   get url(): string {
     return this.thread.url;
+  }
+
+  /** Identities (addresses and domains) the account has verified, added to those it had: SES sends from these only. */
+  verifyIdentities(identities: string[]): void {
+    this.thread.post({ identities });
   }
 
   /** Calls `listener` with each email SES accepts from now on. */

@@ -1,12 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { LocalSecrets, awsApi } from './aws-api.ts';
 import { functionNameOf } from './arn.ts';
 import { DynamoDbThread, SesThread } from './emulator-threads.ts';
 import { FaultInjector, InjectedCrash, NO_FAULTS, type FaultSpec } from './faults.ts';
 import { close, listen } from './http.ts';
+import { LocalIam } from './iam/local-iam.ts';
 import { LocalRestApi } from './rest-api.ts';
-import { SigV4Verifier } from './sigv4.ts';
 import { LambdaFunctionError, LambdaRuntime } from './lambda-runtime.ts';
 import { loadEngine } from './step-functions/engine.ts';
 import { stateError, StepFunctionsService, type ExecutionSnapshot } from './step-functions/service.ts';
@@ -14,9 +15,11 @@ import { VirtualClock } from './virtual-clock.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
+/** The account's administrator (who deploys, and what tests and local tools act as): every action on every resource. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-/** Who those credentials are, for the API's IAM-authorized routes. */
-export const LOCAL_PRINCIPAL_ARN = `arn:aws:iam::${ACCOUNT}:user/local`;
+const ADMINISTRATOR = 'local';
+export const LOCAL_PRINCIPAL_ARN = `arn:aws:iam::${ACCOUNT}:user/${ADMINISTRATOR}`;
+const ADMINISTRATOR_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: '*', Resource: '*' }] };
 
 export interface EmulatorOptions {
   /** Where virtual time starts (by default: where the data directory's last run stopped, or now). */
@@ -46,6 +49,7 @@ interface EmulatorParts {
   stepFunctions: StepFunctionsService;
   secrets: LocalSecrets;
   restApi: LocalRestApi;
+  iam: LocalIam;
   servers: { aws: { server: Server; url: string }; api: { server: Server; url: string } };
   dataDir: string | undefined;
 }
@@ -53,7 +57,9 @@ interface EmulatorParts {
 /**
  * The local cloud's services, running, with nothing deployed on them yet: dynalite, the local
  * SES, Lambda worker threads, the Step Functions service, the AWS API facade (Step Functions,
- * Secrets Manager, Lambda's Invoke) and the REST API (with AWS WAF's rate rules), all on one virtual clock.
+ * Secrets Manager, Lambda's Invoke) and the REST API (with AWS WAF's rate rules), all on one
+ * virtual clock, and IAM in front of every one of them: each request is signed by an identity
+ * the local cloud issued and authorized against its policies, as AWS authorizes it.
  */
 export class Emulators {
   readonly clock: VirtualClock;
@@ -64,6 +70,7 @@ export class Emulators {
   readonly stepFunctions: StepFunctionsService;
   readonly secrets: LocalSecrets;
   readonly restApi: LocalRestApi;
+  readonly iam: LocalIam;
   readonly dataDir: string | undefined;
   private readonly servers: EmulatorParts['servers'];
 
@@ -76,6 +83,7 @@ export class Emulators {
     this.stepFunctions = parts.stepFunctions;
     this.secrets = parts.secrets;
     this.restApi = parts.restApi;
+    this.iam = parts.iam;
     this.servers = parts.servers;
     this.dataDir = parts.dataDir;
   }
@@ -87,8 +95,10 @@ export class Emulators {
     const kept = dataDir && !options.start ? await readJson<{ now?: string }>(`${dataDir}/clock.json`, {}) : {};
     const clock = new VirtualClock(options.start ?? (kept.now ? new Date(kept.now) : new Date()), options.clock);
     const faults = new FaultInjector(options.faults ?? NO_FAULTS);
-    const dynamodb = await DynamoDbThread.start(dataDir && `${dataDir}/dynamodb`, faults);
-    const ses = await SesThread.start(options.ports?.inbox ?? 0, clock, faults);
+    const iam = new LocalIam(ACCOUNT, REGION, () => clock.date());
+    iam.addUser(ADMINISTRATOR, [{ name: 'AdministratorAccess', policy: ADMINISTRATOR_ACCESS }], CREDENTIALS);
+    const dynamodb = await DynamoDbThread.start(dataDir && `${dataDir}/dynamodb`, faults, iam, clock);
+    const ses = await SesThread.start(options.ports?.inbox ?? 0, clock, faults, iam);
     const lambda = new LambdaRuntime(clock, options.echoLogs ?? false);
     const invoke = invokeWithFaults(lambda, faults);
     const stepFunctions = new StepFunctionsService(
@@ -97,36 +107,39 @@ export class Emulators {
       (resource, parameters) => lambdaTask(invoke, resource, parameters),
       REGION,
       ACCOUNT,
+      roleAuthorizer(iam),
     );
     if (dataDir) stepFunctions.restore(await readJson<ExecutionSnapshot[]>(`${dataDir}/executions.json`, []));
     const secrets = new LocalSecrets();
-    const aws = await listen(awsApi({ stepFunctions, secrets, lambda, clock, callbackFails: (token) => faults.failsCallback(token) }));
-    const restApi = new LocalRestApi(
-      invoke,
-      clock,
-      new SigV4Verifier([{ ...CREDENTIALS, arn: LOCAL_PRINCIPAL_ARN }], REGION, [() => clock.now(), () => Date.now()]),
-    );
+    const upstreams = { dynamodb: () => dynamodb.url, ses: () => ses.url };
+    const aws = await listen(awsApi({ stepFunctions, secrets, lambda, clock, iam, upstreams, callbackFails: (token) => faults.failsCallback(token) }));
+    const restApi = new LocalRestApi(invoke, clock, iam);
     const api = await listen(restApi.handle, options.ports?.respond ?? 0);
-    return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, restApi, servers: { aws, api }, dataDir });
+    return new Emulators({ clock, faults, dynamodb, ses, lambda, stepFunctions, secrets, restApi, iam, servers: { aws, api }, dataDir });
   }
 
   get urls(): { inbox: string; api: string; aws: string; dynamodb: string } {
     return { inbox: this.ses.url, api: this.servers.api.url, aws: this.servers.aws.url, dynamodb: this.dynamodb.url };
   }
 
-  /** Settings for SDK clients in tests and tools: the same endpoints the handlers use. */
+  /** Settings for SDK clients of tests and local tools, as the account's administrator: the same endpoints the handlers use. */
   clientConfig(service: 'dynamodb' | 'sfn' | 'lambda') {
     return { region: REGION, endpoint: service === 'dynamodb' ? this.urls.dynamodb : this.urls.aws, credentials: CREDENTIALS };
   }
 
-  /** What points a function's unchanged SDK code here: the standard endpoint variables. */
-  functionEndpoints(): Record<string, string> {
+  /**
+   * What points a function's unchanged SDK code here, as Lambda sets a function's environment:
+   * its execution role's credentials (a session of its own) and the standard endpoint variables.
+   */
+  functionEnvironment(functionName: string, roleArn: string): Record<string, string> {
+    const { accessKeyId, secretAccessKey, sessionToken } = this.iam.assumeRole(roleArn, functionName, true);
     return {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.functionsUrl,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_SESSION_TOKEN: sessionToken!,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.url,
       AWS_ENDPOINT_URL_SESV2: this.ses.url,
       AWS_ENDPOINT_URL_SES: this.ses.url,
       AWS_ENDPOINT_URL_SFN: this.urls.aws,
@@ -151,6 +164,26 @@ export class Emulators {
     await Promise.all([close(this.servers.aws.server), close(this.servers.api.server)]);
     await Promise.all([this.dynamodb.stop(), this.ses.stop()]);
   }
+}
+
+/**
+ * A state machine's role, as Step Functions acts with it: one session per role (Step Functions
+ * names it at random), authorized by the local cloud's IAM.
+ */
+function roleAuthorizer(iam: LocalIam) {
+  const sessions = new Map<string, string>();
+  return async (roleArn: string, action: string, resource: string): Promise<string | undefined> => {
+    if (!sessions.has(roleArn))
+      sessions.set(
+        roleArn,
+        randomBytes(24)
+          .toString('base64url')
+          .replace(/[^A-Za-z]/g, '')
+          .slice(0, 32),
+      );
+    const decision = await iam.authorize({ principal: iam.session(roleArn, sessions.get(roleArn)!), action, resource });
+    return decision.allowed ? undefined : decision.message;
+  };
 }
 
 /** Invokes a function as Step Functions tasks and the HTTP API do: it may crash before or after it runs. */

@@ -11,7 +11,9 @@ import type { StaffRole } from '#shared/store/session-store.ts';
 import type { FunctionRole } from '../stack.ts';
 import type { LocalUser } from './emulator-threads.ts';
 import { deployStack, type DeployedStack, type DeployOptions, type TableName } from './deploy.ts';
-import { Emulators, type EmulatorOptions } from './emulators.ts';
+import { operatorPolicy } from '../deployment/operator-policy.ts';
+import { Emulators, REGION, type EmulatorOptions } from './emulators.ts';
+import type { Credentials, LocalIam } from './iam/local-iam.ts';
 import { inboxEmails } from './local-deployment.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
@@ -25,17 +27,38 @@ export interface LocalCloudOptions extends EmulatorOptions, DeployOptions {
   ports?: { inbox?: number; respond?: number; idp?: number };
 }
 
+/** Where an AWS CLI or SDK outside reaches the local cloud, as the operator: one endpoint for every service. */
+export interface LocalAwsAccess {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 /**
  * The whole system on this machine: the emulators (dynalite, the local SES, Lambda worker
  * threads, Step Functions, the HTTP API) with the CDK app's stack deployed on them. It serves
  * tools and tests as a Deployment, the same as a stack in AWS.
  */
 export class LocalCloud implements Deployment {
+  private static readonly started = new Set<LocalCloud>();
+
+  /** The clouds of this process not stopped yet (a test's checks read their denials). */
+  static running(): LocalCloud[] {
+    return [...LocalCloud.started];
+  }
+
   /** Starts the emulators, then deploys the stack onto them. */
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const emulators = await Emulators.start(options);
     try {
-      return new LocalCloud(emulators, await deployStack(emulators, { ...options, idpPort: options.ports?.idp }));
+      const deployed = await deployStack(emulators, { ...options, idpPort: options.ports?.idp });
+      // An identity the stack names but does not create is one the account already has.
+      emulators.ses.verifyIdentities([deployed.outputs.SenderIdentity]);
+      const operator = emulators.iam.addUser('operator', [{ name: 'RecallGuardOperator', policy: operatorPolicy(deployed.outputs) }]);
+      const cloud = new LocalCloud(emulators, deployed, operator);
+      LocalCloud.started.add(cloud);
+      return cloud;
     } catch (error) {
       await emulators.stop();
       throw error;
@@ -45,7 +68,22 @@ export class LocalCloud implements Deployment {
   private constructor(
     private readonly emulators: Emulators,
     private readonly deployed: DeployedStack,
+    private readonly operator: Credentials,
   ) {}
+
+  /** The local cloud's IAM: its credentials, policies, decisions and the denials it recorded. */
+  get iam(): LocalIam {
+    return this.emulators.iam;
+  }
+
+  /**
+   * An operator's access, with the permissions the README gives a cloud team's CLI user
+   * (`operatorPolicy`): the AWS CLI or SDK pointed here (AWS_ENDPOINT_URL and these keys) is
+   * authorized as that user would be in AWS.
+   */
+  get aws(): LocalAwsAccess {
+    return { endpoint: this.emulators.urls.aws, region: REGION, accessKeyId: this.operator.accessKeyId, secretAccessKey: this.operator.secretAccessKey };
+  }
 
   get clock(): VirtualClock {
     return this.emulators.clock;
@@ -110,10 +148,10 @@ export class LocalCloud implements Deployment {
     return this.deployed.staydownStateMachineArn;
   }
   get defaultPolicy(): Policy {
-    return this.deployed.config.defaultPolicy;
+    return this.deployed.defaultPolicy;
   }
   get calendar(): WorkingCalendar {
-    return new WorkingCalendar(this.deployed.config.closureDays);
+    return new WorkingCalendar(this.deployed.closureDays);
   }
   now(): Date {
     return this.clock.date();
@@ -168,9 +206,10 @@ export class LocalCloud implements Deployment {
   }
 
   async stop(): Promise<void> {
+    LocalCloud.started.delete(this);
     await this.deployed.stop();
     await this.emulators.stop();
-    await rm(this.deployed.assemblyDir, { recursive: true, force: true });
+    if (this.deployed.assemblyDir) await rm(this.deployed.assemblyDir, { recursive: true, force: true });
   }
 
   close(): Promise<void> {

@@ -25,7 +25,7 @@ export async function openLocalDeployment(dataDir: string, withFunctions: boolea
   );
   if (withFunctions || !deployed) {
     const { LocalCloud } = await import('./local-cloud.ts');
-    return LocalCloud.start({ dataDir, deployTimeWrites: false, functions: withFunctions });
+    return LocalCloud.start({ dataDir, functions: withFunctions });
   }
   const outputs = await readOutputsFile(outputsFile);
   const emulators = await Emulators.start({ dataDir });

@@ -69,14 +69,14 @@ function simulatorEvents(sent: SentEmail, timestamp: string): { type: string; bo
   ];
 }
 
-/** The SNS deliveries SES would make for an email sent to the mailbox simulator. */
-export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Date): { functionName: string; event: unknown }[] {
+/** The SNS deliveries SES would make for an email sent to the mailbox simulator, each with the route it takes. */
+export function mailEventsFor(sent: SentEmail, routes: MailEventRoute[], at: Date): { route: MailEventRoute; event: unknown }[] {
   const timestamp = at.toISOString();
   return simulatorEvents(sent, timestamp).flatMap(({ type, body }) =>
     routes
       .filter((r) => r.configurationSet === sent.configurationSet && r.events.has(type))
       .map((r) => ({
-        functionName: r.functionName,
+        route: r,
         event: {
           Records: [
             {

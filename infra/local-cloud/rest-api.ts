@@ -6,7 +6,8 @@ import { PayloadTooLarge, readBody } from './http.ts';
 import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { Resource, TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-import type { SigV4Verifier } from './sigv4.ts';
+import type { LocalIam } from './iam/local-iam.ts';
+import { flatHeaders, verifySignature } from './iam/sigv4.mjs';
 import type { LocalFirewall } from './waf.ts';
 
 export interface Route {
@@ -72,16 +73,18 @@ export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Rout
 
 type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
 
-function reply(response: ServerResponse, status: number, message?: string): void {
+function reply(response: ServerResponse, status: number, message?: string, key: 'message' | 'Message' = 'message'): void {
   response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(message === undefined ? '' : JSON.stringify({ message }));
+  response.end(message === undefined ? '' : JSON.stringify({ [key]: message }));
 }
 
 /**
  * A local API Gateway REST API, as a request handler: AWS WAF's rate rules first, then the
  * stage's methods, each request a Lambda proxy event (payload 1.0) for the integrated function,
- * whose result becomes the response. Until something is deployed it answers as an API with no
- * stage does.
+ * whose result becomes the response. An IAM-authorized method checks the caller's signature and
+ * its leave to `execute-api:Invoke` the method; API Gateway invokes a function only where the
+ * function's policy lets it (`AWS::Lambda::Permission`, with its source ARN). Until something is
+ * deployed it answers as an API with no stage does.
  */
 export class LocalRestApi {
   private deployed: RestApiDeployment | undefined;
@@ -89,7 +92,7 @@ export class LocalRestApi {
   constructor(
     private readonly invoke: Invoke,
     private readonly clock: VirtualClock,
-    private readonly verifier: SigV4Verifier,
+    private readonly iam: LocalIam,
   ) {}
 
   /** Deploys the API's stage (a redeploy replaces it). */
@@ -122,18 +125,18 @@ export class LocalRestApi {
       if (!(error instanceof PayloadTooLarge)) throw error;
       return reply(response, 413, 'Request Entity Too Large');
     }
+    // The method's ARN: what a caller needs leave to invoke, and the source API Gateway invokes the function as.
+    const { region, account } = this.iam;
+    const methodArn = `arn:aws:execute-api:${region}:${account}:${this.deployed!.apiId}/${this.deployed!.stage}/${request.method}${path}`;
     let caller: { userArn: string; accessKey: string } | undefined;
     if (match.route.iam) {
-      const verified = await this.verifier.verify({
-        method: request.method ?? 'GET',
-        host: request.headers.host ?? '',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')])),
-        body: raw,
-      });
-      if (!verified.ok) return reply(response, 403, verified.message);
-      caller = { userArn: verified.principal.arn, accessKey: verified.principal.accessKeyId };
+      const checked = await this.authorizeCaller(request, url, raw, methodArn);
+      if (!checked.ok) return reply(response, 403, checked.message, checked.key);
+      caller = checked.caller;
+    }
+    if (!(await this.mayInvoke(match.route.functionName, methodArn))) {
+      console.error(`[rest-api] Execution failed due to configuration error: Invalid permissions on Lambda function ${match.route.functionName}`);
+      return reply(response, 500, 'Internal server error');
     }
     let result: unknown;
     try {
@@ -159,6 +162,44 @@ export class LocalRestApi {
     response.writeHead(out.statusCode, headers);
     response.end(out.body === undefined ? undefined : Buffer.from(out.body, out.isBase64Encoded ? 'base64' : 'utf8'));
   };
+
+  /** Whether the function's policy lets API Gateway invoke it for this method (an `AWS::Lambda::Permission` with its source ARN). */
+  private async mayInvoke(functionName: string, methodArn: string): Promise<boolean> {
+    const { region, account } = this.iam;
+    const decision = await this.iam.authorize({
+      principal: { kind: 'service', service: 'apigateway.amazonaws.com' },
+      action: 'lambda:InvokeFunction',
+      resource: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+      context: { 'aws:SourceArn': methodArn, 'aws:SourceAccount': account },
+    });
+    return decision.allowed;
+  }
+
+  /** An IAM-authorized method's caller: a valid signature, and leave to invoke the method. */
+  private async authorizeCaller(
+    request: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    methodArn: string,
+  ): Promise<{ ok: true; caller: { userArn: string; accessKey: string } } | { ok: false; message: string; key?: 'Message' }> {
+    const { iam, clock } = this;
+    const verified = await verifySignature(
+      {
+        method: request.method ?? 'GET',
+        host: request.headers.host ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: flatHeaders(request.headers),
+        body,
+      },
+      { lookup: (id) => iam.credentialsOf(id), region: iam.region, service: 'execute-api', clocks: [() => clock.now(), () => Date.now()] },
+    );
+    if (!verified.ok) return verified;
+    const { principal } = iam.credentialsOf(verified.accessKeyId)!;
+    const decision = await iam.authorize({ principal, action: 'execute-api:Invoke', resource: methodArn });
+    if (!decision.allowed) return { ok: false, message: decision.message, key: 'Message' };
+    return { ok: true, caller: { userArn: principal.kind === 'service' ? principal.service : principal.arn, accessKey: verified.accessKeyId } };
+  }
 
   /** The Lambda proxy event (payload format 1.0) API Gateway hands the function. */
   private event(

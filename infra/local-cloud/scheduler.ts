@@ -5,9 +5,13 @@ import type { TimerHandle, VirtualClock } from './virtual-clock.ts';
 /** An EventBridge Scheduler schedule of the template, with the function it invokes. */
 export interface LocalSchedule {
   id: string;
+  /** The schedule's ARN, and the role it invokes its target with. */
+  arn: string;
+  roleArn: string;
   description: string;
   expression: string;
   functionName: string;
+  functionArn: string;
   input: unknown;
 }
 
@@ -17,7 +21,7 @@ export function schedulesOf(resolver: TemplateResolver): LocalSchedule[] {
       Description?: string;
       ScheduleExpression: string;
       ScheduleExpressionTimezone?: string;
-      Target: { Arn: { 'Fn::GetAtt'?: [string, string] }; Input?: string };
+      Target: { Arn: { 'Fn::GetAtt'?: [string, string] }; Input?: string; RoleArn: unknown };
     };
     if ((p.ScheduleExpressionTimezone ?? 'UTC') !== AGENCY_TIME_ZONE)
       throw new Error(`schedule ${id}: the local cloud runs schedules in ${AGENCY_TIME_ZONE} only`);
@@ -25,9 +29,12 @@ export function schedulesOf(resolver: TemplateResolver): LocalSchedule[] {
     if (!target) throw new Error(`schedule ${id}: the local cloud runs schedules that invoke a function of the stack only`);
     return {
       id,
+      arn: resolver.arn(id),
+      roleArn: String(resolver.resolve(p.Target.RoleArn)),
       description: p.Description ?? id,
       expression: p.ScheduleExpression,
       functionName: resolver.ref(target),
+      functionArn: resolver.arn(target),
       input: JSON.parse(p.Target.Input ?? '{}'),
     };
   });
@@ -105,7 +112,7 @@ export class LocalScheduler {
 
   constructor(
     private readonly clock: VirtualClock,
-    private readonly invoke: (functionName: string, input: unknown) => Promise<unknown>,
+    private readonly invoke: (functionName: string, input: unknown, schedule: LocalSchedule) => Promise<unknown>,
     private readonly onError: (schedule: LocalSchedule, error: Error) => void,
   ) {}
 
@@ -118,7 +125,7 @@ export class LocalScheduler {
     this.timers.set(
       schedule.id,
       this.clock.setTimeout(() => {
-        const run = this.invoke(schedule.functionName, schedule.input).catch((error: Error) => this.onError(schedule, error));
+        const run = this.invoke(schedule.functionName, schedule.input, schedule).catch((error: Error) => this.onError(schedule, error));
         void this.clock.track(run.then(() => this.arm(schedule)));
       }, at.getTime() - this.clock.now()),
     );

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A synthesized CloudFormation template, and the intrinsic functions the local cloud resolves. */
 export interface Resource {
   Type: string;
@@ -7,6 +9,12 @@ export interface Resource {
 export interface Template {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown }>;
+}
+
+/** A stable UUID-shaped id from a logical id, as AWS gives keys and other resources ids of that shape. */
+function uuidOf(logicalId: string): string {
+  const hex = createHash('sha256').update(logicalId).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export interface LocalNames {
@@ -47,11 +55,25 @@ export class TemplateResolver {
         return this.arn(logicalId);
       case 'AWS::SES::ConfigurationSet':
         return explicit('Name') ?? logicalId;
+      case 'AWS::SES::EmailIdentity':
+        return explicit('EmailIdentity') ?? logicalId;
       case 'AWS::ApiGatewayV2::Api':
       case 'AWS::ApiGateway::RestApi':
         return logicalId.toLowerCase();
       case 'AWS::ApiGateway::Stage':
         return explicit('StageName') ?? logicalId;
+      case 'AWS::IAM::Role':
+        return explicit('RoleName') ?? logicalId;
+      case 'AWS::IAM::User':
+        return explicit('UserName') ?? logicalId;
+      case 'AWS::KMS::Key':
+        return uuidOf(logicalId);
+      case 'AWS::CloudWatch::Alarm':
+        return explicit('AlarmName') ?? `${this.names.stackName}-${logicalId}`;
+      case 'AWS::Scheduler::Schedule':
+        return explicit('Name') ?? `${this.names.stackName}-${logicalId}`;
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${this.names.region}.amazonaws.com/${this.names.account}/${explicit('QueueName') ?? logicalId}`;
       default:
         return logicalId;
     }
@@ -73,7 +95,21 @@ export class TemplateResolver {
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${region}:${account}:${(Properties.TopicName as string | undefined) ?? logicalId}`;
       case 'AWS::IAM::Role':
-        return `arn:aws:iam::${account}:role/${logicalId}`;
+        return `arn:aws:iam::${account}:role/${name()}`;
+      case 'AWS::IAM::User':
+        return `arn:aws:iam::${account}:user/${name()}`;
+      case 'AWS::KMS::Key':
+        return `arn:aws:kms:${region}:${account}:key/${name()}`;
+      case 'AWS::CloudWatch::Alarm':
+        return `arn:aws:cloudwatch:${region}:${account}:alarm:${name()}`;
+      case 'AWS::Scheduler::Schedule':
+        return `arn:aws:scheduler:${region}:${account}:schedule/${(Properties.GroupName as string | undefined) ?? 'default'}/${name()}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${region}:${account}:${(Properties.QueueName as string | undefined) ?? logicalId}`;
+      case 'AWS::SES::ConfigurationSet':
+        return `arn:aws:ses:${region}:${account}:configuration-set/${name()}`;
+      case 'AWS::SES::EmailIdentity':
+        return `arn:aws:ses:${region}:${account}:identity/${String(Properties.EmailIdentity)}`;
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${region}:${account}:log-group:${logicalId}:*`;
       default:
@@ -85,6 +121,12 @@ export class TemplateResolver {
   attribute(logicalId: string, attribute: string): string {
     if (attribute === 'Arn') return this.arn(logicalId);
     if (attribute === 'ApiEndpoint') return `https://${this.ref(logicalId)}.execute-api.${this.names.region}.amazonaws.com`;
+    // Easy DKIM's three CNAME records of a domain identity: <token>._domainkey.<domain> -> <token>.dkim.amazonses.com.
+    const dkim = /^DkimDNSToken(Name|Value)([1-3])$/.exec(attribute);
+    if (dkim) {
+      const token = createHash('sha256').update(`${logicalId}${dkim[2]}`).digest('hex').slice(0, 32);
+      return dkim[1] === 'Name' ? `${token}._domainkey.${this.ref(logicalId)}` : `${token}.dkim.amazonses.com`;
+    }
     return this.ref(logicalId);
   }
 

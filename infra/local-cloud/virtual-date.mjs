@@ -18,3 +18,9 @@ export function installVirtualDate(clockBuffer) {
   globalThis.Date = VirtualDate;
   return systemNow;
 }
+
+/** A reader of the local cloud's clock, for a thread whose Date stays the system's. */
+export function virtualNow(clockBuffer) {
+  const clock = new Float64Array(clockBuffer);
+  return () => clock[1] + (Date.now() - clock[2]) * clock[0];
+}

@@ -9,7 +9,7 @@ async function runOnce(
   mix: ReturnType<typeof pathMix>,
   rate?: number,
 ): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number> }> {
-  const cloud = await LocalCloud.start({ start: MIX_START, deployTimeWrites: false, faults: rate ? parseFaults(String(rate)) : undefined });
+  const cloud = await LocalCloud.start({ start: MIX_START, faults: rate ? parseFaults(String(rate)) : undefined });
   try {
     await runMix(cloud, mix);
     const names = new Map(Object.entries(cloud.functionNames).map(([role, name]) => [name, role]));

@@ -20,7 +20,7 @@ export interface IngestBenchResult {
  */
 export async function ingestBenchmark(count = 10_000): Promise<IngestBenchResult> {
   const records = recallsFromCatalogue(count);
-  const cloud = await LocalCloud.start({ deployTimeWrites: false });
+  const cloud = await LocalCloud.start({});
   try {
     const { recalls, ingestState, quarantine, audit } = cloud.stores();
     const ingestAll = async (batch: Record<string, unknown>[]) => {

@@ -142,7 +142,7 @@ export async function runMix(cloud: LocalCloud, mix: ReturnType<typeof pathMix>)
 /** `recalls` x `marketplaces` cases through a mix of every path of the ladder, in virtual time. */
 export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): Promise<WorkflowResult> {
   const mix = pathMix(recalls, marketplaceCount);
-  const cloud = await LocalCloud.start({ start: MIX_START, deployTimeWrites: false });
+  const cloud = await LocalCloud.start({ start: MIX_START });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const started = performance.now();

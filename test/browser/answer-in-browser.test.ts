@@ -9,7 +9,7 @@ describe('a marketplace answers in a browser, from the notice in the local inbox
   let browser: Browser;
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z') });
     await cloud.importMarketplaces([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] }]);
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();

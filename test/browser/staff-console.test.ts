@@ -44,7 +44,7 @@ describe('the staff console, signed in through the identity provider, in a brows
   const caseState = async (caseId: string) => ({ record: await cloud.caseRecord(caseId), audit: await cloud.stores().audit.list(caseId) });
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-12-01T09:00:00-05:00'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-12-01T09:00:00-05:00') });
     await runSimulation(
       cloud,
       {

@@ -53,7 +53,7 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
   }
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK, deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK });
     await cloud.importMarketplaces(MARKETPLACES);
     await cloud.invoke('ingest', { source: 'test', records: recalls });
     await cloud.clock.settle();

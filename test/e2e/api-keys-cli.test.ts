@@ -13,7 +13,7 @@ const cli = (...args: string[]) =>
 
 /** Runs `look` on the stored state of `dir`, as the next command would find it. */
 async function inspect<T>(dir: string, look: (cloud: LocalCloud) => Promise<T>): Promise<T> {
-  const cloud = await LocalCloud.start({ dataDir: dir, deployTimeWrites: false, functions: false });
+  const cloud = await LocalCloud.start({ dataDir: dir, functions: false });
   try {
     return await look(cloud);
   } finally {

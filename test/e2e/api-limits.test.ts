@@ -26,7 +26,6 @@ describe('one caller cannot starve the others', () => {
   beforeAll(async () => {
     cloud = await LocalCloud.start({
       start: new Date('2026-03-02T14:00:00Z'),
-      deployTimeWrites: false,
       config: { apiThrottle: { perIpPer5Minutes: 20, perKeyPer5Minutes: 30 } },
     });
     await cloud.importMarketplaces(MARKETPLACES);

@@ -34,7 +34,7 @@ describe('the case ladder', () => {
   const blocked = { answer: 'blocked', listings: 'https://m.example/listing/1', count: '1', blockedAt: '2026-03-02T10:00' };
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z') });
     await cloud.importMarketplaces(PATHS.map((path) => ({ id: path, name: `Market ${path}`, noticeEmails: [`safety@${path}.example`] })));
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();

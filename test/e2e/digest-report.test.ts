@@ -118,7 +118,7 @@ describe('the digest and the scorecard after a simulation', () => {
 
     // The recount: each case's audit log, read from the tables the run left.
     const now = new Date(DIGEST_AT);
-    const cloud = await LocalCloud.start({ dataDir: state, deployTimeWrites: false, functions: false });
+    const cloud = await LocalCloud.start({ dataDir: state, functions: false });
     const cases: { caseId: string; marketplaceId: string; entries: AuditEntry[]; log: ReturnType<typeof fromAuditLog> }[] = [];
     const ids = (pick: (c: (typeof cases)[number]) => boolean) =>
       cases

@@ -9,7 +9,7 @@ describe('a task that keeps failing, on the synthesized workflow', () => {
   const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:26582.ghost';
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z') });
     sfn = new SFNClient(cloud.clientConfig('sfn'));
     await cloud.importMarketplaces([{ id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] }]);
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });

@@ -19,7 +19,7 @@ const RESPONSES = parseResponses(
 
 /** The same simulation, with or without faults; staff decide each dispute and extension on the Thursday. */
 async function run(faults?: string): Promise<{ outcomes: CaseOutcome[]; injected: Record<string, number> }> {
-  const cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), deployTimeWrites: false, faults: faults ? parseFaults(faults) : undefined });
+  const cloud = await LocalCloud.start({ start: new Date('2026-03-02T14:00:00Z'), faults: faults ? parseFaults(faults) : undefined });
   try {
     decideAt(
       cloud,

@@ -20,7 +20,7 @@ describe('ingestion on the local cloud', () => {
   const ingest = async (source: string, records: unknown[], format?: string) => (await cloud.invoke('ingest', { source, records, format })) as IngestResult;
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-07-06T14:00:00Z'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-07-06T14:00:00Z') });
   });
   afterAll(async () => {
     await cloud?.stop();
@@ -121,7 +121,7 @@ describe('the scheduled pull from the CPSC API', () => {
   let answer: (params: URLSearchParams) => unknown = () => [];
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: new Date('2026-07-06T14:00:00Z'), deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-07-06T14:00:00Z') });
     server = createServer((request, response) => {
       const params = new URL(request.url ?? '/', 'http://api').searchParams;
       seen.push(params);

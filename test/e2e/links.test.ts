@@ -21,7 +21,7 @@ describe('response links', () => {
   let cloud: LocalCloud;
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: MONDAY, deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: MONDAY });
     await cloud.importMarketplaces(MARKETPLACES);
     await cloud.invoke('ingest', { source: 'test', records: cpscRecords().filter((r) => r.RecallNumber === '26582') });
     await cloud.clock.settle();

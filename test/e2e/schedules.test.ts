@@ -12,7 +12,6 @@ describe("the stack's schedules on the local clock", () => {
       // Thursday 2026-12-17: a notice whose deadline is Monday 2026-12-21, never answered.
       const cloud = await LocalCloud.start({
         start: new Date('2026-12-17T09:00:00-05:00'),
-        deployTimeWrites: false,
         schedules: { except: ['pullRecalls', 'startWorkflows'] },
       });
       try {

@@ -15,7 +15,7 @@ describe("emails within SES's sending rate", () => {
     { timeout: 180_000 },
     async () => {
       const start = new Date('2026-03-02T14:00:00Z');
-      const cloud = await LocalCloud.start({ start, deployTimeWrites: false });
+      const cloud = await LocalCloud.start({ start });
       try {
         await cloud.importMarketplaces(
           Array.from({ length: 20 }, (_, i) => ({ id: `market-${i + 1}`, name: `Market ${i + 1}`, noticeEmails: [`safety@market-${i + 1}.example`] })),

@@ -80,7 +80,7 @@ describe('npm run cli -- simulate', () => {
     expect(output.cases.find((c) => c.caseId === '26580.bazaarly')).toMatchObject({ status: 'NOT_LISTED', onTime: false });
     expect(output.cases.find((c) => c.caseId === '26607.alimart')).toMatchObject({ status: 'EXPIRED', respondedAt: null, onTime: null, transitions: 15 });
 
-    const cloud = await LocalCloud.start({ dataDir: `${dir}/state`, deployTimeWrites: false });
+    const cloud = await LocalCloud.start({ dataDir: `${dir}/state` });
     try {
       expect(await cloud.caseRecord('26582.alimart')).toMatchObject({ status: 'BLOCKED' });
       const arn = 'arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:26582.alimart';

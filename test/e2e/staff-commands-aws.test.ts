@@ -19,7 +19,7 @@ describe('marketplaces and digest with --aws', () => {
   beforeAll(async () => {
     dir = await mkdtemp(`${tmpdir()}/recallguard-aws-`);
     // Monday 2026-12-07, 09:00 in New York.
-    cloud = await LocalCloud.start({ start: new Date('2026-12-07T09:00:00-05:00'), dataDir: `${dir}/state`, deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: new Date('2026-12-07T09:00:00-05:00'), dataDir: `${dir}/state` });
   });
   afterAll(async () => {
     await cloud?.stop();

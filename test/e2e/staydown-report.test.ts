@@ -120,7 +120,7 @@ describe('the stay-down scorecard after a simulation', () => {
       totals: ScorecardTotals;
     };
 
-    const cloud = await LocalCloud.start({ dataDir: state, deployTimeWrites: false, functions: false });
+    const cloud = await LocalCloud.start({ dataDir: state, functions: false });
     const recounts = new Map<string, ReturnType<typeof staydownRecount>>();
     try {
       const now = cloud.clock.date();

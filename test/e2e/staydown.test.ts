@@ -35,7 +35,7 @@ describe('stay-down checks', () => {
   const audit = async (m: Market) => cloud.stores().audit.list(caseId(m));
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: WEDNESDAY, deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: WEDNESDAY });
     await cloud.importMarketplaces(
       MARKETPLACES.map((m) => ({ id: m, name: `Market ${m}`, noticeEmails: [`safety@${m}.example`], escalationEmails: [`legal@${m}.example`] })),
     );

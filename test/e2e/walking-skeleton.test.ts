@@ -17,7 +17,7 @@ describe('one recall from ingest to closed case, on the synthesized workflow', (
   const recall = cpscRecords().find((r) => r.RecallNumber === '26582')!;
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK, deployTimeWrites: false });
+    cloud = await LocalCloud.start({ start: MONDAY_9AM_NEW_YORK });
     sfn = new SFNClient(cloud.clientConfig('sfn'));
     await cloud.importMarketplaces(MARKETPLACES);
     const result = await cloud.invoke('ingest', { source: 'test', records: [recall] });

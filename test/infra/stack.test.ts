@@ -103,7 +103,7 @@ describe('the CDK app', () => {
     const association = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'));
     expect(association).toHaveLength(1);
     expect(JSON.stringify(association[0]!.Properties.ResourceArn)).toContain(stageId);
-    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'recalls@example.gov' });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.gov' });
   });
 
   it('lets only the functions that answer callbacks send task responses', () => {

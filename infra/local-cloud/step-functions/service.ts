@@ -29,7 +29,37 @@ export function stateError(name: string, cause: string): Error {
  */
 export type TaskInvoker = (resource: string, parameters: unknown) => Promise<unknown>;
 
+/**
+ * Whether a state machine's role may do `action` on `resource`: undefined if it may, or AWS's
+ * AccessDenied message. Step Functions calls every integration with the state machine's role.
+ */
+export type TaskAuthorizer = (roleArn: string, action: string, resource: string) => Promise<string | undefined>;
+
 const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+/** What an integration asks of IAM, and the error its service's AccessDenied becomes in the state (as Step Functions names them). */
+function integrationAccess(resource: string, parameters: unknown, region: string, account: string) {
+  const p = (parameters ?? {}) as { FunctionName?: string; StateMachineArn?: string };
+  const lambda = (name: string) => ({
+    action: 'lambda:InvokeFunction',
+    resource: name.startsWith('arn:') ? name : `arn:aws:lambda:${region}:${account}:function:${name}`,
+    error: 'Lambda.AWSLambdaException',
+    service: 'AWSLambda',
+    status: 403,
+  });
+  if (resource === LAMBDA_INVOKE) return lambda(String(p.FunctionName));
+  if (resource.startsWith('arn:aws:lambda:')) return lambda(resource);
+  if (resource === START_EXECUTION)
+    return {
+      action: 'states:StartExecution',
+      resource: String(p.StateMachineArn),
+      error: 'StepFunctions.AWSStepFunctionsException',
+      service: 'AWSStepFunctions',
+      status: 400,
+    };
+  return undefined;
+}
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -126,6 +156,7 @@ export class StepFunctionsService {
     private readonly invokeTask: TaskInvoker,
     private readonly region: string,
     private readonly account: string,
+    private readonly authorizeTask: TaskAuthorizer = async () => undefined,
   ) {}
 
   createStateMachine(arn: string, name: string, roleArn: string, definition: StateMachineDefinition): void {
@@ -356,6 +387,7 @@ export class StepFunctionsService {
         taskScheduledEventDetails: { resource: state.Resource, region: this.region, parameters: redactTokens(parameters, execution.tokens) },
       });
       execution.history.add('TaskStarted', { taskStartedEventDetails: { resource: state.Resource } });
+      await this.authorizeIntegration(execution, resource, parameters);
       return resource === START_EXECUTION ? this.startFromTask(parameters) : this.invokeTask(resource, parameters);
     });
     if (!token) {
@@ -368,11 +400,29 @@ export class StepFunctionsService {
     return output;
   }
 
+  /** The integration's call, authorized for the state machine's role; a denial fails the state as the service's error. */
+  private async authorizeIntegration(execution: Execution, resource: string, parameters: unknown): Promise<void> {
+    const access = integrationAccess(resource, parameters, this.region, this.account);
+    if (!access) return;
+    const denied = await this.authorizeTask(execution.stateMachine.roleArn, access.action, access.resource);
+    if (!denied) return;
+    const requestId = crypto.randomUUID();
+    throw stateError(
+      access.error,
+      `${denied} (Service: ${access.service}; Status Code: ${access.status}; Error Code: AccessDeniedException; Request ID: ${requestId}; Proxy: null)`,
+    );
+  }
+
   private waitingToken(token: string): TaskToken {
     const record = this.tokens.get(token);
     if (!record) throw new StepFunctionsError('InvalidToken', 'Invalid Token');
     if (record.state !== 'waiting') throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: the task no longer waits for this token');
     return record;
+  }
+
+  /** The state machine whose execution issued a token (AWS authorizes its task responses there); undefined for a token never issued. */
+  tokenStateMachine(token: string): string | undefined {
+    return this.tokens.get(token)?.execution.stateMachine.arn;
   }
 
   /** Every task token this service has issued, for checks that none leaks into mail, pages or logs. */

@@ -1,0 +1,13 @@
+import { afterEach, expect } from 'vitest';
+import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+
+// Every local cloud authorizes each call as AWS would: a denial in a test that did not ask for
+// one (and take it, with cloud.iam.takeDenials()) is a missing grant, and fails the test.
+afterEach(() => {
+  for (const cloud of LocalCloud.running()) {
+    expect(
+      cloud.iam.takeDenials().map((d) => d.message),
+      'calls the local cloud denied, as AWS would',
+    ).toEqual([]);
+  }
+});
