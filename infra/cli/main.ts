@@ -36,6 +36,9 @@ const awsOption = () =>
     'work on the deployed stack instead (the file npx cdk deploy --outputs-file wrote; AWS credentials and region from the environment)',
   );
 
+/** The artifact a cloud team ships, rehearsed: a cloud assembly `npx cdk synth -o DIR` wrote, deployed as `cdk deploy --app DIR` deploys it. */
+const appOption = () => new Option('--app <dir>', 'deploy this synthesized cloud assembly (npx cdk synth -o DIR) instead of synthesizing the app');
+
 const parseFaultsOption = (value: string): FaultSpec => {
   try {
     return parseFaults(value);
@@ -58,6 +61,7 @@ program
   .option('--json', 'print one line of JSON with the URLs once everything is up')
   .option('--data-dir <dir>', 'keep the tables and ended histories here across runs (default: in memory)')
   .option('--logs', "print the functions' JSON log lines as they come")
+  .addOption(appOption())
   .action(
     async (options: {
       recalls?: string;
@@ -69,6 +73,7 @@ program
       json?: boolean;
       dataDir?: string;
       logs?: boolean;
+      app?: string;
     }) => {
       const { start } = await import('./start.ts');
       const cloud = await start({ ...options, json: Boolean(options.json) });
@@ -93,6 +98,7 @@ program
   )
   .option('--json', 'print exactly one JSON object: {"cases": [...]}')
   .option('--data-dir <dir>', 'where the final state is kept', '.recallguard')
+  .addOption(appOption())
   .action(
     async (options: {
       recalls: string;
@@ -103,6 +109,7 @@ program
       faults?: FaultSpec;
       json?: boolean;
       dataDir: string;
+      app?: string;
     }) => {
       const { printReports, simulate } = await import('./simulate.ts');
       const reports = await simulate({ ...options, json: Boolean(options.json) });

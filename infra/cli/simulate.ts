@@ -13,6 +13,8 @@ export interface SimulateOptions {
   faults?: FaultSpec;
   json: boolean;
   dataDir: string;
+  /** A synthesized cloud assembly to deploy instead of the app. */
+  app?: string;
 }
 
 /** What a simulation leaves in the data directory; only these are cleared before a new one. */
@@ -31,7 +33,9 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
 
   await mkdir(options.dataDir, { recursive: true });
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
-  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, faults: options.faults });
+  const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, faults: options.faults, app: options.app });
+  // A call AWS would refuse is a bug in the stack's grants: say so the moment it happens.
+  cloud.iam.onDenial((denial) => console.error(`[iam] denied: ${denial.message}`));
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
     if (options.faults)

@@ -16,6 +16,8 @@ export interface StartOptions {
   json: boolean;
   dataDir?: string;
   logs?: boolean;
+  /** A synthesized cloud assembly to deploy instead of the app. */
+  app?: string;
 }
 
 /** What `start` brought up, for the lines it prints. */
@@ -105,6 +107,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     schedules: { except: ['pullRecalls'] },
     dataDir: options.dataDir,
     echoLogs: options.logs,
+    app: options.app,
   });
   reportEndedCases(cloud, options.json);
   // A call AWS would refuse is a bug in the stack's grants: say so the moment it happens.

@@ -72,8 +72,11 @@ export interface DeployedStack {
   assemblyDir: string | undefined;
 }
 
-/** The CDK app synthesized in-process into a cloud assembly inside the project (bundles resolve their external packages from there). */
-async function synthesize(withFunctions: boolean, config?: Record<string, unknown>): Promise<string> {
+/**
+ * The CDK app synthesized in-process into a cloud assembly inside the project (as `npx cdk synth
+ * -o DIR` writes one), its function bundles reused from the deploy before when unchanged.
+ */
+export async function synthesizeApp(withFunctions: boolean, config?: Record<string, unknown>): Promise<string> {
   const assemblyDir = `${PROJECT_ROOT}.local/cdk.out/${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(assemblyDir, { recursive: true });
   const fingerprint = withFunctions ? await bundleFingerprint(PROJECT_ROOT) : undefined;
@@ -123,7 +126,7 @@ function namesOf(resolver: TemplateResolver, outputs: StackOutputs) {
  */
 export async function deployStack(emulators: Emulators, options: DeployOptions = {}): Promise<DeployedStack> {
   const withFunctions = options.functions ?? true;
-  const assemblyDir = options.app ? undefined : await synthesize(withFunctions, options.config);
+  const assemblyDir = options.app ? undefined : await synthesizeApp(withFunctions, options.config);
   const assembly = await readAssembly(options.app ?? assemblyDir!, STACK_NAME);
   const { template } = assembly;
   const resolver = new TemplateResolver(template, { region: REGION, account: ACCOUNT, stackName: STACK_NAME });
