@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Email } from '#infra/local-cloud/local-cloud.ts';
 import { consoleSession } from '../support/console-session.ts';
@@ -27,9 +28,17 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'infra/cli/main.ts', 'start', '--json', '--inbox-port', '0', '--respond-port', '0', '--idp-port', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const reader = lines(child);
+  let stderr = '';
+  const printed = (text: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => stderr.includes(text) && resolve();
+      check();
+      child.stderr!.on('data', check);
+    });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   afterAll(() => {
     child.kill('SIGTERM');
   });
@@ -71,5 +80,24 @@ describe('npm start: the local cloud with the demo, over HTTP', () => {
     const signedIn = await consoleSession(String(urls.console), users.viewer);
     const page = await (await signedIn(`${String(urls.console)}cases/${caseId}`)).text();
     expect(page).toContain('<span id="status">BLOCKED</span>');
+
+    // The AWS SDK, pointed at the local cloud as the operator, is authorized as that user is in AWS.
+    const aws = urls.aws as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+    const sfn = new SFNClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws });
+    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:RecallGuard-case:${caseId}`;
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, '') })),
+    ).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('User: arn:aws:iam::000000000000:user/operator is not authorized to perform: states:StartExecution'),
+    });
+    sfn.destroy();
+    await printed('user/operator is not authorized to perform: states:StartExecution');
+    // That refusal is the only one npm start printed: the stack's own calls were all allowed.
+    expect(stderr.split('\n').filter((line) => line.startsWith('[iam] denied'))).toEqual([
+      expect.stringContaining('user/operator is not authorized to perform: states:StartExecution'),
+    ]);
   });
 });

@@ -92,7 +92,7 @@ describe('marketplaces and digest with --aws', () => {
     expect(result).toMatchObject({ ok: true, sentTo: ['safety@alimart.example'] });
     expect((await cloud.emails()).find((e) => e.messageId === result.messageId)?.subject).toMatch(/^New response link: recall \d+ on AliMart$/);
     expect((await cloud.stores().audit.list(record!.caseId)).at(-1)).toMatchObject({
-      actor: 'agency:arn:aws:iam::000000000000:user/local',
+      actor: 'agency:arn:aws:iam::000000000000:user/operator',
       action: 'LINK_REISSUED',
     });
     await expect(aws('link', '99999.alimart')).rejects.toMatchObject({
@@ -125,7 +125,7 @@ describe('marketplaces and digest with --aws', () => {
     const result = JSON.parse((await aws('decide', caseId, '--decision', 'reject_dispute', '--reason', 'Listings match.', '--json')).stdout) as { ok: boolean };
     expect(result).toMatchObject({ ok: true, delivery: 'delivered' });
     await cloud.clock.settle();
-    const principal = 'arn:aws:iam::000000000000:user/local';
+    const principal = 'arn:aws:iam::000000000000:user/operator';
     expect(await cloud.caseRecord(caseId)).toMatchObject({ status: 'NOTIFIED', previousAnswers: [{ answer: { answer: 'dispute' } }] });
     const entries = await cloud.stores().audit.list(caseId);
     expect(entries.find((e) => e.action === 'DECISION_RECORDED')).toMatchObject({ actor: `agency:${principal}`, detail: { decision } });

@@ -1,5 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import { parseAppConfig } from '#infra/config.ts';
@@ -190,5 +190,56 @@ describe('the cdk.json context', () => {
     );
     expect(() => parseAppConfig({ ...base, region: 'mars' })).toThrow(/recallguard\.region: region is an AWS region/);
     expect(() => parseAppConfig({ staffEmails: ['s@b.example'] })).toThrow(/recallguard\.senderEmail/);
+  });
+});
+
+describe('the sender identity and the sample addresses', () => {
+  const synth = (recallguard: Record<string, unknown>) => buildApp({ context: { 'aws:cdk:bundling-stacks': [], recallguard } }).stack;
+  const agency = { senderEmail: 'recalls@agency.gov', staffEmails: ['compliance@agency.gov'] };
+  const sesStatements = (stack: ReturnType<typeof synth>) =>
+    Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).filter((s) => JSON.stringify(s.Action).includes('ses:')),
+    );
+
+  it('takes the context as the JSON text the CDK CLI passes with -c, and says which part is not JSON', () => {
+    expect(parseAppConfig(JSON.stringify(agency))).toMatchObject({ senderEmail: 'recalls@agency.gov', senderIdentity: 'domain' });
+    expect(() => parseAppConfig("{senderEmail:'x'}")).toThrow(/recallguard: the -c recallguard='...' value is not JSON/);
+  });
+
+  it('creates the sender domain with Easy DKIM, whose records it outputs, and lets each mail role send through the identity and the configuration set', () => {
+    const stack = synth(agency);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'agency.gov' });
+    expect(Object.keys(template.toJSON().Outputs).filter((o) => o.startsWith('Dkim'))).toEqual(['DkimRecord1', 'DkimRecord2', 'DkimRecord3']);
+    const statements = sesStatements(stack);
+    expect(statements).toHaveLength(9);
+    for (const statement of statements) {
+      expect(statement.Action).toBe('ses:SendEmail');
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toContain(':identity/agency.gov');
+      expect(resources).toContain(':configuration-set/');
+    }
+  });
+
+  it('creates no identity when it names one the account has, and refuses one that does not cover the sender', () => {
+    const stack = synth({ ...agency, senderIdentity: { existing: 'agency.gov' } });
+    Template.fromStack(stack).resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(JSON.stringify(sesStatements(stack)[0]!.Resource)).toContain(':identity/agency.gov');
+    expect(() => parseAppConfig({ ...agency, senderIdentity: { existing: 'other.gov' } })).toThrow(
+      /recallguard\.senderIdentity\.existing: senderIdentity\.existing must be the sender address or a domain it belongs to/,
+    );
+  });
+
+  it('warns at synth of each address in a reserved example domain, naming its key, and not of real ones', () => {
+    const warnings = (stack: ReturnType<typeof synth>) =>
+      Annotations.fromStack(stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => String(w.entry.data));
+    expect(warnings(synth({ senderEmail: 'recalls@example.gov', staffEmails: ['a@agency.gov', 'b@x.example'], opsEmails: ['ops@test.test'] }))).toContainEqual(
+      expect.stringMatching(
+        /^recallguard\.senderEmail \(recalls@example\.gov\), recallguard\.staffEmails\[1\] \(b@x\.example\), recallguard\.opsEmails\[0\] \(ops@test\.test\): sample addresses/,
+      ),
+    );
+    expect(warnings(synth(agency)).filter((w) => w.includes('sample addresses'))).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Runs `npm run cli -- <args> --aws OUTPUTS` as on a deployed stack: the SDK pointed at this local
- * cloud's endpoints through the standard AWS variables, as the environment points it at AWS.
+ * cloud through the standard AWS variables, with the operator's keys (the README's CLI user), as
+ * the environment points it at AWS.
  */
 export function awsCli(cloud: LocalCloud, outputsFile: string, ...extra: string[]) {
   return awsCliWith(cloud, outputsFile, {}, ...extra);
@@ -21,12 +22,10 @@ export function awsCliWith(cloud: LocalCloud, outputsFile: string, changed: Reco
       maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL_DYNAMODB: cloud.urls.dynamodb,
-        AWS_ENDPOINT_URL_SFN: cloud.urls.aws,
-        AWS_ENDPOINT_URL_LAMBDA: cloud.urls.aws,
+        AWS_REGION: cloud.aws.region,
+        AWS_ACCESS_KEY_ID: cloud.aws.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: cloud.aws.secretAccessKey,
+        AWS_ENDPOINT_URL: cloud.aws.endpoint,
         ...changed,
       },
     });

@@ -258,7 +258,7 @@ export class LocalIam {
     const started = performance.now();
     const simulation = this.simulation(request, context);
     let result: string;
-    let reason = `no ${request.principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${request.action} action`;
+    let reason = `because no ${request.principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${request.action} action`;
     if (RESOURCE_NAMED_DESPITE_REFERENCE.has(request.action.toLowerCase())) {
       result = runUnsafeSimulation(simulation, {});
     } else {
@@ -266,7 +266,7 @@ export class LocalIam {
       if (response.resultType === 'error')
         throw new Error(`the local cloud cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
       result = response.overallResult;
-      if (response.resultType === 'single' && result !== 'Allowed') reason = denialReason(response.result.analysis, request.action, reason);
+      if (response.resultType === 'single' && result !== 'Allowed') reason = denialReason(response.result.analysis, request, reason);
     }
     this.stats.evaluations++;
     this.stats.evaluationMs += performance.now() - started;
@@ -278,8 +278,10 @@ export class LocalIam {
 }
 
 /** What AWS says decided a denial: the explicit deny and where it is, or which kind of policy lacks an allow. */
-function denialReason(analysis: Parameters<typeof getDenialReasons>[0], action: string, fallback: string): string {
-  const [first] = getDenialReasons(analysis);
+function denialReason(analysis: Parameters<typeof getDenialReasons>[0], { principal, action }: AccessRequest, fallback: string): string {
+  const reasons = getDenialReasons(analysis);
+  // A service has no identity policies: what it lacks is the resource's leave.
+  const first = reasons.find((r) => r.denialType === 'Explicit') ?? (principal.kind === 'service' ? undefined : reasons[0]);
   if (!first) return fallback;
   const kind = first.policyType === 'identity' ? 'identity' : first.policyType === 'resource' ? 'resource' : String(first.policyType);
   if (first.denialType === 'Explicit') {
