@@ -3,6 +3,7 @@ import type { FaultSpec } from '../local-cloud/faults.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { caseReports, parseResponses, runSimulation, type CaseReport } from '../simulate/simulation.ts';
 import { readJsonFile } from './files.ts';
+import { printDenials } from './denials.ts';
 
 export interface SimulateOptions {
   recalls: string;
@@ -34,8 +35,7 @@ export async function simulate(options: SimulateOptions): Promise<CaseReport[]> 
   await mkdir(options.dataDir, { recursive: true });
   for (const entry of STATE) await rm(`${options.dataDir}/${entry}`, { recursive: true, force: true });
   const cloud = await LocalCloud.start({ start, dataDir: options.dataDir, faults: options.faults, app: options.app });
-  // A call AWS would refuse is a bug in the stack's grants: say so the moment it happens.
-  cloud.iam.onDenial((denial) => console.error(`[iam] denied: ${denial.message}`));
+  printDenials(cloud);
   try {
     await runSimulation(cloud, { recalls, marketplaces, responses }, { until });
     if (options.faults)

@@ -3,6 +3,7 @@ import type { IngestResult } from '#functions/ingest/ingest-recalls.ts';
 import type { Marketplace } from '#shared/marketplace.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
 import { readJsonFile } from './files.ts';
+import { printDenials } from './denials.ts';
 
 const DEMO = fileURLToPath(new URL('../demo/', import.meta.url));
 
@@ -110,8 +111,7 @@ export async function start(options: StartOptions): Promise<LocalCloud> {
     app: options.app,
   });
   reportEndedCases(cloud, options.json);
-  // A call AWS would refuse is a bug in the stack's grants: say so the moment it happens.
-  cloud.iam.onDenial((denial) => console.error(`[iam] denied: ${denial.message}`));
+  printDenials(cloud);
   const started = await runDemo(cloud, options);
   if (options.json) {
     const { inbox, respond, api, staff, console: staffConsole, idp } = cloud.urls;

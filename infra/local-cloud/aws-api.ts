@@ -28,6 +28,8 @@ interface Operation {
   action: string;
   resources: (body: Record<string, unknown>) => string[];
   run: (body: Record<string, unknown>) => unknown;
+  /** The operation's own condition keys. */
+  context?: (body: Record<string, unknown>) => Record<string, string>;
 }
 
 /** What the facade serves, and how its callbacks may fail (fault injection). */
@@ -105,19 +107,23 @@ function secretsOperations({ secrets, clock, iam }: AwsApiServices): Record<stri
   const secretArn = (b: Record<string, unknown>) => [
     secrets.get(s(b.SecretId))?.arn ?? `arn:aws:secretsmanager:${iam.region}:${iam.account}:secret:${s(b.SecretId)}`,
   ];
+  const getSecretValue = (b: Record<string, unknown>) => {
+    const secret = secrets.get(s(b.SecretId));
+    if (!secret) throw new StepFunctionsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      SecretString: secret.value,
+      VersionId: 'local',
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: clock.now() / 1000,
+    };
+  };
   return {
-    'secretsmanager.GetSecretValue': op('secretsmanager:GetSecretValue', secretArn, (b) => {
-      const secret = secrets.get(s(b.SecretId));
-      if (!secret) throw new StepFunctionsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-      return {
-        ARN: secret.arn,
-        Name: secret.name,
-        SecretString: secret.value,
-        VersionId: 'local',
-        VersionStages: ['AWSCURRENT'],
-        CreatedDate: clock.now() / 1000,
-      };
-    }),
+    'secretsmanager.GetSecretValue': {
+      ...op('secretsmanager:GetSecretValue', secretArn, getSecretValue),
+      context: (b) => ({ 'secretsmanager:SecretId': secretArn(b)[0]!, 'secretsmanager:VersionStage': s(b.VersionStage ?? 'AWSCURRENT') }),
+    },
   };
 }
 
@@ -192,7 +198,7 @@ export function awsApi(services: AwsApiServices) {
     try {
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       for (const resource of operation.resources(body)) {
-        const decision = await services.iam.authorize({ principal: caller.principal, action: operation.action, resource });
+        const decision = await services.iam.authorize({ principal: caller.principal, action: operation.action, resource, context: operation.context?.(body) });
         if (!decision.allowed) return fail(400, 'AccessDeniedException', decision.message);
       }
       // An injected fault: the service fails the call before it takes the callback; a retry gets through.

@@ -14,6 +14,7 @@ import { deployStack, type DeployedStack, type DeployOptions, type TableName } f
 import { operatorPolicy } from '../deployment/operator-policy.ts';
 import { Emulators, REGION, type EmulatorOptions } from './emulators.ts';
 import type { Credentials, LocalIam } from './iam/local-iam.ts';
+import { startedClouds } from './started.ts';
 import { inboxEmails } from './local-deployment.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
@@ -41,13 +42,6 @@ export interface LocalAwsAccess {
  * tools and tests as a Deployment, the same as a stack in AWS.
  */
 export class LocalCloud implements Deployment {
-  private static readonly started = new Set<LocalCloud>();
-
-  /** The clouds of this process not stopped yet (a test's checks read their denials). */
-  static running(): LocalCloud[] {
-    return [...LocalCloud.started];
-  }
-
   /** Starts the emulators, then deploys the stack onto them. */
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const emulators = await Emulators.start(options);
@@ -57,7 +51,7 @@ export class LocalCloud implements Deployment {
       emulators.ses.verifyIdentities([deployed.outputs.SenderIdentity]);
       const operator = emulators.iam.addUser('operator', [{ name: 'RecallGuardOperator', policy: operatorPolicy(deployed.outputs) }]);
       const cloud = new LocalCloud(emulators, deployed, operator);
-      LocalCloud.started.add(cloud);
+      startedClouds.add(cloud);
       return cloud;
     } catch (error) {
       await emulators.stop();
@@ -206,7 +200,7 @@ export class LocalCloud implements Deployment {
   }
 
   async stop(): Promise<void> {
-    LocalCloud.started.delete(this);
+    startedClouds.delete(this);
     await this.deployed.stop();
     await this.emulators.stop();
     if (this.deployed.assemblyDir) await rm(this.deployed.assemblyDir, { recursive: true, force: true });

@@ -3,18 +3,24 @@ import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { caseOutcomes, compareRuns, type CaseOutcome, type FaultRunComparison } from '#infra/simulate/outcomes.ts';
 import { MIX_START, pathMix, runMix } from './workflow.ts';
 
-export type FaultsResult = { rate: number; wallSeconds: number; injected: FaultCounts; lambdaTimeouts: Record<string, number> } & FaultRunComparison;
+export type FaultsResult = {
+  rate: number;
+  wallSeconds: number;
+  injected: FaultCounts;
+  lambdaTimeouts: Record<string, number>;
+  denials: number;
+} & FaultRunComparison;
 
 async function runOnce(
   mix: ReturnType<typeof pathMix>,
   rate?: number,
-): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number> }> {
+): Promise<{ outcomes: CaseOutcome[]; injected: FaultCounts; lambdaTimeouts: Record<string, number>; denials: number }> {
   const cloud = await LocalCloud.start({ start: MIX_START, faults: rate ? parseFaults(String(rate)) : undefined });
   try {
     await runMix(cloud, mix);
     const names = new Map(Object.entries(cloud.functionNames).map(([role, name]) => [name, role]));
     const lambdaTimeouts = Object.fromEntries([...cloud.lambda.timeouts].map(([name, n]) => [names.get(name) ?? name, n]));
-    return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected }, lambdaTimeouts };
+    return { outcomes: await caseOutcomes(cloud), injected: { ...cloud.faults.injected }, lambdaTimeouts, denials: cloud.iam.denials().length };
   } finally {
     await cloud.stop();
   }
@@ -34,6 +40,7 @@ export async function faultsBenchmark(recalls = 200, marketplaceCount = 5, rate 
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     injected: faulty.injected,
     lambdaTimeouts: faulty.lambdaTimeouts,
+    denials: clean.denials + faulty.denials,
     ...compareRuns(clean.outcomes, faulty.outcomes),
   };
 }

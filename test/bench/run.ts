@@ -51,6 +51,15 @@ if (json) {
         .join(', '),
     );
     console.log('  notices          at most %d a second (SES rate: 14), spread over %d s', workflow.maxNoticesPerSecond, workflow.noticeSpreadSeconds);
+    const { iam } = workflow;
+    console.log(
+      '  IAM enforcement  %d calls authorized a case; %d policy evaluations in all (%d a case), %d ms each; %d denied (target: 0)',
+      iam.authorizationsPerCase,
+      iam.evaluations,
+      iam.evaluationsPerCase,
+      iam.msPerEvaluation,
+      iam.denials,
+    );
     console.log('  stay-down paths (on-time cases of the marketplace with checks at 20 and 60 working days):');
     for (const [path, s] of Object.entries(workflow.staydown)) {
       console.log(
@@ -74,11 +83,12 @@ if (json) {
         .join(', '),
     );
     console.log(
-      '  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d (target: 0 each); %s s',
+      '  lost answers %d, duplicate notices %d, status mismatches %d, audit mismatches %d, calls denied %d (target: 0 each); %s s',
       faults.lost,
       faults.duplicateNotices,
       faults.statusMismatches,
       faults.auditMismatches,
+      faults.denials,
       faults.wallSeconds,
     );
     console.log(

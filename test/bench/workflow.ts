@@ -81,6 +81,33 @@ export interface WorkflowResult {
   maxNoticesPerSecond: number;
   /** From the first notice to the last. */
   noticeSpreadSeconds: number;
+  /** What IAM enforcement cost: every call authorized, of which few evaluated (the rest from the decisions kept), and the calls denied (none in a run that works). */
+  iam: IamFigures;
+}
+
+export interface IamFigures {
+  /** Calls authorized a case: each DynamoDB request and email at its thread, each Step Functions, Secrets Manager, Lambda and service call at the main thread. */
+  authorizationsPerCase: number;
+  /** Policy evaluations (each distinct principal, action, resource and tested condition keys, once), in all and a case. */
+  evaluations: number;
+  evaluationsPerCase: number;
+  /** Mean time of one evaluation (the maintained evaluator, validating its input). */
+  msPerEvaluation: number;
+  denials: number;
+}
+
+/** The IAM figures of a run: its authorizations (DynamoDB requests and emails are authorized in their threads, one each), evaluations and denials. */
+export async function iamFigures(cloud: LocalCloud, cases: number, usage: Pick<Usage, 'emails'>): Promise<IamFigures> {
+  const { evaluations, evaluationMs, cached } = cloud.iam.stats;
+  const dynamodb = Object.values(await cloud.dynamodbRequests()).reduce((a, b) => a + b, 0);
+  const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+  return {
+    authorizationsPerCase: round((dynamodb + usage.emails + cached + evaluations) / cases),
+    evaluations,
+    evaluationsPerCase: round(evaluations / cases, 3),
+    msPerEvaluation: round(evaluationMs / Math.max(1, evaluations), 2),
+    denials: cloud.iam.denials().length,
+  };
 }
 
 /** The benchmark's mix: `recalls` x `marketplaces` cases, each on one path of the ladder in turn. */
@@ -171,6 +198,7 @@ export async function workflowBenchmark(recalls = 1000, marketplaceCount = 5): P
       ...(await costs(cloud, usage, reports, mix.pathOf, mix.staydownPathOf)),
       staydown: staydownCosts(cloud, usage, reports, mix.staydownPathOf),
       ...noticeRate(reports),
+      iam: await iamFigures(cloud, reports.length, usage.usage),
     };
   } finally {
     clearInterval(sampler);

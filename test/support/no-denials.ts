@@ -1,10 +1,10 @@
 import { afterEach, expect } from 'vitest';
-import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
+import { startedClouds } from '#infra/local-cloud/started.ts';
 
 // Every local cloud authorizes each call as AWS would: a denial in a test that did not ask for
 // one (and take it, with cloud.iam.takeDenials()) is a missing grant, and fails the test.
 afterEach(() => {
-  for (const cloud of LocalCloud.running()) {
+  for (const cloud of startedClouds) {
     expect(
       cloud.iam.takeDenials().map((d) => d.message),
       'calls the local cloud denied, as AWS would',

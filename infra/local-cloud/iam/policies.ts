@@ -63,7 +63,6 @@ export const SUPPLIED_CONDITION_KEYS = new Set([
   'dynamodb:returnconsumedcapacity',
   'secretsmanager:secretid',
   'secretsmanager:versionstage',
-  'lambda:functionarn',
 ]);
 
 export const statementsOf = (document: PolicyDocument): Statement[] => [document.Statement].flat();
