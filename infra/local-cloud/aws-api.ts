@@ -3,7 +3,7 @@ import { request as forward } from 'node:http';
 import { functionNameOf } from './arn.ts';
 import { readBody } from './http.ts';
 import type { LocalIam, Principal } from './iam/local-iam.ts';
-import { flatHeaders, verifySignature } from './iam/sigv4.mjs';
+import { verifyNodeRequest } from './iam/sigv4.mjs';
 import { LambdaFunctionError, type LambdaRuntime } from './lambda-runtime.ts';
 import { StepFunctionsError, type StepFunctionsService } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -122,7 +122,8 @@ function secretsOperations({ secrets, clock, iam }: AwsApiServices): Record<stri
   return {
     'secretsmanager.GetSecretValue': {
       ...op('secretsmanager:GetSecretValue', secretArn, getSecretValue),
-      context: (b) => ({ 'secretsmanager:SecretId': secretArn(b)[0]!, 'secretsmanager:VersionStage': s(b.VersionStage ?? 'AWSCURRENT') }),
+      // The keys AWS supplies: the secret, and the stage only when the request names one.
+      context: (b) => ({ 'secretsmanager:SecretId': secretArn(b)[0]!, ...(b.VersionStage ? { 'secretsmanager:VersionStage': s(b.VersionStage) } : {}) }),
     },
   };
 }
@@ -138,19 +139,13 @@ async function authenticate(
   body: Buffer,
   service: string,
 ): Promise<{ ok: true; principal: Principal } | { ok: false; code: string; message: string }> {
-  const url = new URL(request.url ?? '/', 'http://local');
   const { iam, clock } = services;
-  const verified = await verifySignature(
-    {
-      method: request.method ?? 'GET',
-      host: request.headers.host ?? '',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: flatHeaders(request.headers),
-      body,
-    },
-    { lookup: (id) => iam.credentialsOf(id), region: iam.region, service, clocks: [() => clock.now(), () => Date.now()] },
-  );
+  const verified = await verifyNodeRequest(request, body, {
+    lookup: (id) => iam.credentialsOf(id),
+    region: iam.region,
+    service,
+    clocks: [() => clock.now(), () => Date.now()],
+  });
   return verified.ok ? { ok: true, principal: iam.credentialsOf(verified.accessKeyId)!.principal } : verified;
 }
 
@@ -181,7 +176,8 @@ export function awsApi(services: AwsApiServices) {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.startsWith('DynamoDB_')) return passOn(request, response, services.upstreams.dynamodb());
-    if (path.startsWith('/v2/email/')) return passOn(request, response, services.upstreams.ses());
+    // SES: its v2 REST API, and its v1 query API (a form POSTed to /).
+    if (path.startsWith('/v2/email/') || (request.method === 'POST' && path === '/' && !target)) return passOn(request, response, services.upstreams.ses());
     const invocation = INVOKE_PATH.exec(path);
     if (request.method === 'POST' && invocation) return invoke(services, decodeURIComponent(invocation[1]!), request, response);
     const contentType = target.startsWith('secretsmanager.') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
@@ -223,7 +219,8 @@ async function invoke(services: AwsApiServices, nameOrArn: string, request: Inco
   const caller = await authenticate(services, request, raw, 'lambda');
   if (!caller.ok) return refuse(403, caller.code, caller.message);
   const name = functionNameOf(nameOrArn);
-  const qualifier = new URL(request.url ?? '/', 'http://local').searchParams.get('Qualifier');
+  // A version or alias, in the ARN or as ?Qualifier=: the call is authorized on the qualified ARN.
+  const qualifier = new URL(request.url ?? '/', 'http://local').searchParams.get('Qualifier') ?? /:function:[^:]+:([^:]+)$/.exec(nameOrArn)?.[1];
   const { iam, lambda } = services;
   const arn = `arn:aws:lambda:${iam.region}:${iam.account}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
   const decision = await iam.authorize({ principal: caller.principal, action: 'lambda:InvokeFunction', resource: arn });

@@ -41,8 +41,6 @@ export interface DeployOptions {
   config?: Record<string, unknown>;
   /** A cloud assembly already synthesized (`npx cdk synth -o DIR`) to deploy, as `cdk deploy --app DIR` does, instead of synthesizing the app. */
   app?: string;
-  /** SES identities the account has verified before this deploy (the stack names an existing identity). */
-  verifiedIdentities?: string[];
 }
 
 export type TableName = 'recalls' | 'marketplaces' | 'cases' | 'audit' | 'quarantine' | 'bookkeeping' | 'apiKeys' | 'sessions';
@@ -154,7 +152,7 @@ export async function deployStack(emulators: Emulators, options: DeployOptions =
     );
   }
   deployApi(emulators, resolver);
-  emulators.ses.verifyIdentities([...resolver.ofType('AWS::SES::EmailIdentity').map(([id]) => resolver.ref(id)), ...(options.verifiedIdentities ?? [])]);
+  emulators.ses.verifyIdentities(resolver.ofType('AWS::SES::EmailIdentity').map(([id]) => resolver.ref(id)));
   if (withFunctions) deliverMailEvents(emulators, resolver);
   const scheduler = withFunctions && options.schedules ? startSchedules(emulators, resolver, names.functionNames, options.schedules.except ?? []) : undefined;
   const stop = async () => {

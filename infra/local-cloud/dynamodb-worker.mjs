@@ -87,7 +87,9 @@ const front = createServer(async (request, response) => {
   } catch {
     return fail(response, [400, 'SerializationException', 'Start of structure or map found where not expected']);
   }
-  const { action, resources, context } = dynamodbRequest(target, parsed, where);
+  const asked = dynamodbRequest(target, parsed, where);
+  if (asked.unsupported) return fail(response, [400, 'UnknownOperationException', `the local cloud does not serve ${asked.unsupported}`], DENIED);
+  const { action, resources, context } = asked;
   const decided = await gate.authorize(caller.accessKeyId, action, resources, context);
   if (!decided.allowed) return fail(response, [400, 'AccessDeniedException', decided.message], DENIED);
   const failure = caller.faults ? faults.before(target, body) : undefined;
@@ -103,6 +105,7 @@ parentPort.postMessage({ port: await listening(front) });
 
 parentPort.on('message', (message) => {
   if (gate.receive(message)) return;
+  if (message === 'iam-checked') parentPort.postMessage({ iamChecked: gate.checked });
   if (message === 'requests') parentPort.postMessage({ requests: { ...requests } });
   if (message === 'stop') {
     front.closeAllConnections();

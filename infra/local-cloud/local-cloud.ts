@@ -14,7 +14,7 @@ import { deployStack, type DeployedStack, type DeployOptions, type TableName } f
 import { operatorPolicy } from '../deployment/operator-policy.ts';
 import { Emulators, REGION, type EmulatorOptions } from './emulators.ts';
 import type { Credentials, LocalIam } from './iam/local-iam.ts';
-import { startedClouds } from './started.ts';
+import { deniedBeforeStop, startedClouds } from './started.ts';
 import { inboxEmails } from './local-deployment.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
@@ -154,6 +154,13 @@ export class LocalCloud implements Deployment {
     return this.clock.settle();
   }
 
+  /** Calls authorized so far: at DynamoDB's and SES's threads, and at the main thread (the facade, the API, the services' own calls). */
+  async authorizations(): Promise<number> {
+    const { cached, evaluations, fromThreads } = this.iam.stats;
+    const [dynamodb, ses] = await Promise.all([this.emulators.dynamodb.iamChecks(), this.emulators.ses.iamChecks()]);
+    return dynamodb + ses + cached + evaluations - fromThreads;
+  }
+
   /** DynamoDB requests served so far, by operation (for cost figures). */
   dynamodbRequests(): Promise<Record<string, number>> {
     return this.emulators.dynamodb.requests();
@@ -201,6 +208,7 @@ export class LocalCloud implements Deployment {
 
   async stop(): Promise<void> {
     startedClouds.delete(this);
+    deniedBeforeStop.push(...this.iam.takeDenials());
     await this.deployed.stop();
     await this.emulators.stop();
     if (this.deployed.assemblyDir) await rm(this.deployed.assemblyDir, { recursive: true, force: true });

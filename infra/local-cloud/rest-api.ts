@@ -6,8 +6,8 @@ import { PayloadTooLarge, readBody } from './http.ts';
 import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { Resource, TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-import type { LocalIam } from './iam/local-iam.ts';
-import { flatHeaders, verifySignature } from './iam/sigv4.mjs';
+import { principalName, type LocalIam } from './iam/local-iam.ts';
+import { verifyNodeRequest } from './iam/sigv4.mjs';
 import type { LocalFirewall } from './waf.ts';
 
 export interface Route {
@@ -130,7 +130,7 @@ export class LocalRestApi {
     const methodArn = `arn:aws:execute-api:${region}:${account}:${this.deployed!.apiId}/${this.deployed!.stage}/${request.method}${path}`;
     let caller: { userArn: string; accessKey: string } | undefined;
     if (match.route.iam) {
-      const checked = await this.authorizeCaller(request, url, raw, methodArn);
+      const checked = await this.authorizeCaller(request, raw, methodArn);
       if (!checked.ok) return reply(response, 403, checked.message, checked.key);
       caller = checked.caller;
     }
@@ -178,27 +178,21 @@ export class LocalRestApi {
   /** An IAM-authorized method's caller: a valid signature, and leave to invoke the method. */
   private async authorizeCaller(
     request: IncomingMessage,
-    url: URL,
     body: Buffer,
     methodArn: string,
   ): Promise<{ ok: true; caller: { userArn: string; accessKey: string } } | { ok: false; message: string; key?: 'Message' }> {
     const { iam, clock } = this;
-    const verified = await verifySignature(
-      {
-        method: request.method ?? 'GET',
-        host: request.headers.host ?? '',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: flatHeaders(request.headers),
-        body,
-      },
-      { lookup: (id) => iam.credentialsOf(id), region: iam.region, service: 'execute-api', clocks: [() => clock.now(), () => Date.now()] },
-    );
+    const verified = await verifyNodeRequest(request, body, {
+      lookup: (id) => iam.credentialsOf(id),
+      region: iam.region,
+      service: 'execute-api',
+      clocks: [() => clock.now(), () => Date.now()],
+    });
     if (!verified.ok) return verified;
     const { principal } = iam.credentialsOf(verified.accessKeyId)!;
     const decision = await iam.authorize({ principal, action: 'execute-api:Invoke', resource: methodArn });
     if (!decision.allowed) return { ok: false, message: decision.message, key: 'Message' };
-    return { ok: true, caller: { userArn: principal.kind === 'service' ? principal.service : principal.arn, accessKey: verified.accessKeyId } };
+    return { ok: true, caller: { userArn: principalName(principal), accessKey: verified.accessKeyId } };
   }
 
   /** The Lambda proxy event (payload format 1.0) API Gateway hands the function. */

@@ -105,6 +105,7 @@ server.on('request', async (request, response) => {
 
 parentPort.on('message', (message) => {
   if (gate.receive(message)) return;
+  if (message === 'iam-checked') parentPort.postMessage({ iamChecked: gate.checked });
   if (message?.identities) where.identities = [...new Set([...where.identities, ...message.identities])];
   if (message === 'stop') {
     server.closeAllConnections();

@@ -52,6 +52,7 @@ export class TemplateResolver {
       case 'AWS::StepFunctions::StateMachine':
       case 'AWS::SecretsManager::Secret':
       case 'AWS::SNS::Topic':
+      case 'AWS::IAM::ManagedPolicy':
         return this.arn(logicalId);
       case 'AWS::SES::ConfigurationSet':
         return explicit('Name') ?? logicalId;
@@ -68,6 +69,8 @@ export class TemplateResolver {
         return explicit('UserName') ?? logicalId;
       case 'AWS::KMS::Key':
         return uuidOf(logicalId);
+      case 'AWS::Cognito::UserPool':
+        return `${this.names.region}_${logicalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 9)}`;
       case 'AWS::CloudWatch::Alarm':
         return explicit('AlarmName') ?? `${this.names.stackName}-${logicalId}`;
       case 'AWS::Scheduler::Schedule':
@@ -98,6 +101,8 @@ export class TemplateResolver {
         return `arn:aws:iam::${account}:role/${name()}`;
       case 'AWS::IAM::User':
         return `arn:aws:iam::${account}:user/${name()}`;
+      case 'AWS::IAM::ManagedPolicy':
+        return `arn:aws:iam::${account}:policy/${(Properties.ManagedPolicyName as string | undefined) ?? logicalId}`;
       case 'AWS::KMS::Key':
         return `arn:aws:kms:${region}:${account}:key/${name()}`;
       case 'AWS::CloudWatch::Alarm':
@@ -120,6 +125,7 @@ export class TemplateResolver {
   /** What `Fn::GetAtt` returns. */
   attribute(logicalId: string, attribute: string): string {
     if (attribute === 'Arn') return this.arn(logicalId);
+    if (attribute === 'ProviderURL') return `https://cognito-idp.${this.names.region}.amazonaws.com/${this.ref(logicalId)}`;
     if (attribute === 'ApiEndpoint') return `https://${this.ref(logicalId)}.execute-api.${this.names.region}.amazonaws.com`;
     // Easy DKIM's three CNAME records of a domain identity: <token>._domainkey.<domain> -> <token>.dkim.amazonses.com.
     const dkim = /^DkimDNSToken(Name|Value)([1-3])$/.exec(attribute);

@@ -53,8 +53,9 @@ if (json) {
     console.log('  notices          at most %d a second (SES rate: 14), spread over %d s', workflow.maxNoticesPerSecond, workflow.noticeSpreadSeconds);
     const { iam } = workflow;
     console.log(
-      '  IAM enforcement  %d calls authorized a case; %d policy evaluations in all (%d a case), %d ms each; %d denied (target: 0)',
+      '  IAM enforcement  %d calls authorized a case (a SigV4 check %d ms each); %d policy evaluations in all (%d a case), %d ms each; %d denied (target: 0)',
       iam.authorizationsPerCase,
+      iam.msPerSignatureCheck,
       iam.evaluations,
       iam.evaluationsPerCase,
       iam.msPerEvaluation,

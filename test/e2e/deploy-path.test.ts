@@ -59,7 +59,7 @@ describe("the README's deploy path", () => {
     await rm(into, { recursive: true, force: true });
   });
 
-  it('synthesizes every deploy command the README gives, as written, with no marketplace in the template and no sample-address warning', async () => {
+  it('synthesizes every deploy command the README gives, as written, with no marketplace and no sample-address warning, and runs its release assembly (simulate --app) with no call denied', async () => {
     const commands = await readmeCommands();
     expect(commands.some((c) => c.startsWith('npx cdk deploy'))).toBe(true);
     // Every deploy writes the outputs file the CLI's --aws reads.
@@ -76,17 +76,9 @@ describe("the README's deploy path", () => {
       // The context on the command line is what was deployed.
       expect(resourcesOf(template).find((r) => r.Type === 'AWS::SES::EmailIdentity')?.Properties).toMatchObject({ EmailIdentity: 'agency.gov' });
     }
-  });
 
-  it('warns, naming the keys to set, when cdk.json still has the sample addresses', async () => {
-    await mkdir(`${into}/shipped`);
-    await link(`${into}/shipped`);
-    const { stderr } = await shell(`npx cdk synth -q -o ${into}/shipped -c ${BUNDLE_FINGERPRINT_CONTEXT}=${fingerprint}`, { cwd: ROOT });
-    expect(stderr).toContain('recallguard.senderEmail (recalls@example.gov), recallguard.staffEmails[0] (compliance@example.gov): sample addresses');
-  });
-
-  it("runs the README's release assembly on the local cloud (simulate --app), authorized as AWS would, with no call denied", async () => {
-    const release = (await readmeCommands()).map((c) => /^npx cdk synth .*-o\s+(\S+)/.exec(c)?.[1]).find(Boolean);
+    // The release assembly the README ships, on the local cloud: authorized as AWS would, nothing denied.
+    const release = commands.map((c) => /^npx cdk synth .*-o\s+(\S+)/.exec(c)?.[1]).find(Boolean);
     expect(release, 'the README synthesizes a release assembly').toBeDefined();
     const { stdout, stderr } = await run(
       process.execPath,
@@ -115,5 +107,12 @@ describe("the README's deploy path", () => {
     expect(cases).toHaveLength(6);
     expect(cases.every((c) => c.status === 'NOTIFIED' && c.notifiedAt)).toBe(true);
     expect(stderr).not.toContain('[iam] denied');
-  });
+  }, 240_000);
+
+  it('warns, naming the keys to set, when cdk.json still has the sample addresses', async () => {
+    await mkdir(`${into}/shipped`);
+    await link(`${into}/shipped`);
+    const { stderr } = await shell(`npx cdk synth -q -o ${into}/shipped -c ${BUNDLE_FINGERPRINT_CONTEXT}=${fingerprint}`, { cwd: ROOT });
+    expect(stderr).toContain('recallguard.senderEmail (recalls@example.gov), recallguard.staffEmails[0] (compliance@example.gov): sample addresses');
+  }, 120_000);
 });

@@ -3,7 +3,7 @@
 // resource is decided by the main thread's LocalIam, which records denials. Allowed decisions are
 // kept here (by key, action, resource and the condition keys any policy tests), so a thread asks
 // once per kind of call; a denial is always asked again, so that each one is recorded.
-import { flatHeaders, verifySignature } from './sigv4.mjs';
+import { verifyNodeRequest } from './sigv4.mjs';
 
 export class ThreadGate {
   #port;
@@ -12,6 +12,10 @@ export class ThreadGate {
   #tested = new Set();
   #allowed = new Set();
   #cacheable = true;
+  /** Bumped whenever keys or policies change: a decision asked before then is not kept. */
+  #generation = 0;
+  /** Authorizations decided here, from the kept decisions or by asking. */
+  checked = 0;
   #pending = new Map();
   #next = 0;
 
@@ -29,6 +33,7 @@ export class ThreadGate {
       // A policy that tests the time is decided afresh on every call.
       this.#cacheable = !this.#tested.has('aws:currenttime') && !this.#tested.has('aws:epochtime');
       this.#allowed.clear();
+      this.#generation++;
       return true;
     }
     if (message?.decided) {
@@ -41,30 +46,21 @@ export class ThreadGate {
 
   /** Who signed `request` (a Node request whose body was read): `{ ok, accessKeyId, faults }` or the failure AWS answers. */
   async authenticate(request, body) {
-    const url = new URL(request.url ?? '/', 'http://local');
-    const verified = await verifySignature(
-      {
-        method: request.method ?? 'GET',
-        host: request.headers.host ?? '',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: flatHeaders(request.headers),
-        body,
-      },
-      { ...this.#options, lookup: (id) => this.#keys.get(id) },
-    );
+    const verified = await verifyNodeRequest(request, body, { ...this.#options, lookup: (id) => this.#keys.get(id) });
     return verified.ok ? { ...verified, faults: Boolean(this.#keys.get(verified.accessKeyId)?.faults) } : verified;
   }
 
   /** Decides every resource of a call: `{ allowed: true }` or the first denial, with the caller's principal and AWS's message. */
   async authorize(accessKeyId, action, resources, context = {}) {
     for (const resource of resources) {
+      this.checked++;
       const tested = Object.fromEntries(Object.entries(context).filter(([key]) => this.#tested.has(key.toLowerCase())));
       const key = JSON.stringify([accessKeyId, action, resource, tested]);
       if (this.#allowed.has(key)) continue;
+      const generation = this.#generation;
       const decided = await this.#ask({ accessKeyId, action, resource, context });
       if (!decided.allowed) return decided;
-      if (this.#cacheable) this.#allowed.add(key);
+      if (this.#cacheable && generation === this.#generation) this.#allowed.add(key);
     }
     return { allowed: true };
   }

@@ -53,7 +53,11 @@ export type Decision = { allowed: true } | { allowed: false; message: string; de
  */
 const RESOURCE_NAMED_DESPITE_REFERENCE = new Set(['states:sendtasksuccess', 'states:sendtaskfailure', 'states:sendtaskheartbeat']);
 
-const principalName = (p: Principal) => (p.kind === 'service' ? p.service : p.arn);
+/** How AWS names a principal in its messages: its ARN, or a service's name. */
+export const principalName = (p: Principal) => (p.kind === 'service' ? p.service : p.arn);
+
+/** Decisions kept at most (a policy testing aws:SourceArn makes one a source): beyond, the oldest are dropped. */
+const MAX_DECISIONS = 20_000;
 
 /** The account a resource ARN belongs to (KMS key policies and the like say `*` for "this resource"). */
 const accountOf = (arn: string, fallback: string) => arn.split(':')[4] || fallback;
@@ -86,8 +90,10 @@ export class LocalIam {
   private readonly denialListeners: ((denial: Denial) => void)[] = [];
   private readonly changeListeners: (() => void)[] = [];
   private testedKeys = new Set<string>();
-  /** Evaluations run (cache misses) and their time, and decisions served from the cache. */
-  readonly stats = { evaluations: 0, evaluationMs: 0, cached: 0 };
+  /** The first distinct evaluations of a run, for measuring what one costs. */
+  private readonly samples: Simulation[] = [];
+  /** Evaluations run (cache misses) and their time, decisions served from the cache, and those asked by the emulators' threads (which decide most calls from what they keep). */
+  readonly stats = { evaluations: 0, evaluationMs: 0, cached: 0, fromThreads: 0 };
 
   constructor(
     readonly account: string,
@@ -109,6 +115,7 @@ export class LocalIam {
       const errors = validateResourcePolicy(policy);
       if (errors.length) throw malformed(`the resource policy of ${arn}`, errors);
     }
+    this.checkConditionKeys([...template.documents(), ...this.userPolicies()]);
     this.template = template;
     this.policiesChanged();
   }
@@ -119,6 +126,7 @@ export class LocalIam {
       const errors = validateIdentityPolicy(policy);
       if (errors.length) throw malformed(policyName, errors);
     }
+    this.checkConditionKeys(policies);
     const principal = { kind: 'user' as const, arn: `arn:aws:iam::${this.account}:user/${name}`, name, policies };
     this.users.set(principal.arn, principal);
     const issued = { ...(credentials ?? { accessKeyId: accessKeyId('AKIA'), secretAccessKey: secret() }), principal, faults: false };
@@ -129,8 +137,7 @@ export class LocalIam {
 
   /** Temporary credentials of a session of one of the template's roles, as Lambda hands a function its execution role's. */
   assumeRole(roleArn: string, sessionName: string, faults = false): IssuedCredentials {
-    const role = this.role(roleArn);
-    const principal: Principal = { kind: 'role', arn: `arn:aws:sts::${this.account}:assumed-role/${role.name}/${sessionName}`, roleArn, sessionName };
+    const principal = this.session(roleArn, sessionName);
     const issued = { accessKeyId: accessKeyId('ASIA'), secretAccessKey: secret(), sessionToken: secret(), principal, faults };
     this.credentials.set(issued.accessKeyId, issued);
     this.changeListeners.forEach((listener) => listener());
@@ -186,12 +193,20 @@ export class LocalIam {
     return this.recorded.splice(0);
   }
 
-  private policiesChanged(): void {
-    const documents = [...(this.template?.documents() ?? []), ...[...this.users.values()].flatMap((u) => u.policies)];
+  private userPolicies(): NamedPolicy[] {
+    return [...this.users.values()].flatMap((u) => u.policies);
+  }
+
+  /** A policy that tests a key the local cloud does not supply is refused: it could not be decided as AWS would. */
+  private checkConditionKeys(documents: NamedPolicy[]): void {
     for (const { name, policy } of documents) {
       const unsupported = conditionKeysOf(policy).filter((key) => !SUPPLIED_CONDITION_KEYS.has(key) && !key.startsWith('aws:resourcetag/'));
       if (unsupported.length) throw new Error(`${name} tests ${unsupported.join(', ')}, which the local cloud does not supply: it cannot decide as AWS would`);
     }
+  }
+
+  private policiesChanged(): void {
+    const documents = [...(this.template?.documents() ?? []), ...this.userPolicies()];
     this.testedKeys = new Set(documents.flatMap(({ policy }) => conditionKeysOf(policy)));
     this.decisions.clear();
     this.changeListeners.forEach((listener) => listener());
@@ -217,8 +232,9 @@ export class LocalIam {
     return { ...base, 'aws:PrincipalArn': principal.roleArn, 'aws:PrincipalType': 'AssumedRole', 'aws:userid': userid };
   }
 
-  /** Decides a request; a denial is recorded, with what AWS would tell the caller. */
-  authorize(request: AccessRequest): Promise<Decision> {
+  /** Decides a request (`from`: an emulator's thread asks); a denial is recorded, with what AWS would tell the caller. */
+  authorize(request: AccessRequest, from: 'thread' | 'here' = 'here'): Promise<Decision> {
+    if (from === 'thread') this.stats.fromThreads++;
     const context = Object.fromEntries(
       Object.entries({ ...this.principalContext(request.principal), ...request.context }).filter(([key]) => this.testedKeys.has(key.toLowerCase())),
     );
@@ -226,7 +242,12 @@ export class LocalIam {
     const cached = this.decisions.get(key);
     const decision = cached ?? this.evaluate(request, context);
     if (cached) this.stats.cached++;
-    else this.decisions.set(key, decision);
+    else {
+      if (this.decisions.size >= MAX_DECISIONS) this.decisions.delete(this.decisions.keys().next().value!);
+      this.decisions.set(key, decision);
+      // An evaluation that failed (a request the evaluator refused) is not kept.
+      decision.catch(() => this.decisions.delete(key));
+    }
     return decision.then((d) => {
       if (d.allowed) return d;
       const denial = { ...d.denial, at: this.now().toISOString() };
@@ -255,25 +276,49 @@ export class LocalIam {
   }
 
   private async evaluate(request: AccessRequest, context: Record<string, string | string[]>): Promise<Decision> {
-    const started = performance.now();
+    const { principal, action, resource } = request;
+    const role = principal.kind === 'role' ? this.role(principal.roleArn) : undefined;
+    if (role?.awsManagedPolicies.length) {
+      throw new Error(
+        `${role.logicalId} has AWS managed policies (${role.awsManagedPolicies.join(', ')}) whose documents the local cloud does not have: it cannot decide ${action} as AWS would`,
+      );
+    }
     const simulation = this.simulation(request, context);
+    if (this.samples.length < 500) this.samples.push(simulation);
+    const started = performance.now();
     let result: string;
-    let reason = `because no ${request.principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${request.action} action`;
-    if (RESOURCE_NAMED_DESPITE_REFERENCE.has(request.action.toLowerCase())) {
+    let reason = `because no ${principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${action} action`;
+    if (RESOURCE_NAMED_DESPITE_REFERENCE.has(action.toLowerCase())) {
       result = runUnsafeSimulation(simulation, {});
     } else {
       const response = await runSimulation(simulation, {});
-      if (response.resultType === 'error')
-        throw new Error(`the local cloud cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
+      if (response.resultType === 'error') throw new Error(`the local cloud cannot evaluate ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
       result = response.overallResult;
       if (response.resultType === 'single' && result !== 'Allowed') reason = denialReason(response.result.analysis, request, reason);
     }
     this.stats.evaluations++;
     this.stats.evaluationMs += performance.now() - started;
     if (result === 'Allowed') return { allowed: true };
-    const principal = principalName(request.principal);
-    const message = `User: ${principal} is not authorized to perform: ${request.action} on resource: ${request.resource} ${reason}`;
-    return { allowed: false, message, denial: { at: '', principal, action: request.action, resource: request.resource, reason, message } };
+    const name = principalName(principal);
+    const message = `User: ${name} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
+    return { allowed: false, message, denial: { at: '', principal: name, action, resource, reason, message } };
+  }
+
+  /**
+   * What one evaluation costs, measured apart from everything else: the mean time of evaluating
+   * again, one after another, the first distinct calls this run made.
+   */
+  async measureEvaluations(): Promise<{ calls: number; ms: number }> {
+    const run = async () => {
+      const started = performance.now();
+      for (const simulation of this.samples) {
+        if (RESOURCE_NAMED_DESPITE_REFERENCE.has(simulation.request.action.toLowerCase())) runUnsafeSimulation(simulation, {});
+        else await runSimulation(simulation, {});
+      }
+      return (performance.now() - started) / Math.max(1, this.samples.length);
+    };
+    await run();
+    return { calls: this.samples.length, ms: await run() };
   }
 }
 

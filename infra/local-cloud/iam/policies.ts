@@ -32,8 +32,8 @@ export interface RoleDefinition {
   name: string;
   trust: PolicyDocument;
   policies: NamedPolicy[];
-  /** AWS managed policies attached to it: their documents are not in the template. */
-  managedPolicyArns: string[];
+  /** AWS managed policies attached to it: their documents are not in the template, so a call it makes cannot be decided here. */
+  awsManagedPolicies: string[];
 }
 
 /**
@@ -113,14 +113,28 @@ export class TemplateIam {
         name: resolver.ref(id),
         trust: resolver.resolve(p.AssumeRolePolicyDocument) as PolicyDocument,
         policies: inline,
-        managedPolicyArns: (resolver.resolve(p.ManagedPolicyArns ?? []) as string[]).map(String),
+        awsManagedPolicies: [],
       });
     }
+    const managed = new Map(
+      resolver
+        .ofType('AWS::IAM::ManagedPolicy')
+        .map(([id, m]) => [resolver.arn(id), { name: id, policy: resolver.resolve(m.Properties!.PolicyDocument) as PolicyDocument }]),
+    );
     for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
       for (const [id, policy] of resolver.ofType(type)) {
         const p = policy.Properties ?? {};
         const document = resolver.resolve(p.PolicyDocument) as PolicyDocument;
         for (const roleName of resolver.resolve(p.Roles ?? []) as string[]) this.roleNamed(roleName, id).policies.push({ name: id, policy: document });
+      }
+    }
+    // A role's ManagedPolicyArns: the template's own policies are attached; AWS's are noted, not guessed.
+    for (const [id, role] of resolver.ofType('AWS::IAM::Role')) {
+      const definition = this.roles.get(resolver.arn(id))!;
+      for (const arn of (resolver.resolve(role.Properties?.ManagedPolicyArns ?? []) as unknown[]).map(String)) {
+        const own = managed.get(arn);
+        if (own) definition.policies.push(own);
+        else definition.awsManagedPolicies.push(arn);
       }
     }
     this.readResourcePolicies();

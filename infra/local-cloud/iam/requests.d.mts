@@ -10,7 +10,11 @@ export interface DescribedRequest {
   context: Record<string, string | string[]>;
 }
 
-export function dynamodbRequest(target: string, body: Record<string, unknown>, where: Where): DescribedRequest;
+export function dynamodbRequest(
+  target: string,
+  body: Record<string, unknown>,
+  where: Where,
+): (DescribedRequest & { unsupported?: undefined }) | { unsupported: string };
 
 export const addressOf: (text: string | undefined) => string;
 

@@ -3,9 +3,14 @@
 
 const tableArn = (name, where) => (name.startsWith('arn:') ? name : `arn:aws:dynamodb:${where.region}:${where.account}:table/${name}`);
 
-/** A DynamoDB JSON request (`X-Amz-Target: DynamoDB_20120810.<Operation>`): `{ action, resources, context }`. */
+/**
+ * A DynamoDB JSON request (`X-Amz-Target: DynamoDB_20120810.<Operation>`): `{ action, resources,
+ * context }`, or `{ unsupported }` for a transaction (IAM authorizes each of its items as its own
+ * action; dynalite has no transactions either).
+ */
 export function dynamodbRequest(target, body, where) {
   const operation = target.split('.').pop() ?? '';
+  if (body.TransactItems) return { unsupported: operation };
   const action = `dynamodb:${operation}`;
   const context = Object.fromEntries(
     [
@@ -15,10 +20,6 @@ export function dynamodbRequest(target, body, where) {
     ].filter(([, value]) => typeof value === 'string'),
   );
   if (body.RequestItems) return { action, resources: Object.keys(body.RequestItems).map((t) => tableArn(t, where)), context };
-  if (body.TransactItems) {
-    const tables = body.TransactItems.map((item) => Object.values(item)[0]?.TableName).filter(Boolean);
-    return { action, resources: [...new Set(tables)].map((t) => tableArn(t, where)), context };
-  }
   if (typeof body.TableName === 'string') {
     const table = tableArn(body.TableName, where);
     return { action, resources: [body.IndexName ? `${table}/index/${body.IndexName}` : table], context };

@@ -65,9 +65,8 @@ export async function checkServiceEdges(iam: LocalIam, resolver: TemplateResolve
   }
   for (const [id, alarm] of resolver.ofType('AWS::CloudWatch::Alarm')) {
     const p = alarm.Properties ?? {};
-    const actions = (resolver.resolve([...((p.AlarmActions as unknown[]) ?? []), ...((p.OKActions as unknown[]) ?? [])]) as string[]).filter((a) =>
-      a.startsWith('arn:aws:sns:'),
-    );
+    const all = ['AlarmActions', 'OKActions', 'InsufficientDataActions'].flatMap((key) => (p[key] as unknown[] | undefined) ?? []);
+    const actions = (resolver.resolve(all) as string[]).filter((a) => a.startsWith('arn:aws:sns:'));
     for (const topic of new Set(actions)) {
       const denied = await publishDenied(iam, resolver, 'cloudwatch.amazonaws.com', topic, resolver.arn(id));
       if (denied) {
@@ -79,9 +78,13 @@ export async function checkServiceEdges(iam: LocalIam, resolver: TemplateResolve
   }
 }
 
-/** Whether EventBridge Scheduler may run a schedule's target: its role trusts the scheduler, and may invoke the function. */
+/**
+ * Whether EventBridge Scheduler may run a schedule's target: its role trusts the scheduler (which
+ * assumes it on behalf of the schedule's group, its aws:SourceArn), and may invoke the function.
+ */
 export async function scheduleDenied(iam: LocalIam, schedule: { arn: string; roleArn: string; functionArn: string }): Promise<string | undefined> {
-  if (!(await mayAssume(iam, 'scheduler.amazonaws.com', schedule.roleArn, schedule.arn)))
+  const group = schedule.arn.replace(/:schedule\/([^/]+)\/[^/]+$/, ':schedule-group/$1');
+  if (!(await mayAssume(iam, 'scheduler.amazonaws.com', schedule.roleArn, group)))
     return `scheduler.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${schedule.roleArn}`;
   const decision = await iam.authorize({
     principal: iam.session(schedule.roleArn, schedule.arn.split('/').pop()!),

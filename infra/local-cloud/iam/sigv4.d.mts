@@ -22,3 +22,9 @@ export function verifySignature(
 ): Promise<Verification>;
 
 export function flatHeaders(headers: NodeJS.Dict<string | string[]>): Record<string, string>;
+
+export function verifyNodeRequest(
+  request: import('node:http').IncomingMessage,
+  body: Buffer,
+  options: Parameters<typeof verifySignature>[1],
+): Promise<Verification>;

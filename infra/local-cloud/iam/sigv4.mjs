@@ -3,7 +3,7 @@
 // signer, and the two signatures must match; its time must be within 5 minutes of the service's
 // clock, and a session's credentials must carry their session token. Plain JavaScript, so that the
 // emulators' threads check their requests as the main thread does.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -43,6 +43,10 @@ export async function verifySignature(request, { lookup, region, service, clocks
     return fail('InvalidSignatureException', `Credential should be scoped to a valid region and the ${service} service, not ${scopeRegion}/${scopeService}.`);
   const names = signedHeaders.split(';');
   if (!names.includes('host')) return fail('InvalidSignatureException', 'The request signature must sign the host header.');
+  // A signed payload hash stands for the body in the signature: it must be the body's.
+  const claimed = request.headers['x-amz-content-sha256'];
+  if (claimed !== undefined && claimed !== createHash('sha256').update(request.body).digest('hex'))
+    return fail('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   const expected = await signatureOf(request, { accessKeyId, ...credentials }, names, signingDate, region, service);
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
@@ -65,16 +69,39 @@ async function signatureOf(request, credentials, names, signingDate, region, ser
       hostname,
       port: port ? Number(port) : undefined,
       path: request.path,
-      query: Object.fromEntries(request.query),
+      query: queryOf(request.query),
       headers,
-      body: request.body.length ? request.body.toString('utf8') : undefined,
+      body: request.body.length ? request.body : undefined,
     },
     { signingDate, signableHeaders: new Set(names) },
   );
   return Buffer.from(/Signature=([0-9a-f]{64})/.exec(signed.headers.authorization ?? '')?.[1] ?? '');
 }
 
+/** Query parameters as the signer takes them: a repeated name keeps every value. */
+function queryOf(params) {
+  const query = {};
+  for (const [name, value] of params) query[name] = name in query ? [query[name]].flat().concat(value) : value;
+  return query;
+}
+
 /** A Node request's headers as one string each, lower-case names. */
 export function flatHeaders(headers) {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+}
+
+/** Checks the signature of a Node request whose body was read: `options` as verifySignature's. */
+export function verifyNodeRequest(request, body, options) {
+  const url = new URL(request.url ?? '/', 'http://local');
+  return verifySignature(
+    {
+      method: request.method ?? 'GET',
+      host: request.headers.host ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: flatHeaders(request.headers),
+      body,
+    },
+    options,
+  );
 }
