@@ -115,13 +115,13 @@ export const appConfigSchema = z
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 /** Whether an SES identity (an address, or a domain and its subdomains) covers an address. */
-export function identityCovers(identity: string, address: string): boolean {
+function identityCovers(identity: string, address: string): boolean {
   const [name, domain = ''] = [identity.toLowerCase(), address.toLowerCase().split('@')[1]];
   return name === address.toLowerCase() || domain === name || domain.endsWith(`.${name}`);
 }
 
 /** Domains reserved for examples (RFC 2606, RFC 6761) and example.<tld> names: mail to them reaches no one. */
-export function isSampleAddress(address: string): boolean {
+function isSampleAddress(address: string): boolean {
   const labels = (address.toLowerCase().split('@')[1] ?? '').split('.');
   const tld = labels.at(-1) ?? '';
   return ['example', 'test', 'invalid', 'localhost'].includes(tld) || labels.at(-2) === 'example';

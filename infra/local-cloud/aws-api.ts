@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as forward } from 'node:http';
 import { functionNameOf } from './arn.ts';
 import { readBody } from './http.ts';
-import type { LocalIam, Principal } from './iam/local-iam.ts';
-import { verifyNodeRequest } from './iam/sigv4.mjs';
+import type { LocalIam } from './iam/local-iam.ts';
 import { LambdaFunctionError, type LambdaRuntime } from './lambda-runtime.ts';
 import { StepFunctionsError, type StepFunctionsService } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -132,23 +131,6 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 /** The signing name of each service the facade serves. */
 const SIGNING_NAMES: Record<string, string> = { AWSStepFunctions: 'states', secretsmanager: 'secretsmanager' };
 
-/** The caller of a request the facade serves: its principal, or what AWS answers instead (a bad or missing signature). */
-async function authenticate(
-  services: AwsApiServices,
-  request: IncomingMessage,
-  body: Buffer,
-  service: string,
-): Promise<{ ok: true; principal: Principal } | { ok: false; code: string; message: string }> {
-  const { iam, clock } = services;
-  const verified = await verifyNodeRequest(request, body, {
-    lookup: (id) => iam.credentialsOf(id),
-    region: iam.region,
-    service,
-    clocks: [() => clock.now(), () => Date.now()],
-  });
-  return verified.ok ? { ok: true, principal: iam.credentialsOf(verified.accessKeyId)!.principal } : verified;
-}
-
 /** Passes a request on, unchanged (its signature names the host it was sent to), to a service's own thread. */
 function passOn(request: IncomingMessage, response: ServerResponse, url: string): Promise<void> {
   const { hostname, port } = new URL(url);
@@ -189,7 +171,7 @@ export function awsApi(services: AwsApiServices) {
     const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
     if (!operation) return fail(400, 'UnknownOperationException', `the local cloud does not implement ${target || 'this request'}`);
     const raw = await readBody(request, 1024 * 1024);
-    const caller = await authenticate(services, request, raw, SIGNING_NAMES[target.split('.')[0]!]!);
+    const caller = await services.iam.signer(request, raw, SIGNING_NAMES[target.split('.')[0]!]!);
     if (!caller.ok) return fail(caller.code === 'MissingAuthenticationTokenException' ? 403 : 400, caller.code, caller.message);
     try {
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
@@ -216,7 +198,7 @@ async function invoke(services: AwsApiServices, nameOrArn: string, request: Inco
   };
   const refuse = (status: number, type: string, message: string) => reply(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
   const raw = await readBody(request, 6 * 1024 * 1024);
-  const caller = await authenticate(services, request, raw, 'lambda');
+  const caller = await services.iam.signer(request, raw, 'lambda');
   if (!caller.ok) return refuse(403, caller.code, caller.message);
   const name = functionNameOf(nameOrArn);
   // A version or alias, in the ARN or as ?Qualifier=: the call is authorized on the qualified ARN.

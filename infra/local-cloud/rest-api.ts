@@ -7,7 +7,6 @@ import { LambdaFunctionError } from './lambda-runtime.ts';
 import type { Resource, TemplateResolver } from './template.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 import { principalName, type LocalIam } from './iam/local-iam.ts';
-import { verifyNodeRequest } from './iam/sigv4.mjs';
 import type { LocalFirewall } from './waf.ts';
 
 export interface Route {
@@ -181,15 +180,10 @@ export class LocalRestApi {
     body: Buffer,
     methodArn: string,
   ): Promise<{ ok: true; caller: { userArn: string; accessKey: string } } | { ok: false; message: string; key?: 'Message' }> {
-    const { iam, clock } = this;
-    const verified = await verifyNodeRequest(request, body, {
-      lookup: (id) => iam.credentialsOf(id),
-      region: iam.region,
-      service: 'execute-api',
-      clocks: [() => clock.now(), () => Date.now()],
-    });
+    const { iam } = this;
+    const verified = await iam.signer(request, body, 'execute-api');
     if (!verified.ok) return verified;
-    const { principal } = iam.credentialsOf(verified.accessKeyId)!;
+    const { principal } = verified;
     const decision = await iam.authorize({ principal, action: 'execute-api:Invoke', resource: methodArn });
     if (!decision.allowed) return { ok: false, message: decision.message, key: 'Message' };
     return { ok: true, caller: { userArn: principalName(principal), accessKey: verified.accessKeyId } };

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { getDenialReasons, runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { verifyNodeRequest } from './sigv4.mjs';
 import { conditionKeysOf, SUPPLIED_CONDITION_KEYS, TemplateIam, type NamedPolicy, type PolicyDocument, type RoleDefinition } from './policies.ts';
 
 /** Who makes a request: an IAM user, a session of a role (a function's, a state machine's), or an AWS service. */
@@ -70,8 +72,24 @@ function guardedResource(resource: string): string {
   return qualified ? qualified[1]! : resource;
 }
 
-function malformed(name: string, errors: { message: string; path: string }[]): Error {
-  return new Error(`MalformedPolicyDocument: ${name}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+/** Refuses a malformed policy as IAM does (MalformedPolicyDocument), naming it and what is wrong. */
+function validate(policies: NamedPolicy[], validator: (policy: unknown) => { message: string; path: string }[]): void {
+  for (const { name, policy } of policies) {
+    const errors = validator(policy);
+    if (errors.length) throw new Error(`MalformedPolicyDocument: ${name}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  }
+}
+
+/**
+ * One evaluation: in full (validating the request against AWS's data), but for the task responses
+ * AWS authorizes on a resource its reference does not list, which take the evaluator's unchecked path.
+ */
+async function simulate(simulation: Simulation): Promise<{ result: string; analysis?: Parameters<typeof getDenialReasons>[0] }> {
+  const { action, resource } = simulation.request;
+  if (RESOURCE_NAMED_DESPITE_REFERENCE.has(action.toLowerCase())) return { result: runUnsafeSimulation(simulation, {}) };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === 'error') throw new Error(`the local cloud cannot evaluate ${action} on ${resource.resource}: ${JSON.stringify(response.errors)}`);
+  return { result: response.overallResult, analysis: response.resultType === 'single' ? response.result.analysis : undefined };
 }
 
 /**
@@ -92,8 +110,8 @@ export class LocalIam {
   private testedKeys = new Set<string>();
   /** The first distinct evaluations of a run, for measuring what one costs. */
   private readonly samples: Simulation[] = [];
-  /** Evaluations run (cache misses) and their time, decisions served from the cache, and those asked by the emulators' threads (which decide most calls from what they keep). */
-  readonly stats = { evaluations: 0, evaluationMs: 0, cached: 0, fromThreads: 0 };
+  /** Evaluations run (cache misses), decisions served from the cache, and those asked by the emulators' threads (which decide most calls from what they keep). */
+  readonly stats = { evaluations: 0, cached: 0, fromThreads: 0 };
 
   constructor(
     readonly account: string,
@@ -104,17 +122,13 @@ export class LocalIam {
   /** Takes the policies of a deployed template (a redeploy replaces them); malformed policies are refused, as IAM refuses them. */
   deploy(template: TemplateIam): void {
     for (const role of template.roles.values()) {
-      const trust = validateTrustPolicy(role.trust);
-      if (trust.length) throw malformed(`${role.logicalId} (trust)`, trust);
-      for (const { name, policy } of role.policies) {
-        const errors = validateIdentityPolicy(policy);
-        if (errors.length) throw malformed(name, errors);
-      }
+      validate([{ name: `${role.logicalId} (trust)`, policy: role.trust }], validateTrustPolicy);
+      validate(role.policies, validateIdentityPolicy);
     }
-    for (const [arn, policy] of template.resourcePolicies) {
-      const errors = validateResourcePolicy(policy);
-      if (errors.length) throw malformed(`the resource policy of ${arn}`, errors);
-    }
+    validate(
+      [...template.resourcePolicies].map(([arn, policy]) => ({ name: `the resource policy of ${arn}`, policy })),
+      validateResourcePolicy,
+    );
     this.checkConditionKeys([...template.documents(), ...this.userPolicies()]);
     this.template = template;
     this.policiesChanged();
@@ -122,10 +136,7 @@ export class LocalIam {
 
   /** An IAM user of the account (the administrator, an operator), with its policies and an access key. */
   addUser(name: string, policies: NamedPolicy[], credentials?: Credentials): IssuedCredentials {
-    for (const { name: policyName, policy } of policies) {
-      const errors = validateIdentityPolicy(policy);
-      if (errors.length) throw malformed(policyName, errors);
-    }
+    validate(policies, validateIdentityPolicy);
     this.checkConditionKeys(policies);
     const principal = { kind: 'user' as const, arn: `arn:aws:iam::${this.account}:user/${name}`, name, policies };
     this.users.set(principal.arn, principal);
@@ -150,10 +161,29 @@ export class LocalIam {
     return { kind: 'role', arn: `arn:aws:sts::${this.account}:assumed-role/${role.name}/${sessionName}`, roleArn, sessionName };
   }
 
-  role(roleArn: string): RoleDefinition {
+  private role(roleArn: string): RoleDefinition {
     const role = this.template?.role(roleArn);
     if (!role) throw new Error(`the role ${roleArn} is not deployed`);
     return role;
+  }
+
+  /**
+   * Who signed a request the main thread serves (SigV4 for `service`, within 5 minutes of the
+   * virtual clock, by which functions sign, or of the wall clock, by which tools outside sign):
+   * the principal and its key, or what AWS answers instead.
+   */
+  async signer(
+    request: IncomingMessage,
+    body: Buffer,
+    service: string,
+  ): Promise<{ ok: true; principal: Principal; accessKeyId: string } | { ok: false; code: string; message: string }> {
+    const verified = await verifyNodeRequest(request, body, {
+      lookup: (id) => this.credentials.get(id),
+      region: this.region,
+      service,
+      clocks: [() => this.now().getTime(), () => Date.now()],
+    });
+    return verified.ok ? { ...verified, principal: this.credentials.get(verified.accessKeyId)!.principal } : verified;
   }
 
   /** The credentials an access key id names. */
@@ -285,20 +315,11 @@ export class LocalIam {
     }
     const simulation = this.simulation(request, context);
     if (this.samples.length < 500) this.samples.push(simulation);
-    const started = performance.now();
-    let result: string;
-    let reason = `because no ${principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${action} action`;
-    if (RESOURCE_NAMED_DESPITE_REFERENCE.has(action.toLowerCase())) {
-      result = runUnsafeSimulation(simulation, {});
-    } else {
-      const response = await runSimulation(simulation, {});
-      if (response.resultType === 'error') throw new Error(`the local cloud cannot evaluate ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
-      result = response.overallResult;
-      if (response.resultType === 'single' && result !== 'Allowed') reason = denialReason(response.result.analysis, request, reason);
-    }
+    const { result, analysis } = await simulate(simulation);
     this.stats.evaluations++;
-    this.stats.evaluationMs += performance.now() - started;
     if (result === 'Allowed') return { allowed: true };
+    const fallback = `because no ${principal.kind === 'service' ? 'resource' : 'identity'}-based policy allows the ${action} action`;
+    const reason = analysis ? denialReason(analysis, request, fallback) : fallback;
     const name = principalName(principal);
     const message = `User: ${name} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
     return { allowed: false, message, denial: { at: '', principal: name, action, resource, reason, message } };
@@ -311,10 +332,7 @@ export class LocalIam {
   async measureEvaluations(): Promise<{ calls: number; ms: number }> {
     const run = async () => {
       const started = performance.now();
-      for (const simulation of this.samples) {
-        if (RESOURCE_NAMED_DESPITE_REFERENCE.has(simulation.request.action.toLowerCase())) runUnsafeSimulation(simulation, {});
-        else await runSimulation(simulation, {});
-      }
+      for (const simulation of this.samples) await simulate(simulation);
       return (performance.now() - started) / Math.max(1, this.samples.length);
     };
     await run();
