@@ -7,7 +7,7 @@ import {
   type CaseRecord,
   type CaseStatus,
   type Decision,
-  type VerifiedStaff,
+  type VerifiedActor,
 } from './case.ts';
 import type { Ladder, Step } from './ladder.ts';
 import type { AuditAction } from './store/audit-log.ts';
@@ -144,7 +144,7 @@ function sameDecision(recorded: NonNullable<CaseRecord['decision']>, decision: D
  * and not yet carried out wins: another one is refused with what it lost to (a retry of the same
  * decision changes nothing).
  */
-export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date, identity?: VerifiedStaff): CasePatch | undefined {
+export function decisionRecorded(record: CaseRecord, decision: Decision, by: string, at: Date, verified: VerifiedActor = {}): CasePatch | undefined {
   const allowed = DECISIONS_FOR[record.status] ?? [];
   const pending = record.decisionDelivered ? undefined : record.decision;
   if (pending && sameDecision(pending, decision, by)) return undefined;
@@ -163,7 +163,7 @@ export function decisionRecorded(record: CaseRecord, decision: Decision, by: str
   if (decision.decision === 'grant_extension' && Date.parse(`${decision.until}T23:59:59Z`) < at.getTime()) {
     throw new DecisionRefused(`the extension must end on a future date, not ${decision.until}`);
   }
-  return { set: { decision: { ...decision, by, decidedAt: at.toISOString(), ...(identity ? { identity } : {}) } }, remove: ['decisionDelivered'] };
+  return { set: { decision: { ...decision, by, decidedAt: at.toISOString(), ...verified } }, remove: ['decisionDelivered'] };
 }
 
 /** A recorded decision its workflow never received (the case expired first): it leaves the record, which keeps what was applied. */

@@ -1,5 +1,5 @@
 import * as z from './schema.ts';
-import type { StaffIdentity } from './agency-identity.ts';
+import type { StaffIdentity, VerifiedPrincipal } from './agency-identity.ts';
 import type { Step, Timer } from './ladder.ts';
 import type { KeyedAuditEntry } from './store/audit-log.ts';
 import { agencyInstant } from './working-days.ts';
@@ -58,7 +58,7 @@ export interface CaseRecord {
   /** Answers that staff sent back (a rejected dispute, a decided extension), oldest first. */
   previousAnswers?: { answer: Answer; answeredAt: string; onTime: boolean }[];
   /** `by` is the decider's email or IAM principal; `identity`, for a signed-in staff member, who their identity provider says they are. */
-  decision?: Decision & { by: string; decidedAt: string; identity?: VerifiedStaff };
+  decision?: Decision & { by: string; decidedAt: string } & VerifiedActor;
   /** Set by the workflow step that carried out a closing decision. */
   decisionDelivered?: boolean;
   closedAt?: string;
@@ -225,6 +225,9 @@ export interface Staydown {
 /** A signed-in staff member as their identity provider vouched for them. */
 export type VerifiedStaff = Omit<StaffIdentity, 'kind'>;
 
+/** What a record keeps of who acted, beside their name (`by`): the staff member's provider's word, or STS's. */
+export type VerifiedActor = { identity?: VerifiedStaff; principal?: VerifiedPrincipal };
+
 /** A listing seen live after a block, and what came of it. */
 export interface Relisting {
   reportedAt: string;
@@ -234,6 +237,7 @@ export interface Relisting {
   /** Who reported it: staff or a monitoring tool, as verified. */
   by: string;
   identity?: VerifiedStaff;
+  principal?: VerifiedPrincipal;
   noticeAt?: string;
   deadline?: string;
   /** When the marketplace's "blocked" answer to it was recorded. */

@@ -1,4 +1,4 @@
-import type { Attestation, CaseRecord, StaydownCheck, VerifiedStaff } from './case.ts';
+import type { Attestation, CaseRecord, StaydownCheck, VerifiedActor } from './case.ts';
 import type { Policy } from './marketplace.ts';
 import type { CasePatch } from './store/case-store.ts';
 import { agencyDate, agencyInstant, type WorkingCalendar } from './working-days.ts';
@@ -138,7 +138,7 @@ export class RelistingRefused extends Error {
  * among the earlier ones), and its workflow sends the relisted notice with a new ladder. Refused,
  * with the reason, on a case that is not blocked now.
  */
-export function relistingReported(record: CaseRecord, report: { listing: string; seenAt: Date; by: string; identity?: VerifiedStaff }, at: Date): CasePatch {
+export function relistingReported(record: CaseRecord, report: { listing: string; seenAt: Date; by: string } & VerifiedActor, at: Date): CasePatch {
   if (record.status !== 'BLOCKED' || record.answer?.answer !== 'blocked') {
     throw new RelistingRefused(
       `case ${record.caseId} is ${record.status}: a listing seen live again is reported on a case its marketplace answered "blocked", and this one is ${
@@ -155,6 +155,7 @@ export function relistingReported(record: CaseRecord, report: { listing: string;
     listing: report.listing,
     by: report.by,
     ...(report.identity ? { identity: report.identity } : {}),
+    ...(report.principal ? { principal: report.principal } : {}),
   };
   return {
     set: { status: 'RELISTED', relistings: [...(record.relistings ?? []), relisting], previousAnswers: previous, timers: [] },

@@ -1,4 +1,4 @@
-import { actorOfName } from '#shared/agency-identity.ts';
+import { actorOfRecord } from '#shared/agency-identity.ts';
 import { CLOSING_DECISIONS, type CaseRecord } from '#shared/case.ts';
 import { audited, closed, delivered, resumed } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
@@ -23,7 +23,7 @@ export async function applyDecision(input: ApplyInput, deps: CaseMailDeps): Prom
   const at = now();
   const { decision } = input;
   const loaded = await loadCase(input.caseId, deps);
-  const actor = actorOfName(decision.by);
+  const actor = actorOfRecord(decision);
   const to = loaded.marketplace.noticeEmails;
   if (CLOSING_DECISIONS.has(decision.decision)) {
     if (loaded.record.closedAt) await deps.cases.settle(loaded.record);

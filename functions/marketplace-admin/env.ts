@@ -1,6 +1,6 @@
 import * as z from '#shared/schema.ts';
 import { policySchema } from '#shared/marketplace.ts';
-import { tableName } from '../runtime/env-fields.ts';
+import { agencyCallerEnv, tableName } from '../runtime/env-fields.ts';
 
 /** The deployment's default ladder, as JSON: numbers an imported entry leaves out. */
 const defaultPolicy = z.pipe(
@@ -15,7 +15,6 @@ export const marketplaceAdminEnv = z.object({
   MARKETPLACES_TABLE: tableName,
   API_KEYS_TABLE: tableName,
   AUDIT_TABLE: tableName,
-  /** The console's sessions: a direct invocation is checked against the one it passes. */
-  SESSIONS_TABLE: tableName,
+  ...agencyCallerEnv,
   DEFAULT_POLICY: defaultPolicy,
 });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { agencyDoor, type AgencyDoor } from '../runtime/agency-route.ts';
+import { agencyDoor, type AgencyDoor, type AgencyGuards } from '../runtime/agency-route.ts';
 import type { HttpEvent } from '../runtime/http-event.ts';
-import type { SessionStore } from '#shared/store/session-store.ts';
+
 import type { ReissueInput, ReissueResult } from './reissue-link.ts';
 
 /** The console's direct invocation: the case, and the session of the staff member asking. */
@@ -18,7 +18,7 @@ export interface DirectReissue {
 export function reissueEvent(
   event: DirectReissue | APIGatewayProxyEvent,
   read: (event: APIGatewayProxyEvent) => HttpEvent,
-  sessions: SessionStore,
+  guards: AgencyGuards,
 ): Promise<AgencyDoor<ReissueInput, ReissueResult>> {
   return agencyDoor(
     event,
@@ -30,6 +30,6 @@ export function reissueEvent(
       direct: (payload, requester) => ({ caseId: payload.caseId as string, requester }),
       route: (caseId, _body, requester) => ({ caseId, requester }),
     },
-    sessions,
+    guards,
   );
 }

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AgencyIdentity } from '#shared/agency-identity.ts';
-import { agencyDoor, type AgencyDoor } from '../runtime/agency-route.ts';
+import { agencyDoor, type AgencyDoor, type AgencyGuards } from '../runtime/agency-route.ts';
 import type { HttpEvent } from '../runtime/http-event.ts';
-import type { SessionStore } from '#shared/store/session-store.ts';
+
 import type { RelistingReport, RelistingResult } from './report-relisting.ts';
 
 /** The console's direct invocation: the report, and the session of the staff member making it. */
@@ -17,7 +17,7 @@ export interface DirectReport extends RelistingReport {
 export function reportEvent(
   event: DirectReport | APIGatewayProxyEvent,
   read: (event: APIGatewayProxyEvent) => HttpEvent,
-  sessions: SessionStore,
+  guards: AgencyGuards,
 ): Promise<AgencyDoor<{ report: RelistingReport; reporter: AgencyIdentity }, RelistingResult>> {
   return agencyDoor(
     event,
@@ -29,6 +29,6 @@ export function reportEvent(
       direct: (payload, reporter) => ({ report: { caseId: payload.caseId as string, listing: payload.listing, seenAt: payload.seenAt }, reporter }),
       route: (caseId, body, reporter) => ({ report: { caseId, listing: body.listing, seenAt: body.seenAt }, reporter }),
     },
-    sessions,
+    guards,
   );
 }

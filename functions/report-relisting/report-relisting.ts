@@ -77,7 +77,7 @@ export async function reportRelisting(report: RelistingReport, reporter: AgencyI
         await deps.cases.mutate(
           report.caseId,
           at,
-          (c) => audited(relistingReported(c, { listing: parsed.data.listing, seenAt, by, identity: verified.identity }, at), entry),
+          (c) => audited(relistingReported(c, { listing: parsed.data.listing, seenAt, by, ...verified }, at), entry),
           record,
         )
       ).record;

@@ -24,6 +24,17 @@ export const commaList = <T extends z.ZodMiniType<unknown, string>>(item: T, min
 
 export const emailList = commaList(z.email(), 1);
 
+/**
+ * What a function that acts for the agency checks its callers against: the console's sessions
+ * (a direct invocation passes one), and the deployment and account an IAM caller's proof must
+ * name (the stack's id and account).
+ */
+export const agencyCallerEnv = {
+  SESSIONS_TABLE: tableName,
+  CALLER_AUDIENCE: z.string().check(z.startsWith('arn:')),
+  CALLER_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit account id')),
+};
+
 /** Hosts whose recall pages and images emails and pages show as links and images. */
 export const trustedHosts = commaList(z.string().check(z.regex(/^[a-z0-9.-]+$/, 'a host name, lowercase')), 1);
 

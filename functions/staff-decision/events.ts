@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { agencyDoor, type AgencyDoor } from '../runtime/agency-route.ts';
+import { agencyDoor, type AgencyDoor, type AgencyGuards } from '../runtime/agency-route.ts';
 import type { HttpEvent } from '../runtime/http-event.ts';
-import type { SessionStore } from '#shared/store/session-store.ts';
+
 import type { StaffDecisionInput, StaffDecisionResult } from './staff-decision.ts';
 
 /** The console's direct invocation: the case, the decision, and the session of the staff member deciding. */
@@ -19,7 +19,7 @@ export interface DirectDecision {
 export function decisionEvent(
   event: DirectDecision | APIGatewayProxyEvent,
   read: (event: APIGatewayProxyEvent) => HttpEvent,
-  sessions: SessionStore,
+  guards: AgencyGuards,
 ): Promise<AgencyDoor<StaffDecisionInput, StaffDecisionResult>> {
   return agencyDoor(
     event,
@@ -31,6 +31,6 @@ export function decisionEvent(
       direct: (payload, decider) => ({ caseId: String(payload.caseId), decider, decision: payload.decision }),
       route: (caseId, body, decider) => ({ caseId, decider, decision: body }),
     },
-    sessions,
+    guards,
   );
 }

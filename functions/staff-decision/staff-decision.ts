@@ -47,7 +47,7 @@ export async function staffDecision(input: StaffDecisionInput, deps: StaffDecisi
       return { ok: true, status: record.status, delivery: 'closed-directly' };
     }
     const entry = { actor, action: 'DECISION_RECORDED', detail: { decision, ...verified } };
-    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, by, at, verified.identity), entry), current);
+    const { record } = await deps.cases.mutate(input.caseId, at, (c) => audited(decisionRecorded(c, decision, by, at, verified), entry), current);
     // The same decision again (a retry after a lost response): it may have reached the workflow already.
     const repeat = current.decision !== undefined && current.decision.decidedAt === record.decision?.decidedAt;
     const delivery = await deliver(record, deps.sfn, at);

@@ -15,7 +15,7 @@ export async function postAgencyRoute<R extends { ok: boolean }>(
   body: Record<string, unknown>,
   refused: string,
 ): Promise<Extract<R, { ok: true }>> {
-  const response = await withDeployment(source, { outputs: ['ResponseApiUrl'], functions: true }, async (deployment) => {
+  const response = await withDeployment(source, { outputs: ['ResponseApiUrl', 'CallerAudience'], functions: true }, async (deployment) => {
     const answer = await deployment.agencyApi('POST', `v1/agency/${path}`, body);
     await deployment.settle?.();
     return answer;

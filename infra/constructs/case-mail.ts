@@ -9,7 +9,8 @@ import { reissueLinkEnv } from '#functions/reissue-link/env.ts';
 import { staydownEnv } from '#functions/staydown/env.ts';
 import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import type { AppConfig } from '../config.ts';
-import { appendAudit, checkSessions, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
+import { agencyCallers } from './agency-callers.ts';
+import { appendAudit, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
 import { caseUrlTemplate, consoleUrlOf } from '#shared/console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
@@ -68,7 +69,7 @@ export class CaseMail extends Construct {
       LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
       LINK_VALIDITY_DAYS: String(config.linkValidityDays),
     };
-    const reissueEnvironment = { ...environment, SESSIONS_TABLE: checkSessions(tables.sessions) };
+    const reissueEnvironment = { ...environment, ...agencyCallers(this, tables.sessions) };
     const sendSlots = { BOOKKEEPING_TABLE: readWriteTable(tables.bookkeeping), SES_MAX_SEND_RATE: String(config.sesMaxSendRate) };
     this.notify = new HandlerFunction(this, 'Notify', {
       name: 'notify',

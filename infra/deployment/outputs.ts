@@ -25,6 +25,7 @@ export const OUTPUT_NAMES = [
   'MarketplacesRouteArn',
   'StaydownStateMachine',
   'ResponseApiUrl',
+  'CallerAudience',
   'ConsoleUrl',
   'StaffUserPool',
   'SenderIdentity',

@@ -78,7 +78,10 @@ export class StackDeployment implements Deployment {
   }
 
   agencyApi(method: 'POST' | 'GET', path: string, body?: unknown): Promise<AgencyApiResponse> {
-    return agencyApiRequest(this.sfn, { baseUrl: this.output('ResponseApiUrl'), now: this.now() }, method, path, body);
+    const target = { baseUrl: this.output('ResponseApiUrl'), now: this.now(), audience: this.output('CallerAudience') };
+    // Given an endpoint (the local cloud's), the functions' STS is there too.
+    const sts = this.options.clients?.sfn?.endpoint;
+    return agencyApiRequest(this.sfn, { ...target, ...(sts ? { sts } : {}) }, method, path, body);
   }
 
   get defaultPolicy(): Policy {

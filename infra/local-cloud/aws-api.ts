@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as forward } from 'node:http';
 import { functionNameOf } from './arn.ts';
@@ -146,7 +147,7 @@ function passOn(request: IncomingMessage, response: ServerResponse, url: string)
 
 /**
  * The AWS APIs that have no emulator of their own: Step Functions and Secrets Manager (the JSON
- * protocol, by X-Amz-Target), and Lambda's Invoke (REST), each request signed and authorized by
+ * protocol, by X-Amz-Target), Lambda's Invoke (REST) and STS's GetCallerIdentity, each request signed and authorized by
  * the local cloud's IAM. Unchanged SDK clients reach it through AWS_ENDPOINT_URL_SFN,
  * AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_LAMBDA; it also passes DynamoDB and SES
  * requests on to their threads, so that a tool outside (the AWS CLI, the SDK with AWS_ENDPOINT_URL)
@@ -158,6 +159,8 @@ export function awsApi(services: AwsApiServices) {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.startsWith('DynamoDB_')) return passOn(request, response, services.upstreams.dynamodb());
+    if (request.method === 'POST' && path === '/' && /\/sts\/aws4_request,/.test(String(request.headers.authorization ?? '')))
+      return sts(services, request, response);
     // SES: its v2 REST API, and its v1 query API (a form POSTed to /).
     if (path.startsWith('/v2/email/') || (request.method === 'POST' && path === '/' && !target)) return passOn(request, response, services.upstreams.ses());
     const invocation = INVOKE_PATH.exec(path);
@@ -188,6 +191,36 @@ export function awsApi(services: AwsApiServices) {
       throw error;
     }
   };
+}
+
+const xmlText = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * STS's GetCallerIdentity (the query protocol, answered in XML as STS answers): who signed the
+ * request. It takes no permission: AWS answers it even for a principal denied everything.
+ */
+async function sts(services: AwsApiServices, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const reply = (status: number, xml: string) => {
+    response.writeHead(status, { 'content-type': 'text/xml' });
+    response.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
+  };
+  const fail = (status: number, code: string, message: string) =>
+    reply(status, `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error></ErrorResponse>`);
+  const raw = await readBody(request, 64 * 1024);
+  const caller = await services.iam.signer(request, raw, 'sts');
+  if (!caller.ok) return fail(403, caller.code === 'InvalidSignatureException' ? 'SignatureDoesNotMatch' : caller.code, caller.message);
+  const form = new URLSearchParams(raw.toString('utf8'));
+  if (form.get('Action') !== 'GetCallerIdentity')
+    return fail(400, 'InvalidAction', `the local cloud's STS answers GetCallerIdentity only, not ${form.get('Action') ?? 'no action'}`);
+  const { principal } = caller;
+  if (principal.kind === 'service') return fail(403, 'AccessDenied', 'a service principal has no caller identity');
+  // STS's unique ids: AROA… for a role (with the session's name), AIDA… for a user.
+  const id = (prefix: string, of: string) => `${prefix}${createHash('sha256').update(of).digest('hex').slice(0, 17).toUpperCase()}`;
+  const userId = principal.kind === 'role' ? `${id('AROA', principal.roleArn)}:${principal.sessionName}` : id('AIDA', principal.arn);
+  reply(
+    200,
+    `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlText(principal.arn)}</Arn><UserId>${xmlText(userId)}</UserId><Account>${services.iam.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+  );
 }
 
 /** Lambda's Invoke (RequestResponse): the payload in, the result out; a function error as Lambda reports it. */

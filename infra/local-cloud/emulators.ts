@@ -145,6 +145,8 @@ export class Emulators {
       AWS_ENDPOINT_URL_SFN: this.urls.aws,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.urls.aws,
       AWS_ENDPOINT_URL_LAMBDA: this.urls.aws,
+      // The functions send IAM callers' identity proofs to STS (GetCallerIdentity): the facade answers for it.
+      AWS_ENDPOINT_URL_STS: this.urls.aws,
       // Functions deploy on Node 22, where the SDK has nothing to warn about.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };

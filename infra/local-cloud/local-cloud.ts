@@ -136,7 +136,8 @@ export class LocalCloud implements Deployment {
     return this.urls.respond;
   }
   agencyApi(method: 'POST' | 'GET', path: string, body?: unknown): Promise<AgencyApiResponse> {
-    return agencyApiRequest(this.sfn, { baseUrl: this.responseUrl, now: this.now() }, method, path, body);
+    const target = { baseUrl: this.responseUrl, now: this.now(), audience: this.deployed.outputs.CallerAudience, sts: this.emulators.urls.aws };
+    return agencyApiRequest(this.sfn, target, method, path, body);
   }
   get staydownStateMachineArn(): string {
     return this.deployed.staydownStateMachineArn;

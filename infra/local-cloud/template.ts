@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 
+/** A stack id's UUID part, the same for the same stack: derived from what names it. */
+const stackUuid = (name: string) => {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
 /** A synthesized CloudFormation template, and the intrinsic functions the local cloud resolves. */
 export interface Resource {
   Type: string;
@@ -183,6 +189,8 @@ export class TemplateResolver {
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': stackName,
+      // One stack of that name in the account and region: its id is derived from them.
+      'AWS::StackId': `arn:aws:cloudformation:${region}:${account}:stack/${stackName}/${stackUuid(`${region}:${account}:${stackName}`)}`,
       'AWS::NoValue': '',
     };
     return values[name];

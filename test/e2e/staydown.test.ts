@@ -218,7 +218,7 @@ describe('stay-down checks', () => {
       const forged = new SFNClient({ ...cloud.clientConfig('sfn'), credentials: { accessKeyId: 'local', secretAccessKey: 'not-the-secret' } });
       const refused = await agencyApiRequest(
         forged,
-        { baseUrl: cloud.responseUrl, now: cloud.now() },
+        { baseUrl: cloud.responseUrl, now: cloud.now(), audience: 'arn:aws:cloudformation:us-east-1:000000000000:stack/RecallGuard/x', sts: cloud.urls.aws },
         'POST',
         `v1/agency/cases/${caseId('answers')}/relisting`,
         { listing: 'https://a.example/1' },

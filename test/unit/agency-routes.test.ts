@@ -1,18 +1,24 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { marketplaceAdmin, type MarketplaceAdminDeps } from '#functions/marketplace-admin/marketplace-admin.ts';
 import { decisionEvent } from '#functions/staff-decision/events.ts';
 import { DEFAULT_POLICY } from '#shared/marketplace.ts';
 import { httpEvent } from '#functions/runtime/http-event.ts';
 import type { SessionStore, StaffSession } from '#shared/store/session-store.ts';
+import { callerCheck, stubSts, withProof } from '../support/iam-proof.ts';
 
 const STAFF = { kind: 'staff', issuer: 'https://idp.agency.example', subject: 'u-42', email: 'officer@agency.example' } as const;
 /** The sessions table as the functions read it: one live session per token. */
 const sessions = (live: Record<string, Pick<StaffSession, 'identity' | 'roles'>>) =>
   ({ verify: async (token: unknown) => (typeof token === 'string' ? live[token] : undefined) }) as unknown as SessionStore;
-const noSessions = sessions({});
+/** The guards of a function: these sessions, and IAM callers' proofs checked by an STS that names PRINCIPAL's session. */
+const guarded = (store: SessionStore) => ({ sessions: store, callers: callerCheck() });
+const noSessions = guarded(sessions({}));
+afterEach(() => void vi.unstubAllGlobals());
 
 const PRINCIPAL = 'arn:aws:iam::123456789012:role/compliance-officer';
+const SESSION = 'arn:aws:sts::123456789012:assumed-role/compliance-officer/officer';
+const VERIFIED = { kind: 'iam', principalArn: SESSION, account: '123456789012', userId: 'AROATEST:x', principal: PRINCIPAL, sessionName: 'officer' } as const;
 const apiEvent = (body: string, userArn?: string) =>
   ({
     httpMethod: 'POST',
@@ -26,39 +32,44 @@ const apiEvent = (body: string, userArn?: string) =>
   }) as unknown as APIGatewayProxyEvent;
 
 describe('who decides: the staff-decision function reads its decider from the door it came in by', () => {
-  it('through the IAM-authorized route, the verified principal and never a name in the body', async () => {
+  it('through the IAM-authorized route, the principal STS names and never a name in the body or the event', async () => {
+    stubSts(SESSION);
     const read = await decisionEvent(
-      apiEvent(JSON.stringify({ decision: 'close', reason: 'done', by: 'director@agency.example' }), PRINCIPAL),
+      await withProof(
+        apiEvent(JSON.stringify({ decision: 'close', reason: 'done', by: 'director@agency.example' }), 'arn:aws:iam::123456789012:user/director'),
+      ),
       httpEvent,
       noSessions,
     );
     expect(read.input).toEqual({
       caseId: '26582.alimart',
-      decider: { kind: 'iam', principalArn: PRINCIPAL },
+      decider: VERIFIED,
       decision: { decision: 'close', reason: 'done', by: 'director@agency.example' },
     });
   });
 
-  it('refuses a route request with no verified identity (403) and a body that is not a JSON object (400)', async () => {
-    const unsigned = await decisionEvent(apiEvent('{"decision":"close","reason":"x"}'), httpEvent, noSessions);
-    expect(unsigned.error).toBe('the request carries no verified IAM identity');
-    expect(unsigned.respond({ ok: false, error: unsigned.error!, kind: 'invalid' })).toMatchObject({ statusCode: 403 });
+  it('refuses a route request with no proven identity (403) and a body that is not a JSON object (400)', async () => {
+    stubSts(SESSION);
+    const unsigned = await decisionEvent(apiEvent('{"decision":"close","reason":"x"}', PRINCIPAL), httpEvent, noSessions);
+    expect(unsigned.error).toMatch(/^the request carries no proof of its IAM identity/);
+    expect(unsigned.respond({ ok: false, error: unsigned.error!, kind: unsigned.kind! })).toMatchObject({ statusCode: 403 });
     for (const body of ['[1]', 'null', 'not json', '']) {
-      const read = await decisionEvent(apiEvent(body, PRINCIPAL), httpEvent, noSessions);
+      const read = await decisionEvent(await withProof(apiEvent(body)), httpEvent, noSessions);
       expect(read.error, body).toMatch(/^the body must be a JSON object/);
       expect(read.respond({ ok: false, error: read.error!, kind: 'invalid' })).toMatchObject({ statusCode: 400 });
     }
   });
 
   it('answers each refusal with its status: 404 for no such case, 409 for a decision the case does not take', async () => {
-    const read = await decisionEvent(apiEvent('{}', PRINCIPAL), httpEvent, noSessions);
+    stubSts(SESSION);
+    const read = await decisionEvent(await withProof(apiEvent('{}')), httpEvent, noSessions);
     expect(read.respond({ ok: false, error: 'case x does not exist', kind: 'not-found' })).toMatchObject({ statusCode: 404 });
     expect(read.respond({ ok: false, error: 'already decided', kind: 'conflict' })).toMatchObject({ statusCode: 409 });
     expect(read.respond({ ok: true, status: 'DISPUTED', delivery: 'delivered' })).toMatchObject({ statusCode: 200 });
   });
 
   it("takes a direct invocation only with a live console session holding the decider role, and the session's verified identity", async () => {
-    const store = sessions({ deciding: { identity: STAFF, roles: ['decider'] }, viewing: { identity: STAFF, roles: ['viewer'] } });
+    const store = guarded(sessions({ deciding: { identity: STAFF, roles: ['decider'] }, viewing: { identity: STAFF, roles: ['viewer'] } }));
     const read = await decisionEvent({ caseId: '26582.alimart', session: 'deciding', decision: { decision: 'close', reason: 'x' } }, httpEvent, store);
     expect(read.input).toEqual({ caseId: '26582.alimart', decider: STAFF, decision: { decision: 'close', reason: 'x' } });
     const refused = async (payload: Record<string, unknown>) => {
@@ -75,14 +86,28 @@ describe('who decides: the staff-decision function reads its decider from the do
 });
 
 describe('marketplace administration', () => {
-  const admin = { kind: 'iam', principalArn: PRINCIPAL } as const;
+  const admin = VERIFIED;
   function deps() {
     const entries: { subject: string; action: string; actor: string }[] = [];
     const stored = new Map<string, unknown>();
     return {
       entries,
       deps: {
-        marketplaces: { put: async (m: { id: string }) => void stored.set(m.id, m), get: async (id: string) => stored.get(id) },
+        marketplaces: {
+          // Stores the marketplace, then writes its entry to the log, as the store does.
+          change: async (
+            id: string,
+            _at: Date,
+            change: (current: unknown) => { marketplace: object; audit: object },
+            options: { log: { write: (e: object[]) => Promise<void> } },
+          ) => {
+            const next = change(stored.get(id));
+            stored.set(id, next.marketplace);
+            await options.log.write([{ subject: `marketplace-${id}`, ...next.audit }]);
+            return { outcome: 'stored', marketplace: { ...next.marketplace, version: 1 } };
+          },
+          get: async (id: string) => stored.get(id),
+        },
         apiKeys: {
           issue: async () => ({ key: 'rgk_abcd1234_secret', keyId: 'abcd1234' }),
           revoke: async (keyId: string) => {
@@ -90,7 +115,11 @@ describe('marketplace administration', () => {
             throw new Error('ProvisionedThroughputExceededException');
           },
         },
-        audit: { append: async (e: { subject: string; action: string; actor: string }) => void entries.push(e), list: async () => [] },
+        audit: {
+          append: async (e: { subject: string; action: string; actor: string }) => void entries.push(e),
+          write: async (written: { subject: string; action: string; actor: string }[]) => void entries.push(...written),
+          list: async () => [],
+        },
         defaultPolicy: DEFAULT_POLICY,
       } as unknown as MarketplaceAdminDeps,
     };
