@@ -31,7 +31,26 @@ const identityProviderSchema = z
       .object({ viewer: roleGroup, decider: roleGroup, admin: roleGroup })
       .strict()
       .default({ viewer: 'viewer', decider: 'decider', admin: 'admin' }),
+    /** Include offline_access where the provider issues refresh tokens only for it: the console asks again for roles every 15 minutes with one. */
     scopes: z.string().includes('openid').default('openid email profile'),
+    /** The assurance the ID token's acr must be, any of these, asked for as acr_values (login.gov: http://idmanagement.gov/ns/assurance/aal/2). */
+    requiredAcr: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^,\s]+$/, 'one acr value, without spaces or commas'),
+      )
+      .default([]),
+    /** The methods the ID token's amr must name, any of these (Entra ID and Okta: mfa). */
+    requiredAmr: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^,\s]+$/, 'one amr value, without spaces or commas'),
+      )
+      .default([]),
   })
   .strict()
   .refine((p) => p.clientAuth === 'none' || p.clientSecretArn, {

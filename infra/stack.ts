@@ -226,6 +226,8 @@ export class RecallGuardStack extends Stack {
       ...this.agencyRoutes,
       StaydownStateMachine: this.staydownWorkflow.stateMachine.stateMachineArn,
       ResponseApiUrl: this.responseApi.baseUrl,
+      // What an IAM caller's identity proof names (the CLI signs it into each request): this stack.
+      CallerAudience: this.stackId,
       ConsoleUrl: this.staffConsole.url,
       StaffUserPool: this.staffConsole.userPool?.userPoolId ?? 'none: the agency identity provider of cdk.json',
       SenderIdentity: mail.identityName,
@@ -246,6 +248,7 @@ function agencyRoutes(api: ResponseApi, staff: Staff, caseMail: CaseMail): Recal
       api.addAgencyRoute('marketplaces', staff.marketplaceAdmin),
       api.addAgencyRoute('marketplaces/{marketplaceId}/keys', staff.marketplaceAdmin),
       api.addAgencyRoute('keys/{keyId}/revoke', staff.marketplaceAdmin),
+      api.addAgencyRoute('staff/sessions/end', staff.marketplaceAdmin),
     ].join(','),
   };
 }

@@ -13,15 +13,15 @@ import type { AuditLog } from '#shared/store/audit-log.ts';
 import type { CaseStore } from '#shared/store/case-store.ts';
 import type { MarketplaceStore } from '#shared/store/marketplace-store.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
-import type { SessionStore, StaffRole, StaffSession } from '#shared/store/session-store.ts';
+import { SessionStore, type StaffRole, type StaffSession } from '#shared/store/session-store.ts';
 import { trustedUrl } from '#shared/trusted-links.ts';
 import { agencyInstant, endOfAgencyDay, ISO_DATE, type WorkingCalendar } from '#shared/working-days.ts';
 import { collectDigest, lookup } from '../staff-reports/staff-reports.ts';
-import { marketplaceEntry, marketplaceForm, marketplacePage, marketplacesPage, type MarketplaceForm } from './admin-views.ts';
+import { formVersion, marketplaceEntry, marketplaceForm, marketplacePage, marketplacesPage, type MarketplaceForm } from './admin-views.ts';
 import { logger } from '../runtime/observability.ts';
 import type { RelyingParty } from './oidc.ts';
 import { SignInRefused } from './oidc.ts';
-import { casePage, casesPage, problemPage, scorecardPage, signInPage, STATUS_FILTERS, type CaseRow, type Frame } from './views.ts';
+import { casePage, casesPage, problemPage, scorecardPage, sessionsPage, signInPage, STATUS_FILTERS, type CaseRow, type Frame } from './views.ts';
 
 /** What a console request is, read from API Gateway's event. */
 export interface ConsoleRequest {
@@ -39,13 +39,15 @@ export type ConsoleAction = 'staffDecision' | 'reportRelisting' | 'reissueLink' 
 export interface ConsoleDeps {
   stores: { cases: CaseStore; recalls: RecallStore; marketplaces: MarketplaceStore; audit: AuditLog; sessions: SessionStore; apiKeys: ApiKeyStore };
   sfn: SFNClient;
-  rp: Pick<RelyingParty, 'start' | 'finish'>;
+  rp: Pick<RelyingParty, 'start' | 'finish' | 'recheck' | 'endSessionUrl'>;
   invoke: (action: ConsoleAction, payload: Record<string, unknown>) => Promise<unknown>;
   calendar: WorkingCalendar;
   /** Where the console is: https://.../live/console/ (its callback is callback there). */
   consoleUrl: URL;
   /** The identity provider's name on the sign-in page. */
   providerName: string;
+  /** Where the provider's pages are (its issuer's origin, its logout URL's): sign-out's redirect goes there. */
+  providerOrigins: string[];
   authority: string;
   staffEmails: string[];
   trustedHosts: readonly string[];
@@ -82,7 +84,28 @@ const sameToken = (a: string, b: string) => a.length === b.length && timingSafeE
 /** The console's own paths a sign-in may return to: never another site. */
 const safeReturn = (path: string | undefined) => (path && /^[a-z][a-z0-9/?=&%._~-]*$/i.test(path) && !path.includes('//') ? path : 'cases');
 
-const WHY_ENDED = { idle: 'You were signed out after 30 minutes without activity.', absolute: 'You were signed out: a session lasts 12 hours at most.' };
+const WHY_ENDED = {
+  idle: 'You were signed out after 30 minutes without activity.',
+  absolute: 'You were signed out: a session lasts 12 hours at most.',
+  revoked: 'You were signed out: your sign-in is no longer valid at the identity provider, or an administrator ended it.',
+  fresh: 'This change takes a recent sign-in: sign in again to make it.',
+};
+type WhyEnded = keyof typeof WHY_ENDED;
+const isWhyEnded = (text: string | undefined): text is WhyEnded => text !== undefined && Object.hasOwn(WHY_ENDED, text);
+
+/**
+ * What the sign-in page says of an error the identity provider sent back (RFC 6749 4.1.2.1,
+ * OpenID Connect 3.1.2.6): fixed words for each code, never the provider's own text.
+ */
+const PROVIDER_ERRORS: Record<string, string> = {
+  access_denied: 'the sign-in was cancelled or refused at the identity provider.',
+  login_required: 'the identity provider needs you to sign in.',
+  interaction_required: 'the identity provider needs you to complete the sign-in there.',
+  consent_required: 'the identity provider needs your consent.',
+  account_selection_required: 'the identity provider needs you to choose an account.',
+  temporarily_unavailable: 'the identity provider is unavailable just now; try again in a minute.',
+  server_error: 'the identity provider had an error; try again in a minute.',
+};
 
 /**
  * The staff console: signing in through the agency's identity provider, then cases with filters,
@@ -93,58 +116,107 @@ const WHY_ENDED = { idle: 'You were signed out after 30 minutes without activity
  * session again and record its verified identity.
  */
 export async function handleConsole(request: ConsoleRequest, deps: ConsoleDeps): Promise<Page> {
+  const answer = await consolePage(request, deps);
+  // Signing out posts a form whose answer sends the browser on to the provider's end of session:
+  // the page's form-action must name the provider's origins, or the browser stops there.
+  const csp = answer.headers?.['content-security-policy'];
+  if (typeof csp !== 'string' || !deps.providerOrigins.length) return answer;
+  return {
+    ...answer,
+    headers: { ...answer.headers, 'content-security-policy': csp.replace("form-action 'self'", `form-action 'self' ${deps.providerOrigins.join(' ')}`) },
+  };
+}
+
+async function consolePage(request: ConsoleRequest, deps: ConsoleDeps): Promise<Page> {
   const now = new Date();
   const base = deps.consoleUrl.pathname;
-  const names = cookieNames(deps.consoleUrl);
   const frame: Frame = { base, now };
   const { path, method } = request;
 
   if (method === 'GET' && path === 'sign-in') {
-    const reason =
-      request.query.ended === 'idle' || request.query.ended === 'absolute'
-        ? WHY_ENDED[request.query.ended]
-        : request.query.signedOut
-          ? 'You are signed out.'
-          : undefined;
+    const reason = isWhyEnded(request.query.ended) ? WHY_ENDED[request.query.ended] : request.query.signedOut ? 'You are signed out.' : undefined;
     const startUrl = `${base}sign-in/start?return=${encodeURIComponent(safeReturn(request.query.return))}`;
     return page(200, signInPage(frame, { startUrl, reason, provider: deps.providerName }));
   }
   if (method === 'GET' && path === 'sign-in/start') return startSignIn(request, deps, frame, now);
   if (method === 'GET' && path === 'callback') return callback(request, deps, frame, now);
 
-  const found = await deps.stores.sessions.live(request.cookies[names.session], now.getTime());
-  if (!('session' in found)) {
-    // No case data without a session: a page asks to sign in, a form's post changes nothing.
-    const query = new URLSearchParams();
-    if (found.ended !== 'none') query.set('ended', found.ended);
-    if (method === 'GET')
-      query.set('return', safeReturn(path + (Object.keys(request.query).length ? `?${new URLSearchParams(request.query as Record<string, string>)}` : '')));
-    return redirect(`${base}sign-in${query.size ? `?${query}` : ''}`, found.ended === 'none' ? [] : [cookie(names.session, '', names.secure)]);
-  }
-  const session = found.session;
-  await deps.stores.sessions.touch(session, now.getTime());
+  const session = await liveSession(request, deps, now);
+  if (!('csrf' in session)) return session;
   const signed: Frame = { base, now, who: { email: session.identity.email, roles: session.roles, csrf: session.csrf } };
-
-  if (method === 'POST') {
-    if (request.body.length > FORM_LIMIT) return page(413, problemPage(signed, 'Too large', 'The form is over 64 KB.'));
-    const form = new URLSearchParams(request.body);
-    if (!sameToken(form.get('csrf') ?? '', session.csrf))
-      return page(
-        403,
-        problemPage(
-          signed,
-          'Refused',
-          'This form did not come from your session (its CSRF token is missing or wrong): nothing was changed. Open the page again and retry.',
-        ),
-      );
-    if (path === 'sign-out') {
-      await deps.stores.sessions.end(request.cookies[names.session]);
-      return redirect(`${base}sign-in?signedOut=1`, [cookie(names.session, '', names.secure)]);
-    }
-    return post(path, form, session, signed, deps, request.cookies[names.session]!);
-  }
+  if (method === 'POST') return formPost(request, session, signed, deps);
   if (method !== 'GET') return page(405, problemPage(signed, 'Not allowed', `${method} is not used here.`));
   return get(request, signed, deps);
+}
+
+/** Back to the sign-in page, saying why, the session's cookie cleared; a page's address kept to return to. */
+function toSignIn(request: ConsoleRequest, deps: ConsoleDeps, ended: WhyEnded | undefined, returnTo?: string): Page {
+  const names = cookieNames(deps.consoleUrl);
+  const query = new URLSearchParams();
+  if (ended) query.set('ended', ended);
+  if (returnTo) query.set('return', safeReturn(returnTo));
+  return redirect(`${deps.consoleUrl.pathname}sign-in${query.size ? `?${query}` : ''}`, ended ? [cookie(names.session, '', names.secure)] : []);
+}
+
+/**
+ * The request's live session, its roles asked of the provider again when they are due (removed
+ * from every group, or refused there, the session ends), its idle end moved on; or the way to
+ * sign in. No case data without a session: a page asks to sign in, a form's post changes nothing.
+ */
+async function liveSession(request: ConsoleRequest, deps: ConsoleDeps, now: Date): Promise<StaffSession | Page> {
+  const token = request.cookies[cookieNames(deps.consoleUrl).session];
+  const returnTo =
+    request.method === 'GET'
+      ? request.path + (Object.keys(request.query).length ? `?${new URLSearchParams(request.query as Record<string, string>)}` : '')
+      : undefined;
+  const found = await deps.stores.sessions.live(token, now.getTime());
+  if (!('session' in found)) return toSignIn(request, deps, found.ended === 'none' ? undefined : found.ended, returnTo);
+  let session = found.session;
+  if (deps.stores.sessions.recheckDue(session, now.getTime())) {
+    const rechecked = await deps.rp.recheck(session.refreshToken!, session.identity).catch((error: unknown) => {
+      if (error instanceof SignInRefused) return undefined;
+      throw error;
+    });
+    if (!rechecked?.roles.length) {
+      await deps.stores.sessions.end(token);
+      return toSignIn(request, deps, 'revoked', returnTo);
+    }
+    session = await deps.stores.sessions.rechecked(session, rechecked.roles, rechecked.refreshToken, now.getTime());
+  }
+  await deps.stores.sessions.touch(session, now.getTime());
+  return session;
+}
+
+/** A form's post: its CSRF token checked; signing out (at the provider too); an administrator's change only after a recent sign-in. */
+async function formPost(request: ConsoleRequest, session: StaffSession, f: Frame, deps: ConsoleDeps): Promise<Page> {
+  const names = cookieNames(deps.consoleUrl);
+  const token = request.cookies[names.session]!;
+  if (request.body.length > FORM_LIMIT) return page(413, problemPage(f, 'Too large', 'The form is over 64 KB.'));
+  const form = new URLSearchParams(request.body);
+  if (!sameToken(form.get('csrf') ?? '', session.csrf))
+    return page(
+      403,
+      problemPage(
+        f,
+        'Refused',
+        'This form did not come from your session (its CSRF token is missing or wrong): nothing was changed. Open the page again and retry.',
+      ),
+    );
+  if (request.path === 'sign-out') {
+    await deps.stores.sessions.end(token);
+    // The provider's session ends too: on a shared computer the next person signs in afresh.
+    const atProvider = await deps.rp.endSessionUrl().catch((error: Error) => {
+      logger.error('the identity provider cannot be reached to end its session', error);
+      return undefined;
+    });
+    return redirect(atProvider ?? `${f.base}sign-in?signedOut=1`, [cookie(names.session, '', names.secure)]);
+  }
+  if (isAdminChange(request.path) && session.roles.includes('admin') && !SessionStore.isFresh(session, f.now.getTime())) {
+    // Keys, marketplaces and sessions change only after a recent sign-in: nothing is changed now.
+    await deps.stores.sessions.end(token);
+    return toSignIn(request, deps, 'fresh', returnPageOf(request.path));
+  }
+  return post(request.path, form, session, f, deps, token);
 }
 
 /** Off to the identity provider, with the sign-in's state kept server-side and its key in a cookie. */
@@ -169,18 +241,18 @@ async function callback(request: ConsoleRequest, deps: ConsoleDeps, frame: Frame
     page(401, signInPage(frame, { startUrl: `${frame.base}sign-in/start`, reason: `Sign-in failed: ${why}`, provider: deps.providerName }), [
       cookie(names.signIn, '', names.secure),
     ]);
-  if (request.query.error)
-    return refused(`the identity provider said ${request.query.error}${request.query.error_description ? `: ${request.query.error_description}` : ''}`);
   if (!state || request.cookies[names.signIn] !== state) return refused('this sign-in was not started in this browser');
   const pending = await deps.stores.sessions.takeSignIn(state, now.getTime());
   if (!pending) return refused('it took too long or was already used; sign in again');
+  // The provider's refusal, for this sign-in only, in fixed words: its own text (error_description) is never shown.
+  if (request.query.error) return refused(PROVIDER_ERRORS[request.query.error] ?? 'the identity provider refused the sign-in.');
   const callbackUrl = new URL(
     `callback?${new URLSearchParams(Object.entries(request.query).filter((e): e is [string, string] => e[1] !== undefined))}`,
     deps.consoleUrl,
   );
   let signedIn: Awaited<ReturnType<ConsoleDeps['rp']['finish']>>;
   try {
-    signedIn = await deps.rp.finish(callbackUrl, { state, codeVerifier: pending.codeVerifier, nonce: pending.nonce });
+    signedIn = await deps.rp.finish(callbackUrl, { state, codeVerifier: pending.codeVerifier, nonce: pending.nonce, startedAt: pending.startedAt });
   } catch (error) {
     if (error instanceof SignInRefused) return refused(error.message);
     throw error;
@@ -191,12 +263,22 @@ async function callback(request: ConsoleRequest, deps: ConsoleDeps, frame: Frame
       problemPage(frame, 'No role', `${signedIn.identity.email} is signed in but has no console role (viewer, decider or admin): ask an administrator.`),
       [cookie(names.signIn, '', names.secure)],
     );
-  const { token } = await deps.stores.sessions.create(signedIn.identity, signedIn.roles, now.getTime());
+  const { token } = await deps.stores.sessions.create(signedIn.identity, signedIn.roles, now.getTime(), {
+    authTime: signedIn.authTime,
+    ...(signedIn.refreshToken ? { refreshToken: signedIn.refreshToken } : {}),
+  });
   return redirect(`${frame.base}${pending.returnTo}`, [cookie(names.session, token, names.secure), cookie(names.signIn, '', names.secure)]);
 }
 
 const CASE_PATH = /^cases\/([^/]+)(?:\/(decision|relisting|link))?$/;
 const MARKETPLACE_PATH = /^marketplaces\/([^/]+)(?:\/(keys|deactivate|activate))?$/;
+const REVOKE_PATH = /^keys\/([^/]+)\/revoke$/;
+
+/** An administrator's change of a marketplace or its keys: it takes a recent sign-in. */
+const isAdminChange = (path: string) => path === 'marketplaces' || path === 'sessions/end' || MARKETPLACE_PATH.test(path) || REVOKE_PATH.test(path);
+/** The page a form's post came from, to return to after signing in again. */
+const returnPageOf = (path: string) =>
+  path === 'sessions/end' ? 'sessions' : MARKETPLACE_PATH.exec(path)?.[1] ? `marketplaces/${MARKETPLACE_PATH.exec(path)![1]}` : 'marketplaces';
 
 function forbidden(f: Frame, role: StaffRole): Page {
   return page(403, problemPage(f, 'Not allowed', `This takes the ${role} role, which your account does not have: nothing was changed.`));
@@ -230,15 +312,20 @@ async function get(request: ConsoleRequest, f: Frame, deps: ConsoleDeps): Promis
   }
   const caseMatch = CASE_PATH.exec(path);
   if (caseMatch && !caseMatch[2]) {
-    const caseId = decodeURIComponent(caseMatch[1]!);
+    const caseId = caseMatch[1]!;
     const record = await deps.stores.cases.get(caseId);
     if (!record) return page(404, problemPage(f, 'Not found', `There is no case ${caseId}.`));
     return page(200, await caseView(deps, record, f, doneMessage(query)));
   }
+  if (path === 'sessions') {
+    if (!f.who!.roles.includes('admin')) return forbidden(f, 'admin');
+    const done = query.ended ? `Signed out: ${query.ended}.` : query.none ? 'They had no session left to end.' : undefined;
+    return page(200, sessionsPage(f, { sessions: await deps.stores.sessions.liveSessions(f.now.getTime()), ...(done ? { done } : {}) }));
+  }
   if (path === 'marketplaces' || MARKETPLACE_PATH.test(path)) {
     if (!f.who!.roles.includes('admin')) return forbidden(f, 'admin');
     if (path === 'marketplaces') return page(200, marketplacesPage(f, { marketplaces: await deps.stores.marketplaces.list(), message: doneMessage(query) }));
-    const id = decodeURIComponent(MARKETPLACE_PATH.exec(path)![1]!);
+    const id = MARKETPLACE_PATH.exec(path)![1]!;
     return marketplaceView(deps, f, id, { message: doneMessage(query) });
   }
   return page(404, problemPage(f, 'Not found', `${path} is not a page here.`));
@@ -262,7 +349,7 @@ function doneMessage(query: ConsoleRequest['query']): { done: string } | undefin
 async function post(path: string, form: URLSearchParams, session: StaffSession, f: Frame, deps: ConsoleDeps, token: string): Promise<Page> {
   const caseMatch = CASE_PATH.exec(path);
   if (caseMatch?.[2]) {
-    const caseId = decodeURIComponent(caseMatch[1]!);
+    const caseId = caseMatch[1]!;
     const action = caseMatch[2];
     const role: StaffRole = action === 'link' ? 'admin' : 'decider';
     if (!session.roles.includes(role)) return forbidden(f, role);
@@ -289,37 +376,46 @@ async function post(path: string, form: URLSearchParams, session: StaffSession, 
     if (!result.ok) return page(400, await caseView(deps, record, f, { error: `No new link was sent: ${result.error}` }));
     return redirect(`${back}?linked=${encodeURIComponent(result.sentTo?.join(', ') ?? '')}`);
   }
-  const admin = path === 'marketplaces' || MARKETPLACE_PATH.test(path) || /^keys\/[^/]+\/revoke$/.test(path);
-  if (!admin) return page(404, problemPage(f, 'Not found', `${path} takes no form.`));
+  if (!isAdminChange(path)) return page(404, problemPage(f, 'Not found', `${path} takes no form.`));
   if (!session.roles.includes('admin')) return forbidden(f, 'admin');
+  if (path === 'sessions/end') {
+    const request = { action: 'end-sessions', issuer: form.get('issuer') ?? '', subject: form.get('subject') ?? '' };
+    const result = (await deps.invoke('marketplaceAdmin', { session: token, request })) as { ok: true; people: string[] } | { ok: false; error: string };
+    if (!result.ok)
+      return page(400, sessionsPage(f, { sessions: await deps.stores.sessions.liveSessions(f.now.getTime()), error: `No session was ended: ${result.error}` }));
+    return redirect(`${f.base}sessions?${result.people.length ? `ended=${encodeURIComponent(result.people.join(', '))}` : 'none=1'}`);
+  }
   return adminPost(path, form, f, deps, token);
 }
 
-type AdminAnswer = { ok: true; marketplaceId?: string; keyId?: string; key?: string; marketplaces?: { id: string }[] } | { ok: false; error: string };
+type AdminAnswer =
+  { ok: true; marketplaceId?: string; keyId?: string; key?: string; marketplaces?: { id: string }[] } | { ok: false; error: string; kind?: string };
+/** A refusal's status: 409 when the marketplace changed meanwhile, 400 otherwise. */
+const refusalStatus = (answer: { kind?: string }) => (answer.kind === 'conflict' ? 409 : 400);
 
 async function adminPost(path: string, form: URLSearchParams, f: Frame, deps: ConsoleDeps, token: string): Promise<Page> {
   const ask = async (request: Record<string, unknown>) => (await deps.invoke('marketplaceAdmin', { session: token, request })) as AdminAnswer;
   if (path === 'marketplaces') {
     const read = marketplaceEntry(form);
-    const isNew = !(await deps.stores.marketplaces.get(read.fields.id));
-    const refused = async (error: string) =>
+    const isNew = !(await deps.stores.marketplaces.latest(read.fields.id));
+    const refused = async (error: string, status = 400) =>
       isNew
-        ? page(400, marketplacesPage(f, { marketplaces: await deps.stores.marketplaces.list(), form: read.fields, message: { error } }))
-        : marketplaceView(deps, f, read.fields.id, { form: read.fields, message: { error } }, 400);
+        ? page(status, marketplacesPage(f, { marketplaces: await deps.stores.marketplaces.list(), form: read.fields, message: { error } }))
+        : marketplaceView(deps, f, read.fields.id, { form: read.fields, message: { error } }, status);
     if ('error' in read) return refused(read.error);
     const result = await ask({ action: 'import', marketplaces: [read.entry] });
-    if (!result.ok) return refused(result.error);
+    if (!result.ok) return refused(result.error, refusalStatus(result));
     return redirect(`${f.base}marketplaces/${encodeURIComponent(read.fields.id)}?saved=${encodeURIComponent(read.fields.id)}`);
   }
   const revoke = /^keys\/([^/]+)\/revoke$/.exec(path);
   if (revoke) {
-    const result = await ask({ action: 'revoke-key', keyId: decodeURIComponent(revoke[1]!) });
+    const result = await ask({ action: 'revoke-key', keyId: revoke[1]! });
     if (!result.ok) return page(400, problemPage(f, 'Not revoked', result.error));
     return redirect(`${f.base}marketplaces/${encodeURIComponent(result.marketplaceId ?? '')}?revoked=${encodeURIComponent(result.keyId ?? '')}`);
   }
   const [, rawId, action] = MARKETPLACE_PATH.exec(path)!;
-  const id = decodeURIComponent(rawId!);
-  const marketplace = await deps.stores.marketplaces.get(id);
+  const id = rawId!;
+  const marketplace = await deps.stores.marketplaces.latest(id);
   if (!marketplace) return page(404, problemPage(f, 'Not found', `There is no marketplace ${id}.`));
   if (action === 'keys') {
     const result = await ask({ action: 'issue-key', marketplaceId: id });
@@ -328,8 +424,9 @@ async function adminPost(path: string, form: URLSearchParams, f: Frame, deps: Co
     return marketplaceView(deps, f, id, { issuedKey: { keyId: result.keyId!, key: result.key! } }, 201);
   }
   if (action === 'deactivate' || action === 'activate') {
-    const result = await ask({ action: 'import', marketplaces: [{ ...marketplace, active: action === 'activate' }] });
-    if (!result.ok) return marketplaceView(deps, f, id, { message: { error: result.error } }, 400);
+    // Only the marketplace's state changes, from a fresh read, on the version the page showed.
+    const result = await ask({ action: 'set-active', marketplaceId: id, active: action === 'activate', version: formVersion(form) });
+    if (!result.ok) return marketplaceView(deps, f, id, { message: { error: result.error } }, refusalStatus(result));
     return redirect(`${f.base}marketplaces/${encodeURIComponent(id)}?saved=${encodeURIComponent(`${id} (${action}d)`)}`);
   }
   return page(404, problemPage(f, 'Not found', `${path} takes no form.`));
@@ -342,7 +439,8 @@ async function marketplaceView(
   extra: { form?: MarketplaceForm; issuedKey?: { keyId: string; key: string }; message?: { error?: string; done?: string } },
   status = 200,
 ): Promise<Page> {
-  const marketplace = await deps.stores.marketplaces.get(id);
+  // Read fresh: the page's forms carry the version they were based on.
+  const marketplace = await deps.stores.marketplaces.latest(id);
   if (!marketplace) return page(404, problemPage(f, 'Not found', `There is no marketplace ${id}.`));
   const keys = await deps.stores.apiKeys.list(id);
   return page(status, marketplacePage(f, { marketplace, keys, form: extra.form ?? marketplaceForm(marketplace), ...extra }));

@@ -33,6 +33,11 @@ export const staffConsoleEnv = z.object({
   OIDC_ROLE_GROUPS: roleGroups,
   OIDC_SCOPES: z.string().check(z.includes('openid')),
   OIDC_PROVIDER_NAME: z.string().check(z.minLength(1)),
+  /** The assurance an external provider must vouch for (acr, any of these) and the methods it must name (amr, any of these): none, none. */
+  OIDC_REQUIRED_ACR: z._default(commaList(z.string()), []),
+  OIDC_REQUIRED_AMR: z._default(commaList(z.string()), []),
+  /** Where the provider's session ends when its discovery publishes no end_session_endpoint (Cognito's /logout). */
+  OIDC_LOGOUT_URL: z.optional(httpUrl),
   STAFF_DECISION_FUNCTION: functionName,
   REPORT_RELISTING_FUNCTION: functionName,
   REISSUE_LINK_FUNCTION: functionName,

@@ -31,6 +31,10 @@ const rp = new RelyingParty(
     rolesClaim: env.OIDC_ROLES_CLAIM,
     roleGroups: env.OIDC_ROLE_GROUPS,
     scopes: env.OIDC_SCOPES,
+    requiredAcr: env.OIDC_REQUIRED_ACR,
+    requiredAmr: env.OIDC_REQUIRED_AMR,
+    ...(env.OIDC_LOGOUT_URL ? { logoutUrl: env.OIDC_LOGOUT_URL } : {}),
+    postLogoutRedirectUri: new URL('sign-in?signedOut=1', consoleUrl).href,
   },
   async () => {
     if (!env.OIDC_CLIENT_SECRET_ARN) return {};
@@ -53,6 +57,7 @@ const deps: ConsoleDeps = {
   calendar: new WorkingCalendar(env.CLOSURE_DAYS),
   consoleUrl,
   providerName: env.OIDC_PROVIDER_NAME,
+  providerOrigins: [...new Set([env.OIDC_ISSUER, env.OIDC_LOGOUT_URL].filter((url): url is string => Boolean(url)).map((url) => new URL(url).origin))],
   authority: env.AGENCY_NAME,
   staffEmails: env.STAFF_EMAILS,
   trustedHosts: env.TRUSTED_LINK_HOSTS,

@@ -7,7 +7,7 @@ import { describeAnswer, describeAttestation } from '#shared/pages/response-page
 import { scorecardChart } from '#shared/scorecard-chart.ts';
 import type { MarketplaceScore } from '#shared/scorecard.ts';
 import type { AuditEntry } from '#shared/store/audit-log.ts';
-import type { StaffRole } from '#shared/store/session-store.ts';
+import type { StaffRole, StaffSession } from '#shared/store/session-store.ts';
 import { AGENCY_TIME_ZONE } from '#shared/working-days.ts';
 import type { CaseExecution } from '#shared/execution-history.ts';
 
@@ -38,7 +38,7 @@ export function staffLayout(f: Frame, title: string, body: string): string {
   const link = (path: string, label: string) => `<a href="${e(f.base + path)}">${label}</a>`;
   const nav = f.who
     ? `${link('cases', 'Cases')}${link('cases?status=overdue', 'Overdue')}${link('cases?status=awaiting-decision', 'Waiting for a decision')}${link('scorecard', 'Scorecard')}${link('digest', "Today's digest")}${
-        f.who.roles.includes('admin') ? link('marketplaces', 'Marketplaces') : ''
+        f.who.roles.includes('admin') ? `${link('marketplaces', 'Marketplaces')}${link('sessions', 'Staff sessions')}` : ''
       }<span class="now">now ${e(formatDeadline(f.now))}</span><span class="who">${e(f.who.email)} (${e(f.who.roles.join(', '))})</span>${postForm(
         f,
         'sign-out',
@@ -248,6 +248,30 @@ export function scorecardPage(f: Frame, input: { scores: MarketplaceScore[]; sin
 ${input.error ? `<p class="error" role="alert">${e(input.error)}</p>` : ''}
 <figure id="chart">${scorecardChart(input.scores, `On time and time to answer, ${period}`)}</figure>
 ${scorecardTable(input.scores)}`,
+  );
+}
+
+/** The staff signed in now, for an administrator, each with a button that ends their sessions. */
+export function sessionsPage(f: Frame, input: { sessions: StaffSession[]; done?: string; error?: string }): string {
+  const people = new Map<string, StaffSession[]>();
+  for (const s of input.sessions)
+    people.set(`${s.identity.issuer} ${s.identity.subject}`, [...(people.get(`${s.identity.issuer} ${s.identity.subject}`) ?? []), s]);
+  const rows = [...people.values()].map((sessions) => {
+    const { identity, roles } = sessions[0]!;
+    const at = (ms: number) => when(new Date(ms).toISOString());
+    const end = postForm(
+      f,
+      'sessions/end',
+      `<input type="hidden" name="issuer" value="${e(identity.issuer)}"><input type="hidden" name="subject" value="${e(identity.subject)}"><button type="submit">End the sessions of ${e(identity.email)}</button>`,
+    );
+    return `<tr><td>${e(identity.email)}</td><td>${e(roles.join(', '))}</td><td>${sessions.length}</td><td>${at(Math.max(...sessions.map((s) => s.createdAt)))}</td><td>${at(Math.max(...sessions.map((s) => s.lastSeenAt)))}</td><td>${end}</td></tr>`;
+  });
+  const message = input.error ? `<p class="error" role="alert">${e(input.error)}</p>` : input.done ? `<p class="done" role="status">${e(input.done)}</p>` : '';
+  return staffLayout(
+    f,
+    'Staff sessions',
+    `<h1>Staff sessions</h1>${message}<p>Who is signed in to the console now. Ending a person's sessions signs them out everywhere: their next request asks them to sign in, and the identity provider decides again.</p>
+<table id="sessions"><tr><th>Who</th><th>Roles</th><th>Sessions</th><th>Signed in</th><th>Last request</th><th></th></tr>${rows.join('')}</table>`,
   );
 }
 

@@ -10,6 +10,7 @@ import { reissue } from './link.ts';
 import { reportRelisted } from './relisted.ts';
 import { decide } from './decide.ts';
 import { importMarketplaces, issueKey, revokeKey } from './marketplaces.ts';
+import { endSessions } from './staff-sessions.ts';
 
 // Commands that run the local cloud load it (and the CDK app it synthesizes) when they run:
 // a command on a deployed stack or on stored tables never pays for it.
@@ -186,6 +187,18 @@ marketplaces
   .action(async (keyId: string, options: { dataDir: string; aws?: string }) => {
     const revoked = await revokeKey(keyId, sourceOf(options));
     console.log(`API key ${keyId} of ${revoked.marketplaceId} is revoked (${revoked.revokedAt}).`);
+  });
+
+program
+  .command('staff')
+  .description("the staff console's users")
+  .command('end-sessions <email>')
+  .description("end every console session of the person with this email: they must sign in again (an administrator's step, audited)")
+  .addOption(dataDirOption())
+  .addOption(awsOption())
+  .action(async (email: string, options: { dataDir: string; aws?: string }) => {
+    const { ended, people } = await endSessions(email, sourceOf(options));
+    console.log(people.length ? `${ended} session(s) of ${people.join(', ')} ended: they must sign in again.` : `${email} has no console session to end.`);
   });
 
 program

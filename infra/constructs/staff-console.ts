@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
+  CfnUserPoolClient,
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
@@ -19,7 +20,7 @@ import { staffConsoleEnv } from '#functions/staff-console/env.ts';
 import { consoleUrlOf } from '#shared/console-links.ts';
 import { STAFF_ROLES } from '#shared/store/session-store.ts';
 import type { AppConfig } from '../config.ts';
-import { readHistories, tableActions, type Binding, type Grant } from './bindings.ts';
+import { listApiKeys, readHistories, tableActions, type Binding, type Grant } from './bindings.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { ResponseApi } from './response-api.ts';
 import type { Tables } from './tables.ts';
@@ -34,13 +35,13 @@ export interface StaffConsoleProps {
   config: AppConfig;
 }
 
-const keepSessions = tableActions('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
+/** Sessions kept, renewed and ended, and listed for an administrator (a small table: everything in it expires within 12 hours). */
+const keepSessions = tableActions('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan');
 /** What the console reads, and how: lists are scans, a case's log is a query, the rest are gets. */
 const readCases = tableActions('GetItem', 'Query', 'Scan');
 const readAudit = tableActions('Query');
 const readMarketplaces = tableActions('GetItem', 'Scan');
 const readRecalls = tableActions('GetItem');
-const listKeys = tableActions('Scan');
 
 /** How the console reaches its identity provider. */
 interface ProviderEnvironment {
@@ -52,6 +53,9 @@ interface ProviderEnvironment {
   OIDC_ROLE_GROUPS: string;
   OIDC_SCOPES: string;
   OIDC_PROVIDER_NAME: string;
+  OIDC_REQUIRED_ACR?: string;
+  OIDC_REQUIRED_AMR?: string;
+  OIDC_LOGOUT_URL?: string;
 }
 
 /** Leave to invoke the console's action functions. */
@@ -87,7 +91,7 @@ export class StaffConsole extends Construct {
         RECALLS_TABLE: readRecalls(tables.recalls),
         MARKETPLACES_TABLE: readMarketplaces(tables.marketplaces),
         AUDIT_TABLE: readAudit(tables.audit),
-        API_KEYS_TABLE: listKeys(tables.apiKeys),
+        API_KEYS_TABLE: listApiKeys(tables.apiKeys),
         SESSIONS_TABLE: keepSessions(tables.sessions),
         CONSOLE_URL: this.url,
         ...provider.environment,
@@ -178,7 +182,26 @@ export class StaffConsole extends Construct {
     for (const role of STAFF_ROLES) {
       new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role, description: ROLE_DESCRIPTIONS[role] });
     }
-    userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.cognitoDomainPrefix ?? `recallguard-${stack.account}` } });
+    const domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.cognitoDomainPrefix ?? `recallguard-${stack.account}` } });
+    const client = this.consoleClient(userPool);
+    return {
+      userPool,
+      environment: {
+        OIDC_ISSUER: userPool.userPoolProviderUrl,
+        OIDC_CLIENT_ID: client.userPoolClientId,
+        OIDC_CLIENT_AUTH: 'none',
+        OIDC_ROLES_CLAIM: 'cognito:groups',
+        OIDC_ROLE_GROUPS: JSON.stringify(Object.fromEntries(STAFF_ROLES.map((r) => [r, r]))),
+        OIDC_SCOPES: 'openid email profile',
+        OIDC_PROVIDER_NAME: 'your agency account',
+        // Cognito publishes no end_session_endpoint: its /logout ends its session.
+        OIDC_LOGOUT_URL: `${domain.baseUrl()}/logout`,
+      },
+    };
+  }
+
+  /** The console's app client: a public client with PKCE, the code flow and its refresh tokens only. */
+  private consoleClient(userPool: UserPool): UserPoolClient {
     const client = new UserPoolClient(this, 'Console', {
       userPool,
       // A public client with PKCE: the console holds no client secret that could leak.
@@ -196,18 +219,10 @@ export class StaffConsole extends Construct {
       accessTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.hours(12),
     });
-    return {
-      userPool,
-      environment: {
-        OIDC_ISSUER: userPool.userPoolProviderUrl,
-        OIDC_CLIENT_ID: client.userPoolClientId,
-        OIDC_CLIENT_AUTH: 'none',
-        OIDC_ROLES_CLAIM: 'cognito:groups',
-        OIDC_ROLE_GROUPS: JSON.stringify(Object.fromEntries(STAFF_ROLES.map((r) => [r, r]))),
-        OIDC_SCOPES: 'openid email profile',
-        OIDC_PROVIDER_NAME: 'your agency account',
-      },
-    };
+    // The code flow, and the refresh tokens it issues (the console asks again for roles with them):
+    // no password (SRP) or custom authentication flows, which the console never uses.
+    (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
   }
 
   /** The agency's own provider, as cdk.json names it; its client secret or private key stays in Secrets Manager. */
@@ -224,6 +239,8 @@ export class StaffConsole extends Construct {
         OIDC_ROLE_GROUPS: JSON.stringify(idp.roleGroups),
         OIDC_SCOPES: idp.scopes,
         OIDC_PROVIDER_NAME: idp.name,
+        OIDC_REQUIRED_ACR: idp.requiredAcr.join(','),
+        OIDC_REQUIRED_AMR: idp.requiredAmr.join(','),
       },
     };
   }

@@ -7,19 +7,9 @@ import { reportRelistingEnv } from '#functions/report-relisting/env.ts';
 import { staffDecisionEnv } from '#functions/staff-decision/env.ts';
 import { staffReportsEnv } from '#functions/staff-reports/env.ts';
 import type { AppConfig } from '../config.ts';
-import {
-  appendAudit,
-  checkSessions,
-  readHistories,
-  readTable,
-  sendFrom,
-  startExecutionsOf,
-  storeMarketplaces,
-  storeApiKeys,
-  taskResponses,
-  updateCases,
-} from './bindings.ts';
+import { appendAudit, readHistories, readTable, sendFrom, startExecutionsOf, storeMarketplaces, storeApiKeys, taskResponses, updateCases } from './bindings.ts';
 import { caseListUrlTemplate, caseUrlTemplate } from '#shared/console-links.ts';
+import { agencyCallers } from './agency-callers.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';
@@ -54,7 +44,7 @@ export class Staff extends Construct {
     this.staffDecision = new HandlerFunction(this, 'Decision', {
       name: 'staff-decision',
       environmentSchema: staffDecisionEnv,
-      environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit), SESSIONS_TABLE: checkSessions(tables.sessions) },
+      environment: { CASES_TABLE: updateCases(tables.cases), AUDIT_TABLE: appendAudit(tables.audit), ...agencyCallers(this, tables.sessions) },
       // A repeated decision that finds the token spent reads the history: did the first one reach the workflow?
       grants: [taskResponses(props.caseWorkflowArn), readHistories([props.caseWorkflowArn])],
     });
@@ -75,7 +65,7 @@ export class Staff extends Construct {
       environment: {
         CASES_TABLE: updateCases(tables.cases),
         AUDIT_TABLE: appendAudit(tables.audit),
-        SESSIONS_TABLE: checkSessions(tables.sessions),
+        ...agencyCallers(this, tables.sessions),
         CASE_STATE_MACHINE_ARN: startExecutionsOf(props.caseWorkflowArn),
       },
     });
@@ -86,9 +76,11 @@ export class Staff extends Construct {
         MARKETPLACES_TABLE: storeMarketplaces(tables.marketplaces),
         API_KEYS_TABLE: storeApiKeys(tables.apiKeys),
         AUDIT_TABLE: appendAudit(tables.audit),
-        SESSIONS_TABLE: checkSessions(tables.sessions),
+        ...agencyCallers(this, tables.sessions),
         DEFAULT_POLICY: JSON.stringify(config.defaultPolicy),
       },
+      // An administrator ends a person's console sessions: the live ones found, each deleted.
+      grants: [(g) => tables.sessions.grant(g, 'dynamodb:Scan', 'dynamodb:DeleteItem')],
     });
     this.staffReports = this.reports(props);
     this.overdueCheck = new HandlerFunction(this, 'OverdueCheck', {

@@ -193,6 +193,8 @@ export interface LocalUser {
   username: string;
   password: string;
   groups: string[];
+  /** Claims of their own, over the usual ones (an unverified email, say). */
+  claims?: Record<string, unknown>;
 }
 
 /**

@@ -60,9 +60,11 @@ class MemoryAdapter {
   }
 }
 
-/** @type {{ subject: string; username: string; password: string; groups: string[] }[]} */
+/** @type {{ subject: string; username: string; password: string; groups: string[]; claims?: Record<string, unknown> }[]} */
 const users = workerData.users;
 const { clientId, redirectUri, rolesClaim, clientJwks } = workerData;
+// Where the console's sign-in page is: the provider sends the browser there once its own session ends.
+const postLogoutRedirectUri = redirectUri.replace(/callback$/, 'sign-in?signedOut=1');
 const scale = Math.max(1, Math.round(new Float64Array(workerData.clockBuffer)[0]));
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -97,26 +99,60 @@ const provider = new Provider(issuer, {
     {
       client_id: clientId,
       redirect_uris: [redirectUri],
-      grant_types: ['authorization_code'],
+      // The refresh token is how the console asks again, every few minutes, what roles a person has.
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
+      post_logout_redirect_uris: [postLogoutRedirectUri],
       ...(clientJwks ? { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks } : { token_endpoint_auth_method: 'none' }),
     },
   ],
   pkce: { required: () => true },
+  // The assurance levels its users sign in at, so that it puts them in ID tokens (acr).
+  acrValues: [...new Set(users.flatMap((u) => (u.claims?.acr ? [u.claims.acr] : [])))],
   async findAccount(_ctx, subject) {
     const user = users.find((u) => u.subject === subject);
-    return user && { accountId: subject, claims: () => ({ sub: subject, email: user.username, email_verified: true, [rolesClaim]: user.groups }) };
+    // A user's own claims (a test's unverified email, say) stand over the usual ones.
+    return (
+      user && { accountId: subject, claims: () => ({ sub: subject, email: user.username, email_verified: true, [rolesClaim]: user.groups, ...user.claims }) }
+    );
   },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: [rolesClaim] },
+  // When and how the person authenticated in every ID token, as Cognito, Entra ID and Okta put them there.
+  claims: {
+    acr: null,
+    amr: null,
+    auth_time: null,
+    sid: null,
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
+    email: ['email', 'email_verified'],
+    profile: [rolesClaim],
+  },
   // The roles claim in the ID token, as Cognito puts cognito:groups there.
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    // Signing out of the console ends the session here too, after the person confirms it (a form, as every provider asks).
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.type = 'html';
+        ctx.body = page(
+          'Sign out',
+          `<h1>Sign out of the agency sign-in</h1><p>You are signed out of the staff console. End your sign-in here too, so that the next person at this computer must sign in.</p>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out of the agency sign-in</button>`,
+        );
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.type = 'html';
+        ctx.body = page('Signed out', '<h1>Signed out</h1><p>You are signed out of the agency sign-in.</p>');
+      },
+    },
+  },
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   // Staff consent once, for the agency: the console is the agency's own client.
   async loadExistingGrant(ctx) {
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid email profile');
-    grant.addOIDCClaims(['sub', 'email', 'email_verified', rolesClaim]);
+    grant.addOIDCClaims(['sub', 'email', 'email_verified', 'amr', 'acr', rolesClaim]);
     await grant.save();
     return grant;
   },
@@ -124,10 +160,15 @@ const provider = new Provider(issuer, {
   // A sign-in takes at most an hour; the provider's own session lasts a working day. In real
   // time, however fast virtual time runs (its rate, in npm start).
   ttl: Object.fromEntries(
-    Object.entries({ Interaction: 3600, Session: 12 * 3600, Grant: 12 * 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600 }).map(([k, v]) => [
-      k,
-      v * scale,
-    ]),
+    Object.entries({
+      Interaction: 3600,
+      Session: 12 * 3600,
+      Grant: 12 * 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      AccessToken: 3600,
+      RefreshToken: 12 * 3600,
+    }).map(([k, v]) => [k, v * scale]),
   ),
   async renderError(ctx, out) {
     ctx.type = 'html';
@@ -194,7 +235,9 @@ server.on('request', async (request, response) => {
         response.writeHead(200, HEADERS);
         return response.end(loginForm(details.uid, 'The email or the password is wrong.', username));
       }
-      return await provider.interactionFinished(request, response, { login: { accountId: user.subject } }, { mergeWithLastSubmission: false });
+      // How they authenticated, as a provider with MFA or an assurance level says (a user's own claims).
+      const how = { ...(user.claims?.amr ? { amr: user.claims.amr } : {}), ...(user.claims?.acr ? { acr: user.claims.acr } : {}) };
+      return await provider.interactionFinished(request, response, { login: { accountId: user.subject, ...how } }, { mergeWithLastSubmission: false });
     }
     response.writeHead(405, HEADERS);
     response.end(page('Not allowed', '<p>Not allowed.</p>'));

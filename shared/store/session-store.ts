@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StaffIdentity } from '#shared/agency-identity.ts';
+import { PROOF_LIFETIME_MS } from '#shared/iam-proof.ts';
 import { isConditionFailure } from './document-client.ts';
 
 /** What a signed-in staff member may do: read everything, decide cases, administer marketplaces, keys and links. */
@@ -12,6 +13,10 @@ export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 /** How long a sign-in may take at the identity provider. */
 export const SIGN_IN_MS = 10 * 60_000;
+/** How often a session's roles are asked of the identity provider again (a person removed from a group loses the role within this). */
+export const ROLE_RECHECK_MS = 15 * 60_000;
+/** How recent a sign-in an administrator's change takes (issuing keys, a marketplace's addresses): ASVS 3.7.1. */
+export const FRESH_SIGN_IN_MS = 15 * 60_000;
 
 /** A signed-in staff member's session, kept under the SHA-256 of its cookie: the table never holds a usable token. */
 export interface StaffSession {
@@ -22,9 +27,15 @@ export interface StaffSession {
   csrf: string;
   createdAt: number;
   lastSeenAt: number;
-  /** Its idle and absolute limits, as the console set them: every function that checks it uses these. */
+  /** When the person authenticated at the identity provider (its auth_time). */
+  authTime: number;
+  /** When the provider last confirmed the roles, and the refresh token it is asked with (none: the provider issues none). */
+  rolesCheckedAt: number;
+  refreshToken?: string;
+  /** Its idle and absolute limits, and how recent a sign-in an administrator's change takes, as the console set them: every function that checks it uses these. */
   idleMs: number;
   absoluteMs: number;
+  freshMs: number;
   /** When DynamoDB may delete it (epoch seconds): the earlier of the idle and absolute ends. */
   expiresAt: number;
 }
@@ -36,6 +47,8 @@ export interface PendingSignIn {
   nonce: string;
   /** The console page to return to. */
   returnTo: string;
+  /** When it started: the provider's auth_time must be later. */
+  startedAt: number;
   expiresAt: number;
 }
 
@@ -73,7 +86,12 @@ export class SessionStore {
   ) {}
 
   /** A new session for a verified identity: the cookie's token, seen only here. */
-  async create(identity: StaffIdentity, roles: StaffRole[], now: number): Promise<{ token: string; session: StaffSession }> {
+  async create(
+    identity: StaffIdentity,
+    roles: StaffRole[],
+    now: number,
+    signIn: { authTime: number; refreshToken?: string } = { authTime: now },
+  ): Promise<{ token: string; session: StaffSession }> {
     const secret = token();
     const idleMs = SESSION_IDLE_MS * this.scale;
     const session: StaffSession = {
@@ -83,8 +101,12 @@ export class SessionStore {
       csrf: token(),
       createdAt: now,
       lastSeenAt: now,
+      authTime: signIn.authTime,
+      rolesCheckedAt: now,
+      ...(signIn.refreshToken ? { refreshToken: signIn.refreshToken } : {}),
       idleMs,
       absoluteMs: SESSION_ABSOLUTE_MS * this.scale,
+      freshMs: FRESH_SIGN_IN_MS * this.scale,
       expiresAt: seconds(now + idleMs),
     };
     await this.db.send(
@@ -121,6 +143,31 @@ export class SessionStore {
     return Item as StaffSession | undefined;
   }
 
+  /** Whether the provider should be asked again what roles the session's person has. */
+  recheckDue(session: StaffSession, now: number): boolean {
+    return Boolean(session.refreshToken) && now - (session.rolesCheckedAt ?? session.createdAt) >= ROLE_RECHECK_MS * this.scale;
+  }
+
+  /** The roles the provider gives now, and its new refresh token. */
+  async rechecked(session: StaffSession, roles: StaffRole[], refreshToken: string, now: number): Promise<StaffSession> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { key: session.key },
+        UpdateExpression: 'SET #roles = :roles, refreshToken = :refresh, rolesCheckedAt = :now',
+        ConditionExpression: 'attribute_exists(#k)',
+        ExpressionAttributeNames: { '#k': 'key', '#roles': 'roles' },
+        ExpressionAttributeValues: { ':roles': roles, ':refresh': refreshToken, ':now': now },
+      }),
+    );
+    return { ...session, roles, refreshToken, rolesCheckedAt: now };
+  }
+
+  /** Whether the session's sign-in is recent enough for an administrator's change. */
+  static isFresh(session: StaffSession, now: number): boolean {
+    return now - (session.authTime ?? 0) < (session.freshMs ?? FRESH_SIGN_IN_MS);
+  }
+
   /** Moves a live session's idle end on (a request was served). */
   async touch(session: StaffSession, now: number): Promise<void> {
     try {
@@ -140,15 +187,74 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Every live session, the newest first. The table holds only what expires within 12 hours
+   * (sessions, sign-ins under way, used proofs), so a scan of it reads little.
+   */
+  async liveSessions(now: number): Promise<StaffSession[]> {
+    const found: StaffSession[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(#k, :session)',
+          ExpressionAttributeNames: { '#k': 'key' },
+          ExpressionAttributeValues: { ':session': 'session#' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      found.push(...((page.Items ?? []) as StaffSession[]).filter((s) => !endOf(s, now)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Ends every session of one person (their provider's issuer and subject): each of their cookies opens nothing from now on. */
+  async endSessionsOf(person: { issuer: string; subject: string }, now: number): Promise<StaffSession[]> {
+    const theirs = (await this.liveSessions(now)).filter((s) => s.identity.issuer === person.issuer && s.identity.subject === person.subject);
+    for (const session of theirs) await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: session.key } }));
+    return theirs;
+  }
+
   /** Ends a session on the server (sign-out): its cookie opens nothing from now on. */
   async end(secret: string | undefined): Promise<void> {
     if (!isToken(secret)) return;
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: keyOf(secret) } }));
   }
 
+  /**
+   * Remembers an IAM caller's identity proof (by its signature's hash) for as long as it is
+   * good: false when it was used before, so that a proof opens one request only.
+   */
+  async useProof(signature: string, now: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { key: `proof#${hash(signature)}`, expiresAt: seconds(now + 2 * PROOF_LIFETIME_MS) },
+          ConditionExpression: 'attribute_not_exists(#k)',
+          ExpressionAttributeNames: { '#k': 'key' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Keeps a sign-in under way, under its state; the browser keeps the state in a cookie. */
   async startSignIn(state: string, codeVerifier: string, nonce: string, returnTo: string, now: number): Promise<void> {
-    const pending: PendingSignIn = { key: `signin#${hash(state)}`, codeVerifier, nonce, returnTo, expiresAt: seconds(now + SIGN_IN_MS * this.scale) };
+    const pending: PendingSignIn = {
+      key: `signin#${hash(state)}`,
+      codeVerifier,
+      nonce,
+      returnTo,
+      startedAt: now,
+      expiresAt: seconds(now + SIGN_IN_MS * this.scale),
+    };
     await this.db.send(new PutCommand({ TableName: this.table, Item: pending }));
   }
 

@@ -89,6 +89,22 @@ describe('the staff console, signed in through the identity provider, in a brows
     });
     expect(post.status).toBe(303);
     expect(await caseState('26580.quarrel')).toEqual(before);
+    // A provider's error in a link shows none of the link's own text: for no sign-in under way, nothing of it;
+    // for one under way, fixed words for its code. A malformed escape is refused, not an error.
+    const planted = `error=access_denied&error_description=${encodeURIComponent('Call 555-0100 to restore your account')}`;
+    const stranger = await fetch(`${cloud.urls.console}callback?state=x&${planted}`);
+    expect(stranger.status).toBe(401);
+    expect(await stranger.text()).toMatch(/this sign-in was not started in this browser(?![\s\S]*555-0100)/);
+    const started = await fetch(`${cloud.urls.console}sign-in/start`, { redirect: 'manual' });
+    const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+    const refused = await fetch(`${cloud.urls.console}callback?state=${state}&${planted}`, { headers: { cookie: `rg-signin=${state}` } });
+    const said = await refused.text();
+    expect([refused.status, said.includes('the sign-in was cancelled or refused at the identity provider.'), said.includes('555-0100')]).toEqual([
+      401,
+      true,
+      false,
+    ]);
+    expect((await fetch(`${cloud.urls.console}cases/%E0%A4%A`, { redirect: 'manual' })).status).toBe(400);
     const signInPage = await fetch(cloud.urls.staff);
     expect(await signInPage.text()).not.toMatch(/26580|quarrel/);
     for (const [name, value] of [
@@ -224,7 +240,10 @@ describe('the staff console, signed in through the identity provider, in a brows
       const afterDecision = await caseState('26582.quarrel');
       const csrf = (await csrfOf(page))!;
       await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out of the agency sign-in' }).click();
       await page.getByText('You are signed out.').waitFor();
+      // Back past the provider's sign-out page, to the case page.
+      await page.goBack({ waitUntil: 'domcontentloaded' });
       await page.goBack({ waitUntil: 'domcontentloaded' });
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       expect(await page.locator('main').innerText()).not.toContain('26607');
@@ -305,4 +324,55 @@ describe('the staff console, signed in through the identity provider, in a brows
     expect((await cloud.emails()).slice(sent).map((m) => m.destination.to)).toEqual([['safety@silent.example']]);
     expect((await cloud.stores().audit.list('26582.silent')).at(-1)).toMatchObject({ action: 'LINK_REISSUED', actor: 'staff:admin@agency.example' });
   });
+
+  it(
+    "ends the provider's session at sign-out, lets an admin end another person's sessions, and asks for a fresh sign-in before an admin change",
+    { timeout: 300_000 },
+    async () => {
+      // Signing out of the console ends the provider's session too: an authorization request that does
+      // not itself force a sign-in (as another application at this computer would send) asks for the password.
+      const shared = await newPage();
+      await signIn(shared, 'viewer');
+      await shared.getByRole('button', { name: 'Sign out' }).click();
+      await shared.getByRole('button', { name: 'Sign out of the agency sign-in' }).click();
+      await shared.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await shared.getByRole('alert').textContent()).toBe('You are signed out.');
+      const start = await fetch(`${cloud.urls.console}sign-in/start`, { redirect: 'manual' });
+      const quiet = new URL(start.headers.get('location')!);
+      for (const forcing of ['prompt', 'max_age']) quiet.searchParams.delete(forcing);
+      await shared.goto(quiet.href, { waitUntil: 'domcontentloaded' });
+      await shared.getByLabel('Password').waitFor();
+
+      // An administrator ends a decider's sessions: the decider's next request lands on sign-in.
+      const decider = await newPage();
+      await signIn(decider, 'decider');
+      const admin = await newPage();
+      await signIn(admin, 'admin', 'sessions');
+      expect(await admin.locator('#sessions').innerText()).toContain('decider@agency.example');
+      await admin.getByRole('button', { name: 'End the sessions of decider@agency.example' }).click();
+      await admin.getByRole('status').waitFor();
+      expect(await admin.getByRole('status').textContent()).toBe('Signed out: decider@agency.example.');
+      await admin.screenshot({ path: `${ARTIFACTS}staff-sessions.png`, fullPage: true });
+      await decider.goto(`${cloud.urls.console}cases/26582.silent`, { waitUntil: 'domcontentloaded' });
+      await decider.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await decider.locator('main').innerText()).not.toContain('OVERDUE');
+
+      // Sixteen minutes on, a key is issued only after signing in again; nothing is issued before.
+      await cloud.clock.run({ until: new Date(cloud.now().getTime() + 16 * 60_000) });
+      const keys = (await cloud.stores().apiKeys.list('prompt')).length;
+      await admin.goto(`${cloud.urls.console}marketplaces/prompt`, { waitUntil: 'domcontentloaded' });
+      await admin.getByRole('button', { name: 'Issue an API key' }).click();
+      await admin.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await admin.getByRole('alert').textContent()).toBe('This change takes a recent sign-in: sign in again to make it.');
+      expect(await cloud.stores().apiKeys.list('prompt')).toHaveLength(keys);
+      await admin.locator('#sign-in').click();
+      await admin.getByLabel('Email').fill(cloud.users.admin.username);
+      await admin.getByLabel('Password').fill(cloud.users.admin.password);
+      await admin.getByRole('button', { name: 'Sign in' }).click();
+      await admin.waitForURL((url) => url.pathname.endsWith('/console/marketplaces/prompt'));
+      await admin.getByRole('button', { name: 'Issue an API key' }).click();
+      expect(await admin.locator('#issued-key').textContent()).toMatch(/^rgk_/);
+      expect(await cloud.stores().apiKeys.list('prompt')).toHaveLength(keys + 1);
+    },
+  );
 });

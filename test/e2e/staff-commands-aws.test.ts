@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestNow } from '#infra/cli/digest.ts';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
 import { awsCli, awsCliWith } from '../support/aws-cli.ts';
+import { consoleSession } from '../support/console-session.ts';
 import { cpscRecords, form, linkIn } from '../support/data.ts';
 
 /**
@@ -100,6 +102,78 @@ describe('marketplaces and digest with --aws', () => {
     });
   });
 
+  /**
+   * An insider allowed to invoke the four functions that act for the agency sends each an API
+   * Gateway event of its own making, in the operator's name: each refuses it, and nothing is
+   * recorded or changed.
+   */
+  async function insiderForgesEachFunction(caseId: string): Promise<void> {
+    const names = cloud.functionNames;
+    const functions = {
+      staffDecision: names.staffDecision,
+      reportRelisting: names.reportRelisting,
+      reissueLink: names.reissueLink,
+      marketplaceAdmin: names.marketplaceAdmin,
+    };
+    const insider = cloud.iam.addUser('insider', [
+      {
+        name: 'InvokeTheAgencyFunctions',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: Object.values(functions).map((n) => `arn:aws:lambda:us-east-1:000000000000:function:${n}`),
+            },
+          ],
+        },
+      },
+    ]);
+    const lambda = new LambdaClient({
+      ...cloud.clientConfig('lambda'),
+      credentials: { accessKeyId: insider.accessKeyId, secretAccessKey: insider.secretAccessKey },
+    });
+    const operator = 'arn:aws:iam::000000000000:user/operator';
+    const forged = (resource: string, pathParameters: Record<string, string>, body: unknown) => ({
+      resource,
+      path: resource.replace(/\{(\w+)\}/g, (_, n: string) => pathParameters[n]!),
+      httpMethod: 'POST',
+      headers: { 'content-type': 'application/json' },
+      pathParameters,
+      requestContext: { identity: { userArn: operator, user: 'operator', accountId: '000000000000' }, httpMethod: 'POST', resourcePath: resource },
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+    });
+    const before = { record: await cloud.caseRecord(caseId), audit: await cloud.stores().audit.list(caseId), emails: (await cloud.emails()).length };
+    const keysBefore = await cloud.stores().apiKeys.list('alimart');
+    const events: [keyof typeof functions, ReturnType<typeof forged>][] = [
+      ['staffDecision', forged('/v1/agency/cases/{caseId}/decision', { caseId }, { decision: 'uphold_dispute', reason: 'Approved by the director.' })],
+      ['reportRelisting', forged('/v1/agency/cases/{caseId}/relisting', { caseId }, { listing: 'https://alimart.example/item/9' })],
+      ['reissueLink', forged('/v1/agency/cases/{caseId}/link', { caseId }, {})],
+      ['marketplaceAdmin', forged('/v1/agency/marketplaces/{marketplaceId}/keys', { marketplaceId: 'alimart' }, {})],
+    ];
+    for (const [role, event] of events) {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: functions[role], Payload: Buffer.from(JSON.stringify(event)) }));
+      const answer = JSON.parse(Buffer.from(out.Payload!).toString('utf8')) as { statusCode: number; body: string };
+      expect(out.FunctionError, role).toBeUndefined();
+      expect(answer.statusCode, role).toBe(403);
+      expect(JSON.parse(answer.body), role).toMatchObject({
+        ok: false,
+        kind: 'forbidden',
+        error: expect.stringMatching(/^the request carries no proof of its IAM identity/),
+      });
+    }
+    lambda.destroy();
+    await cloud.clock.settle();
+    expect(await cloud.caseRecord(caseId)).toEqual(before.record);
+    expect(await cloud.stores().audit.list(caseId)).toEqual(before.audit);
+    expect((await cloud.emails()).length).toBe(before.emails);
+    expect(await cloud.stores().apiKeys.list('alimart')).toEqual(keysBefore);
+    const marketplaceLog = await cloud.stores().audit.list('marketplace-alimart');
+    expect(marketplaceLog.filter((e) => e.action === 'API_KEY_ISSUED')).toHaveLength(keysBefore.length);
+  }
+
   it('decides a dispute through the IAM-authorized route: the case and its audit log name the signing IAM principal', async () => {
     const [record] = cpscRecords().slice(1, 2);
     await cloud.invoke('ingest', { source: 'test', records: [record] });
@@ -121,6 +195,7 @@ describe('marketplaces and digest with --aws', () => {
     });
     expect(await cloud.caseRecord(caseId)).toMatchObject({ status: 'DISPUTED' });
     expect(await cloud.caseRecord(caseId)).not.toHaveProperty('decision');
+    await insiderForgesEachFunction(caseId);
 
     const result = JSON.parse((await aws('decide', caseId, '--decision', 'reject_dispute', '--reason', 'Listings match.', '--json')).stdout) as { ok: boolean };
     expect(result).toMatchObject({ ok: true, delivery: 'delivered' });
@@ -133,5 +208,24 @@ describe('marketplaces and digest with --aws', () => {
     await expect(aws('decide', caseId, '--decision', 'uphold_dispute', '--reason', 'late')).rejects.toMatchObject({
       stderr: expect.stringContaining('the decision was not recorded (HTTP 409)'),
     });
+  });
+
+  it("ends a person's console sessions from the CLI: their next request asks them to sign in, audited under the caller", async () => {
+    const decider = await consoleSession(cloud.urls.console, cloud.users.decider);
+    const viewer = await consoleSession(cloud.urls.console, cloud.users.viewer);
+    expect((await decider(`${cloud.urls.console}cases`)).status).toBe(200);
+    expect((await aws('staff', 'end-sessions', 'Decider@agency.example')).stdout).toContain(
+      '1 session(s) of decider@agency.example ended: they must sign in again.',
+    );
+    const after = await decider(`${cloud.urls.console}cases`);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toMatch(/\/console\/sign-in/);
+    expect((await viewer(`${cloud.urls.console}cases`)).status).toBe(200);
+    expect((await cloud.stores().audit.list('staff-sessions')).at(-1)).toMatchObject({
+      action: 'STAFF_SESSIONS_ENDED',
+      actor: 'agency:arn:aws:iam::000000000000:user/operator',
+      detail: { person: { email: 'decider@agency.example' }, sessions: 1 },
+    });
+    expect((await aws('staff', 'end-sessions', 'nobody@agency.example')).stdout).toContain('nobody@agency.example has no console session to end.');
   });
 });
