@@ -50,6 +50,12 @@ export const marketplaceSchema = z.object({
   aliases: z._default(z.array(z.string().check(z.minLength(1))), []),
   active: z._default(z.boolean(), true),
   policy: policySchema,
+  /**
+   * A stored marketplace's count of writes. An entry to store that gives it (the staff console's
+   * forms do) is based on that version, and is refused if the marketplace has changed since; 0 for
+   * one not stored yet. An entry without it replaces whatever is stored.
+   */
+  version: z.optional(z.int().check(z.gte(0, 'the version the entry was based on: a whole number, 0 for a new marketplace'))),
 });
 
 export type Marketplace = z.infer<typeof marketplaceSchema>;

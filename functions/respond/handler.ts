@@ -24,7 +24,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     return respond(
       {
         method: request.method,
-        caseId: decodeURIComponent(request.pathParameters.caseId ?? ''),
+        // API Gateway hands path parameters decoded: decoding again would turn %25 into %, or fail.
+        caseId: request.pathParameters.caseId ?? '',
         query: request.query,
         url: `${request.path}${queryString(request.query)}`,
         body: request.body,

@@ -3,8 +3,12 @@ import type { Marketplace } from '#shared/marketplace.ts';
 import type { ApiKeyRecord } from '#shared/store/api-key-store.ts';
 import { postForm, staffLayout, type Frame } from './views.ts';
 
-/** What an admin typed into a marketplace form, to show it again with the error. */
-export type MarketplaceForm = Record<'id' | 'name' | 'noticeEmails' | 'escalationEmails' | 'aliases' | 'policy', string> & { active: boolean };
+/**
+ * What an admin typed into a marketplace form, to show it again with the error; `version` is the
+ * stored version the form was filled from (0 for a new marketplace), so that a save is refused
+ * if someone changed the marketplace since.
+ */
+export type MarketplaceForm = Record<'id' | 'name' | 'noticeEmails' | 'escalationEmails' | 'aliases' | 'policy' | 'version', string> & { active: boolean };
 
 export function marketplaceForm(m: Marketplace): MarketplaceForm {
   return {
@@ -15,8 +19,17 @@ export function marketplaceForm(m: Marketplace): MarketplaceForm {
     aliases: m.aliases.join('\n'),
     policy: JSON.stringify(m.policy, null, 2),
     active: m.active,
+    version: String(m.version ?? 0),
   };
 }
+
+/** The version a form was filled from, as the number its hidden field holds; undefined when the form has none, NaN when it is not a number. */
+export function formVersion(form: URLSearchParams): number | undefined {
+  const text = form.get('version')?.trim();
+  return text ? Number(text) : undefined;
+}
+
+const versionField = (version: string) => `<input type="hidden" name="version" value="${e(version)}">`;
 
 const lines = (text: string) =>
   text
@@ -37,6 +50,7 @@ export function marketplaceEntry(
     aliases: field('aliases'),
     policy: field('policy'),
     active: form.get('active') === 'on',
+    version: field('version'),
   };
   let policy: unknown = {};
   if (fields.policy) {
@@ -55,6 +69,7 @@ export function marketplaceEntry(
       aliases: lines(fields.aliases),
       active: fields.active,
       policy,
+      ...(fields.version && { version: formVersion(form) }),
     },
     fields,
   };
@@ -81,11 +96,12 @@ ${
 ${area('noticeEmails', 'Notice emails (one a line)')}${area('escalationEmails', 'Escalation emails (one a line)')}${area('aliases', 'Aliases in recall texts (one a line)')}
 ${area('policy', 'Ladder (JSON; empty for the deployment default)', 4)}
 <label><input type="checkbox" name="active"${fields.active ? ' checked' : ''}> Active (new recalls open cases for it)</label><br>
-<button type="submit">${isNew ? 'Add the marketplace' : 'Save'}</button></fieldset>`,
+${versionField(fields.version)}<button type="submit">${isNew ? 'Add the marketplace' : 'Save'}</button></fieldset>`,
   );
 }
 
-const EMPTY: MarketplaceForm = { id: '', name: '', noticeEmails: '', escalationEmails: '', aliases: '', policy: '', active: true };
+/** A new marketplace's form: version 0, so that adding one whose id is taken is refused rather than replacing it. */
+const EMPTY: MarketplaceForm = { id: '', name: '', noticeEmails: '', escalationEmails: '', aliases: '', policy: '', active: true, version: '0' };
 
 /** Every marketplace, and the form that adds one. */
 export function marketplacesPage(
@@ -139,7 +155,7 @@ ${editor(f, input.form ?? marketplaceForm(m), false)}
 ${postForm(
   f,
   `${path}/${m.active ? 'deactivate' : 'activate'}`,
-  `<button type="submit">${m.active ? 'Deactivate (no new cases; open ones run on)' : 'Activate again'}</button>`,
+  `${versionField(String(m.version ?? 0))}<button type="submit">${m.active ? 'Deactivate (no new cases; open ones run on)' : 'Activate again'}</button>`,
 )}
 <h2>API keys</h2><table id="keys"><tr><th>Key id</th><th>Issued</th><th></th></tr>${keys.join('')}</table>
 ${postForm(f, `${path}/keys`, '<button type="submit">Issue an API key</button>')}`,

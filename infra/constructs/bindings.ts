@@ -32,10 +32,15 @@ export const tableActions =
  * an entry; BatchWriteItem, which cannot be made conditional, is left out too.
  */
 export const appendAudit = tableActions('PutItem', 'BatchGetItem');
-/** Marketplaces read and stored (an entry replaced whole); never deleted: one is deactivated. */
+/** Marketplaces read and stored whole, each write on the condition of the version read; never deleted: one is deactivated. */
 export const storeMarketplaces = tableActions('GetItem', 'PutItem');
-/** API keys issued, listed and revoked; never deleted. */
-export const storeApiKeys = tableActions('PutItem', 'Scan', 'UpdateItem');
+/**
+ * API keys issued (the key and its id, each written once) and revoked by id (the id's item read,
+ * the key updated); never deleted. Scan finds a key of the old id form, which has no id item.
+ */
+export const storeApiKeys = tableActions('GetItem', 'PutItem', 'UpdateItem', 'Scan');
+/** A marketplace's API keys, listed through the byMarketplace index; nothing else of the table. */
+export const listApiKeys = tableActions('Query');
 /** Cases opened (the notice), read and changed; never deleted. */
 export const openCases = tableActions('GetItem', 'PutItem', 'UpdateItem');
 /** Cases read and changed; never created or deleted. */

@@ -8,11 +8,12 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { PROOF_HEADER } from '#shared/iam-proof.ts';
 
 /** The stage every response link and API call goes through. */
 export const API_STAGE = 'live';
@@ -41,6 +42,12 @@ const ACCESS_LOG = AccessLogFormat.custom(
     error: '$context.integrationErrorMessage',
   }),
 );
+
+/**
+ * Headers that carry a credential: SigV4 signatures and session tokens, staff session cookies, API
+ * keys, and the agency callers' proof of identity. AWS WAF logs them as REDACTED.
+ */
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'x-amz-security-token', PROOF_HEADER];
 
 /**
  * The API marketplaces answer through: the response pages, and the JSON API. A REST API, so
@@ -86,10 +93,14 @@ export class ResponseApi extends Construct {
     this.suppressFindings();
   }
 
-  /** AWS WAF on the stage: rate limits per source IP and per API key. */
+  /**
+   * AWS WAF on the stage: rate limits per source IP and per API key. Sampled requests stay off:
+   * WAF keeps them with every header whole, for anyone who may read the web ACL. What it saw is
+   * logged instead, with the credentials and the query string (a response link's signature) redacted.
+   */
   private firewall(limits: ApiLimits): void {
     const tooMany = { block: { customResponse: { responseCode: 429 } } };
-    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: false });
     const acl = new CfnWebACL(this, 'Firewall', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -119,6 +130,21 @@ export class ResponseApi extends Construct {
       ],
     });
     new CfnWebACLAssociation(this, 'FirewallOnStage', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: acl.attrArn });
+    this.firewallLog(acl);
+  }
+
+  /** WAF's log of the requests it inspected, in a log group of the name WAF requires (aws-waf-logs-...). */
+  private firewallLog(acl: CfnWebACL): void {
+    const stack = Stack.of(this);
+    const group = new LogGroup(this, 'FirewallLogs', { logGroupName: `aws-waf-logs-${stack.stackName}`, retention: RetentionDays.SIX_MONTHS });
+    new CfnLoggingConfiguration(this, 'FirewallLogging', {
+      resourceArn: acl.attrArn,
+      // WAF takes the log group's ARN without the ":*" that CloudFormation's Arn attribute ends with.
+      logDestinationConfigs: [
+        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      redactedFields: [...SECRET_HEADERS.map((name) => ({ singleHeader: { Name: name } })), { queryString: {} }],
+    });
   }
 
   private suppressFindings(): void {

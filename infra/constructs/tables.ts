@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { KEYS_BY_MARKETPLACE } from '#shared/store/api-key-store.ts';
 
 const durable: Partial<TableProps> = {
   billingMode: BillingMode.PAY_PER_REQUEST,
@@ -23,7 +24,7 @@ export class Tables extends Construct {
    * counts of refused requests (which expire after 90 days).
    */
   readonly bookkeeping: Table;
-  /** Marketplaces' API keys, by SHA-256: the keys themselves are never stored. */
+  /** Marketplaces' API keys, by SHA-256 (the keys themselves are never stored), and by marketplace. */
   readonly apiKeys: Table;
   /** The staff console's sessions and sign-ins under way (by SHA-256 of their tokens), deleted by TTL once ended. */
   readonly sessions: Table;
@@ -60,7 +61,13 @@ export class Tables extends Construct {
       partitionKey: { name: 'key', type: AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
     });
+    // A key's item by its hash, and its id's item (id#<keyId>, which keeps ids unique and finds a key by id).
     this.apiKeys = new Table(this, 'ApiKeys', { ...durable, partitionKey: { name: 'keyHash', type: AttributeType.STRING } });
+    this.apiKeys.addGlobalSecondaryIndex({
+      indexName: KEYS_BY_MARKETPLACE,
+      partitionKey: { name: 'marketplaceId', type: AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: AttributeType.STRING },
+    });
     // Worth nothing after the stack is gone: staff sign in again.
     this.sessions = new Table(this, 'Sessions', {
       ...durable,

@@ -72,6 +72,19 @@ export function routesOf(resolver: TemplateResolver, apiLogicalId: string): Rout
 
 type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
 
+/**
+ * Whether every percent escape of a URL's path and query decodes (to UTF-8): API Gateway answers
+ * 400 to one with a stray `%` or a malformed escape, before it routes or invokes anything.
+ */
+function wellEncoded(pathAndQuery: string): boolean {
+  try {
+    decodeURIComponent(pathAndQuery);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function reply(response: ServerResponse, status: number, message?: string, key: 'message' | 'Message' = 'message'): void {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(message === undefined ? '' : JSON.stringify({ [key]: message }));
@@ -111,6 +124,7 @@ export class LocalRestApi {
     const url = new URL(request.url ?? '/', 'http://local');
     const blocked = this.deployed?.firewall?.check(request);
     if (blocked !== undefined) return reply(response, blocked);
+    if (!wellEncoded(`${url.pathname}${url.search}`)) return reply(response, 400, 'Bad Request');
     const prefix = `/${this.deployed?.stage ?? ''}`;
     // A trailing slash names the same resource, as in API Gateway.
     const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length).replace(/(.)\/+$/, '$1') : undefined;
@@ -202,6 +216,7 @@ export class LocalRestApi {
     const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/.test(headers['content-type'] ?? 'text/plain');
     const method = request.method ?? 'GET';
     const query = url.search ? Object.fromEntries(url.searchParams) : null;
+    // The path was matched as it came (still percent-encoded, as API Gateway's `path` stays): each parameter is decoded once.
     const pathParameters = match.route.params.length ? Object.fromEntries(match.route.params.map((p, i) => [p, decodeURIComponent(match.values[i]!)])) : null;
     const path = url.pathname.slice(this.deployed!.stage.length + 1);
     return {

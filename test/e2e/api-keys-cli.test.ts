@@ -31,7 +31,7 @@ describe('npm run cli -- marketplaces key / revoke-key', () => {
       keyId: string;
       key: string;
     };
-    expect(issued).toMatchObject({ marketplaceId: 'alimart', keyId: expect.stringMatching(/^[a-z0-9]{8}$/) });
+    expect(issued).toMatchObject({ marketplaceId: 'alimart', keyId: expect.stringMatching(/^[a-z2-7]{20}$/) });
     expect(issued.key.startsWith(`rgk_${issued.keyId}_`)).toBe(true);
 
     const revoked = await cli('marketplaces', 'revoke-key', issued.keyId, '--data-dir', dir);

@@ -71,7 +71,7 @@ describe('least privilege, as synthesized', () => {
   it('lets marketplace administration store marketplaces and keys, never delete them, and touch no case', () => {
     const role = roleOf('marketplaceAdmin');
     expect(actionsOn(idOf(stack.tables.marketplaces), role).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(actionsOn(idOf(stack.tables.apiKeys), role).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(actionsOn(idOf(stack.tables.apiKeys), role).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     expect(actionsOn(auditTable, role).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
     expect(actionsOn(casesTable, role)).toEqual([]);
   });

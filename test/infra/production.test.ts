@@ -78,6 +78,32 @@ describe('a deployment a security review can pass', () => {
     }
   });
 
+  it('keeps no credential where AWS WAF keeps requests: sampling off on the web ACL and every rule, a log with secret headers and the query string redacted', () => {
+    const acls = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const [aclId, acl] = acls[0]!;
+    const visibility = [acl.Properties.VisibilityConfig, ...(acl.Properties.Rules as { VisibilityConfig: unknown }[]).map((r) => r.VisibilityConfig)];
+    expect(visibility).toHaveLength(3);
+    for (const config of visibility) expect(config).toMatchObject({ SampledRequestsEnabled: false, CloudWatchMetricsEnabled: true });
+
+    const logging = Object.values(resources).filter((r) => r.Type === 'AWS::WAFv2::LoggingConfiguration');
+    expect(logging).toHaveLength(1);
+    const { ResourceArn, LogDestinationConfigs, RedactedFields } = logging[0]!.Properties;
+    expect(ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(RedactedFields).toEqual([
+      ...['authorization', 'cookie', 'x-api-key', 'x-amz-security-token', 'x-recallguard-identity'].map((name) => ({ SingleHeader: { Name: name } })),
+      { QueryString: {} },
+    ]);
+    // One log group, named as WAF requires, with a retention; its ARN without CloudFormation's trailing ":*".
+    expect(LogDestinationConfigs).toHaveLength(1);
+    const destination = JSON.stringify(LogDestinationConfigs[0]);
+    expect(destination).toContain(':log-group:');
+    expect(destination).not.toContain(':*');
+    const [groupId, group] = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::Logs::LogGroup' && destination.includes(`"${id}"`))!;
+    expect(group.Properties.LogGroupName, groupId).toBe('aws-waf-logs-RecallGuard');
+    expect(group.Properties.RetentionInDays).toBe(180);
+  });
+
   it('encrypts the tables and the topics', () => {
     for (const table of Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table'))
       expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
@@ -129,10 +155,14 @@ describe('a deployment a security review can pass', () => {
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
       SupportedIdentityProviders: ['COGNITO'],
       PreventUserExistenceErrors: 'ENABLED',
+      // The code flow and its refresh tokens only: no password (SRP) or custom authentication flows.
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
     const callback = JSON.stringify(Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties.CallbackURLs);
     expect(callback).toContain('/live/console/callback');
     expect(fns.staffConsole!.Properties.Environment.Variables).toMatchObject({ OIDC_CLIENT_AUTH: 'none', OIDC_ROLES_CLAIM: 'cognito:groups' });
+    // Cognito publishes no end_session_endpoint: sign-out ends its session at the domain's /logout.
+    expect(JSON.stringify(fns.staffConsole!.Properties.Environment.Variables.OIDC_LOGOUT_URL)).toMatch(/\.auth\..*amazoncognito\.com\/logout/);
   });
 
   it("points the console at the agency's own provider when cdk.json names one, with no user pool, and refuses one that is not https", () => {
@@ -140,7 +170,15 @@ describe('a deployment a security review can pass', () => {
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:recallguard-logingov-AbCdEf';
     const { stack: own } = buildApp({
       context: { 'aws:cdk:bundling-stacks': [] },
-      config: { identityProvider: { ...idp, clientAuth: 'private_key_jwt', clientSecretArn: secretArn, rolesClaim: 'roles' } },
+      config: {
+        identityProvider: {
+          ...idp,
+          clientAuth: 'private_key_jwt',
+          clientSecretArn: secretArn,
+          rolesClaim: 'roles',
+          requiredAcr: ['http://idmanagement.gov/ns/assurance/aal/2'],
+        },
+      },
     });
     const ownTemplate = Template.fromStack(own);
     ownTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
@@ -152,6 +190,8 @@ describe('a deployment a security review can pass', () => {
       OIDC_CLIENT_SECRET_ARN: secretArn,
       OIDC_ROLES_CLAIM: 'roles',
       OIDC_PROVIDER_NAME: 'login.gov',
+      OIDC_REQUIRED_ACR: 'http://idmanagement.gov/ns/assurance/aal/2',
+      OIDC_REQUIRED_AMR: '',
     });
     expect(() =>
       parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'], identityProvider: { ...idp, issuer: 'http://idp.example' } }),

@@ -5,9 +5,10 @@ import { afterAll, beforeAll } from 'vitest';
 
 /**
  * dynalite in memory for the tests of one file: started before them and stopped after. `table`
- * makes a new table keyed by `key` (a string) and gives its name; `client()` is the SDK client.
+ * makes a new table keyed by `key` (a string), and sorted by `sort` if given, and gives its name;
+ * `client()` is the SDK client.
  */
-export function localDynamo(prefix: string): { client: () => DynamoDBClient; table: (key?: string) => Promise<string> } {
+export function localDynamo(prefix: string): { client: () => DynamoDBClient; table: (key?: string, sort?: string) => Promise<string> } {
   const server = dynalite({ createTableMs: 0 });
   let client: DynamoDBClient | undefined;
   let n = 0;
@@ -25,13 +26,14 @@ export function localDynamo(prefix: string): { client: () => DynamoDBClient; tab
   });
   return {
     client: () => client!,
-    async table(key = 'key') {
+    async table(key = 'key', sort?: string) {
       const name = `${prefix}-${n++}`;
+      const keys = sort ? [key, sort] : [key];
       await client!.send(
         new CreateTableCommand({
           TableName: name,
-          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i ? 'RANGE' : 'HASH' })),
+          AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
