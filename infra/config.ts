@@ -99,6 +99,19 @@ export const appConfigSchema = z
       .array(z.string().regex(/^[a-z0-9.-]+$/, 'trustedLinkHosts are host names, lowercase, like www.cpsc.gov'))
       .min(1)
       .default([...DEFAULT_TRUSTED_HOSTS]),
+    /**
+     * The staff console on a domain of its own (recommended): its session cookie is then never
+     * sent with the marketplaces' requests to /respond and /v1 on the API's own host. The
+     * certificate is an ACM certificate of the domain in the stack's region; point the domain's
+     * DNS at the ConsoleDomainTarget output.
+     */
+    consoleDomain: z
+      .object({
+        domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'consoleDomain.domainName is a host name, lowercase, like console.recalls.agency.gov'),
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'consoleDomain.certificateArn is the ARN of an ACM certificate'),
+      })
+      .strict()
+      .optional(),
     /** Whether the morning digest is sent on a day with nothing to report. */
     digestWhenEmpty: z.boolean().default(false),
     /** When the scheduled work runs, in America/New_York. */

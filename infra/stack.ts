@@ -113,8 +113,12 @@ export class RecallGuardStack extends Stack {
       throttle: config.apiThrottle,
       trustedLinkHosts: config.trustedLinkHosts,
     });
-    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, consoleUrl: consoleUrlOf(answers.api.baseUrl), config });
-    const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, staydownWorkflowArn, config });
+    // The console on the stage, or on a domain of its own, where its cookie goes with no marketplace's request.
+    const consoleOn = config.consoleDomain && answers.api.consoleOn(config.consoleDomain);
+    const consoleUrl = consoleOn ? consoleOn.url : consoleUrlOf(answers.api.baseUrl);
+    if (consoleOn) new CfnOutput(this, 'ConsoleDomainTarget', { value: consoleOn.target, description: "Point the console domain's DNS (CNAME or alias) here" });
+    const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, consoleUrl, config });
+    const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, consoleUrl, staydownWorkflowArn, config });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables, staydownWorkflowArn });
     const staydownWorkflow = new StaydownWorkflow(this, 'StaydownWorkflow', {
       steps: { staydown: caseMail.staydown, awaitCallback: caseWorkflow.awaitCallback, workflowFailed: caseMail.workflowFailed },
@@ -128,6 +132,7 @@ export class RecallGuardStack extends Stack {
     const staffConsole = new StaffConsole(this, 'StaffConsole', {
       tables,
       api: answers.api,
+      url: consoleUrl,
       actions: { ...pick(staff, 'staffDecision', 'reportRelisting', 'marketplaceAdmin'), reissueLink: caseMail.reissueLink },
       stateMachineArns: [caseWorkflowArn, staydownWorkflowArn],
       config,

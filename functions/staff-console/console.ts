@@ -31,6 +31,8 @@ export interface ConsoleRequest {
   query: Record<string, string | undefined>;
   cookies: Record<string, string>;
   body: string;
+  /** The host the request was sent to (its Host header). */
+  host?: string;
 }
 
 /** The functions the console's actions invoke, each passing the session it acts for. */
@@ -132,6 +134,12 @@ async function consolePage(request: ConsoleRequest, deps: ConsoleDeps): Promise<
   const base = deps.consoleUrl.pathname;
   const frame: Frame = { base, now };
   const { path, method } = request;
+  // The console answers on its own host only (its domain, where it has one): its cookie is for that host alone.
+  if (request.host && request.host.toLowerCase() !== deps.consoleUrl.host) {
+    const there = new URL(path, deps.consoleUrl).href;
+    if (method === 'GET') return redirect(there);
+    return page(404, problemPage(frame, 'Not here', `The staff console is at ${deps.consoleUrl.href}: nothing was changed.`));
+  }
 
   if (method === 'GET' && path === 'sign-in') {
     const reason = isWhyEnded(request.query.ended) ? WHY_ENDED[request.query.ended] : request.query.signedOut ? 'You are signed out.' : undefined;

@@ -87,6 +87,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
         query: request.query,
         cookies: cookiesOf(request.headers.cookie),
         body: request.body,
+        host: request.headers.host,
       },
       deps,
     );

@@ -11,7 +11,7 @@ import { workflowFailedEnv } from '#functions/workflow-failed/env.ts';
 import type { AppConfig } from '../config.ts';
 import { agencyCallers } from './agency-callers.ts';
 import { appendAudit, openCases, readSecret, readTable, readWriteTable, sendFrom, startExecutionsOf, updateCases } from './bindings.ts';
-import { caseUrlTemplate, consoleUrlOf } from '#shared/console-links.ts';
+import { caseUrlTemplate } from '#shared/console-links.ts';
 import { HandlerFunction } from './handler-function.ts';
 import type { Mail } from './mail.ts';
 import type { Tables } from './tables.ts';
@@ -22,6 +22,8 @@ export interface CaseMailProps {
   linkKey: ISecret;
   /** The base URL of response links. */
   respondBaseUrl: string;
+  /** The staff console, which the staff emails' links open. */
+  consoleUrl: string;
   /** The workflow that runs a blocked case's stay-down checks (CloseCase starts it). */
   staydownWorkflowArn: string;
   config: AppConfig;
@@ -58,7 +60,7 @@ export class CaseMail extends Construct {
       SENDER_EMAIL: sendFrom(config.senderEmail, props.mail),
       SES_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
       STAFF_EMAILS: config.staffEmails.join(','),
-      CASE_URL_TEMPLATE: caseUrlTemplate(consoleUrlOf(props.respondBaseUrl)),
+      CASE_URL_TEMPLATE: caseUrlTemplate(props.consoleUrl),
       CLOSURE_DAYS: config.closureDays.join(','),
       TRUSTED_LINK_HOSTS: config.trustedLinkHosts.join(','),
     };

@@ -1,12 +1,15 @@
 import {
   AccessLogFormat,
   AuthorizationType,
+  DomainName,
   EndpointType,
+  SecurityPolicy,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -189,6 +192,21 @@ export class ResponseApi extends Construct {
       { id: 'AwsSolutions-COG4', reason: "The agency's own tools and the CLI sign with their IAM identity (SigV4): IAM authorization, no user pool." },
     ]);
     return this.api.arnForExecuteApi('POST', `/v1/agency/${path.replace(/\{[^}]+\}/g, '*')}`, API_STAGE);
+  }
+
+  /**
+   * Serves the stage on a domain of its own, for the staff console: its URL there. The console
+   * answers only on that host, so that its cookie is set for, and sent to, that host alone.
+   */
+  consoleOn(domain: { domainName: string; certificateArn: string }): { url: string; target: string } {
+    const custom = new DomainName(this, 'ConsoleDomain', {
+      domainName: domain.domainName,
+      certificate: Certificate.fromCertificateArn(this, 'ConsoleCertificate', domain.certificateArn),
+      endpointType: EndpointType.REGIONAL,
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    custom.addBasePathMapping(this.api, { stage: this.api.deploymentStage });
+    return { url: `https://${domain.domainName}/console/`, target: custom.domainNameAliasDomainName };
   }
 
   /**

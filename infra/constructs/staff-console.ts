@@ -17,7 +17,6 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { staffConsoleEnv } from '#functions/staff-console/env.ts';
-import { consoleUrlOf } from '#shared/console-links.ts';
 import { STAFF_ROLES } from '#shared/store/session-store.ts';
 import type { AppConfig } from '../config.ts';
 import { listApiKeys, readHistories, tableActions, type Binding, type Grant } from './bindings.ts';
@@ -28,6 +27,8 @@ import type { Tables } from './tables.ts';
 export interface StaffConsoleProps {
   tables: Tables;
   api: ResponseApi;
+  /** Where staff open it: the stage's console/, or its own domain's. */
+  url: string;
   /** The functions the console's actions invoke: each checks the session passed again. */
   actions: { staffDecision: IFunction; reportRelisting: IFunction; reissueLink: IFunction; marketplaceAdmin: IFunction };
   /** The state machines whose executions a case page shows. */
@@ -80,7 +81,7 @@ export class StaffConsole extends Construct {
   constructor(scope: Construct, id: string, props: StaffConsoleProps) {
     super(scope, id);
     const { tables, config, actions } = props;
-    this.url = consoleUrlOf(props.api.baseUrl);
+    this.url = props.url;
     const provider = config.identityProvider ? this.externalProvider(config.identityProvider) : this.cognito(config);
     this.userPool = provider.userPool;
     this.handler = new HandlerFunction(this, 'Handler', {

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { policySchema, type Policy } from '#shared/marketplace.ts';
 import { STAFF_ROLES, type StaffRole } from '#shared/store/session-store.ts';
@@ -191,9 +200,49 @@ async function createTables(resolver: TemplateResolver, config: ReturnType<Emula
     } catch (error) {
       // A data directory keeps its tables from the last run.
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+      await addIndexes(client, input);
     }
   }
   client.destroy();
+}
+
+/**
+ * A table a data directory kept from a stack without some of its indexes gets them, as
+ * CloudFormation adds an index and backfills it: dynalite cannot add one in place, so the table
+ * is made again and every item put back.
+ */
+export async function addIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const has = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  if ((input.GlobalSecondaryIndexes ?? []).every((index) => has.has(index.IndexName))) return;
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: input.TableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await client.send(new DeleteTableCommand({ TableName: input.TableName }));
+  // The local DynamoDB deletes a table at once (deleteTableMs 0), but after this answer: on the next turn.
+  for (;;) {
+    const gone = await client.send(new DescribeTableCommand({ TableName: input.TableName })).then(
+      () => false,
+      (error: Error) => error.name === 'ResourceNotFoundException',
+    );
+    if (gone) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await client.send(new CreateTableCommand(input));
+  for (let i = 0; i < items.length; i += 25) {
+    let unprocessed: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> | undefined = {
+      [input.TableName!]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    while (unprocessed && Object.keys(unprocessed).length) {
+      const written = await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed }));
+      unprocessed = written.UnprocessedItems as typeof unprocessed;
+    }
+  }
+  console.error(`[dynamodb] ${input.TableName}: added its indexes (${items.length} items kept)`);
 }
 
 interface GenerateSecretString {
@@ -314,7 +363,13 @@ function deployApi(emulators: Emulators, resolver: TemplateResolver): void {
 /** Rewrites the REST API's AWS address to its local one. */
 function localUrls(resolver: TemplateResolver, emulators: Emulators): (value: string) => string {
   const endpoints = resolver.ofType('AWS::ApiGateway::RestApi').map(([id]) => `https://${resolver.ref(id)}.execute-api.${REGION}.amazonaws.com`);
-  return (value) => endpoints.reduce((text, endpoint) => text.split(endpoint).join(emulators.urls.api), value);
+  // A domain of the stack's own (the console's) serves the stage at its root: here, the local API's stage.
+  const stage = resolver.ofType('AWS::ApiGateway::Stage').map(([, s]) => String(s.Properties?.StageName ?? ''))[0];
+  const domains = resolver.ofType('AWS::ApiGateway::DomainName').map(([, d]) => `https://${String(d.Properties?.DomainName)}`);
+  return (value) => {
+    const local = endpoints.reduce((text, endpoint) => text.split(endpoint).join(emulators.urls.api), value);
+    return domains.reduce((text, domain) => text.split(`${domain}/`).join(`${emulators.urls.api}/${stage}/`), local);
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '#infra/local-cloud/local-cloud.ts';
@@ -105,6 +106,17 @@ describe('the staff console, signed in through the identity provider, in a brows
       false,
     ]);
     expect((await fetch(`${cloud.urls.console}cases/%E0%A4%A`, { redirect: 'manual' })).status).toBe(400);
+    // The console answers on its own host only: sent to another name of it, a page is sent back there.
+    const elsewhere = await new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+      const url = new URL(`${cloud.urls.console}cases`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: `console.elsewhere.example:${url.port}` } }, (answer) => {
+        answer.resume();
+        resolve({ status: answer.statusCode, location: answer.headers.location });
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(elsewhere).toEqual({ status: 303, location: `${cloud.urls.console}cases` });
     const signInPage = await fetch(cloud.urls.staff);
     expect(await signInPage.text()).not.toMatch(/26580|quarrel/);
     for (const [name, value] of [

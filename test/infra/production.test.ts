@@ -165,6 +165,29 @@ describe('a deployment a security review can pass', () => {
     expect(JSON.stringify(fns.staffConsole!.Properties.Environment.Variables.OIDC_LOGOUT_URL)).toMatch(/\.auth\..*amazoncognito\.com\/logout/);
   });
 
+  it('serves the console on a domain of its own when cdk.json names one: its URL, its sign-in callback and the digest links there', () => {
+    const consoleDomain = { domainName: 'console.recalls.agency.example', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' };
+    const { stack: own } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, config: { consoleDomain } });
+    const ownTemplate = Template.fromStack(own);
+    ownTemplate.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: consoleDomain.domainName,
+      RegionalCertificateArn: consoleDomain.certificateArn,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+    ownTemplate.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    const json = ownTemplate.toJSON();
+    const variables = (fn: { node: { defaultChild?: unknown } }) =>
+      (json.Resources[own.getLogicalId(fn.node.defaultChild as CfnElement)] as Resource).Properties.Environment.Variables;
+    expect(variables(own.functions.staffConsole)).toMatchObject({ CONSOLE_URL: 'https://console.recalls.agency.example/console/' });
+    expect(variables(own.functions.staffReports)).toMatchObject({ CASE_URL_TEMPLATE: 'https://console.recalls.agency.example/console/cases/{caseId}' });
+    ownTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://console.recalls.agency.example/console/callback'] });
+    expect(json.Outputs.ConsoleDomainTarget).toBeDefined();
+    expect(() =>
+      parseAppConfig({ senderEmail: 'a@b.example', staffEmails: ['s@b.example'], consoleDomain: { ...consoleDomain, domainName: 'https://x' } }),
+    ).toThrow(/consoleDomain\.domainName is a host name/);
+  });
+
   it("points the console at the agency's own provider when cdk.json names one, with no user pool, and refuses one that is not https", () => {
     const idp = { name: 'login.gov', issuer: 'https://idp.int.identitysandbox.gov/', clientId: 'urn:gov:gsa:openidconnect.profiles:sp:sso:agency:recallguard' };
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:recallguard-logingov-AbCdEf';

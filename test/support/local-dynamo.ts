@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
  * `client()` is the SDK client.
  */
 export function localDynamo(prefix: string): { client: () => DynamoDBClient; table: (key?: string, sort?: string) => Promise<string> } {
-  const server = dynalite({ createTableMs: 0 });
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
   let client: DynamoDBClient | undefined;
   let n = 0;
   beforeAll(async () => {
