@@ -112,11 +112,9 @@ export class RecallGuardStack extends Stack {
       resumes: [caseWorkflowArn, staydownWorkflowArn],
       throttle: config.apiThrottle,
       trustedLinkHosts: config.trustedLinkHosts,
+      ...(config.consoleDomain ? { consoleHost: config.consoleDomain.domainName } : {}),
     });
-    // The console on the stage, or on a domain of its own, where its cookie goes with no marketplace's request.
-    const consoleOn = config.consoleDomain && answers.api.consoleOn(config.consoleDomain);
-    const consoleUrl = consoleOn ? consoleOn.url : consoleUrlOf(answers.api.baseUrl);
-    if (consoleOn) new CfnOutput(this, 'ConsoleDomainTarget', { value: consoleOn.target, description: "Point the console domain's DNS (CNAME or alias) here" });
+    const consoleUrl = this.consoleUrlOn(answers.api);
     const staff = new Staff(this, 'Staff', { tables, mail, caseWorkflowArn, consoleUrl, config });
     const caseMail = new CaseMail(this, 'CaseMail', { tables, mail, linkKey, respondBaseUrl: answers.api.baseUrl, consoleUrl, staydownWorkflowArn, config });
     const caseWorkflow = new CaseWorkflow(this, 'CaseWorkflow', { steps: caseMail, tables, staydownWorkflowArn });
@@ -240,6 +238,13 @@ export class RecallGuardStack extends Stack {
       ClosureDays: JSON.stringify(this.config.closureDays),
     };
     for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
+  }
+  /** The console on the stage, or on a domain of its own, where its cookie goes with no marketplace's request. */
+  private consoleUrlOn(api: ResponseApi): string {
+    const on = this.config.consoleDomain && api.consoleOn(this.config.consoleDomain);
+    if (!on) return consoleUrlOf(api.baseUrl);
+    new CfnOutput(this, 'ConsoleDomainTarget', { value: on.target, description: "Point the console domain's DNS (CNAME or alias) here" });
+    return on.url;
   }
 }
 

@@ -24,6 +24,8 @@ export function reissueEvent(
     event,
     read,
     {
+      resource: '/v1/agency/cases/{caseId}/link',
+      fresh: true,
       bodyShape: '{}',
       okStatus: 200,
       role: 'admin',

@@ -23,6 +23,7 @@ export function reportEvent(
     event,
     read,
     {
+      resource: '/v1/agency/cases/{caseId}/relisting',
       bodyShape: '{"listing": URL, "seenAt"?: ISO 8601}',
       okStatus: 201,
       role: 'decider',

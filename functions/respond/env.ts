@@ -10,4 +10,6 @@ export const respondEnv = z.object({
   REFUSALS_TABLE: tableName,
   LINK_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
   TRUSTED_LINK_HOSTS: trustedHosts,
+  /** The staff console's own domain, where it has one: response pages are not served there (they would share its origin). */
+  CONSOLE_HOST: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+$/))),
 });

@@ -6,6 +6,8 @@ import { stepFunctionsClient } from '../runtime/clients.ts';
 import { observed } from '../runtime/observability.ts';
 import { linkKeysFrom } from '../runtime/link-keys.ts';
 import { storesFrom } from '../runtime/stores.ts';
+import { HTML_HEADERS } from '#shared/pages/headers.ts';
+import { errorPage } from '#shared/pages/response-page.ts';
 import { respondEnv } from './env.ts';
 import { respond, type RespondDeps } from './respond.ts';
 
@@ -21,6 +23,13 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(observed())
   .handler((event) => {
     const request = httpEvent(event);
+    // The console's own domain serves the console alone: a page here would share its origin and its cookie.
+    if (env.CONSOLE_HOST && request.headers.host?.toLowerCase() === env.CONSOLE_HOST)
+      return {
+        statusCode: 404,
+        headers: { ...HTML_HEADERS },
+        body: errorPage(404, 'There is no notice at this address. Open the link exactly as it appears in the notice email.'),
+      };
     return respond(
       {
         method: request.method,

@@ -75,11 +75,14 @@ export type AgencyDoor<I, R> = { respond: (result: R) => R | APIGatewayProxyResu
 );
 
 export interface AgencyDoorOptions<I> {
+  /** The function's one route, as API Gateway names it (`/v1/agency/cases/{caseId}/decision`): an event of any other is refused. */
+  resource: string;
   /** The JSON body the route takes, for the error when it is not a JSON object. */
   bodyShape: string;
   okStatus: number;
-  /** The role a signed-in staff member needs for it (the console's direct invocation). */
+  /** The role a signed-in staff member needs for it (the console's direct invocation), and whether it takes a recent sign-in. */
   role: StaffRole;
+  fresh?: boolean;
   /** The input from the console's direct invocation (its whole payload) or from a route's case and body. */
   direct: (event: Record<string, unknown>, identity: AgencyIdentity) => I;
   route: (caseId: string, body: Record<string, unknown>, identity: AgencyIdentity) => I;
@@ -122,12 +125,15 @@ export async function agencyDoor<I, R extends { ok: true } | { ok: false; kind: 
   if (!isApiEvent(event)) {
     const payload = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
     const respond = (result: R) => result;
-    const caller = await consoleCaller(payload, guards.sessions, options.role);
+    const caller = await consoleCaller(payload, guards.sessions, options.role, options.fresh);
     if ('error' in caller) return { error: caller.error, kind: 'forbidden', respond };
     return { input: options.direct(payload, caller.identity), respond };
   }
   const request = agencyRoute(event, read, options.bodyShape);
   const respond = (result: R) => agencyResponse(result, options.okStatus);
+  // The proof is bound to the route's path: an event naming another route (another function's, or
+  // a literal path over other parameters) would move it to another case.
+  if (event.resource !== options.resource) return { error: `this function serves ${options.resource} only`, kind: 'invalid', respond };
   const caller = await provenCaller(event, guards.callers);
   if ('error' in caller) return { error: caller.error, kind: 'forbidden', respond };
   if (request.problem) return { error: request.problem, kind: 'invalid', respond };

@@ -136,7 +136,8 @@ async function consolePage(request: ConsoleRequest, deps: ConsoleDeps): Promise<
   const { path, method } = request;
   // The console answers on its own host only (its domain, where it has one): its cookie is for that host alone.
   if (request.host && request.host.toLowerCase() !== deps.consoleUrl.host) {
-    const there = new URL(path, deps.consoleUrl).href;
+    // Only a console path of its own, on the console's origin: never a path that names another site.
+    const there = new URL(`${deps.consoleUrl.pathname}${safeReturn(path)}`, deps.consoleUrl.origin).href;
     if (method === 'GET') return redirect(there);
     return page(404, problemPage(frame, 'Not here', `The staff console is at ${deps.consoleUrl.href}: nothing was changed.`));
   }
@@ -181,15 +182,18 @@ async function liveSession(request: ConsoleRequest, deps: ConsoleDeps, now: Date
   if (!('session' in found)) return toSignIn(request, deps, found.ended === 'none' ? undefined : found.ended, returnTo);
   let session = found.session;
   if (deps.stores.sessions.recheckDue(session, now.getTime())) {
-    const rechecked = await deps.rp.recheck(session.refreshToken!, session.identity).catch((error: unknown) => {
-      if (error instanceof SignInRefused) return undefined;
-      throw error;
-    });
+    const refreshToken = deps.stores.sessions.refreshTokenOf(session, token!);
+    const rechecked = await (refreshToken ? deps.rp.recheck(refreshToken, session.identity) : Promise.reject(new SignInRefused('no refresh token'))).catch(
+      (error: unknown) => {
+        if (error instanceof SignInRefused) return undefined;
+        throw error;
+      },
+    );
     if (!rechecked?.roles.length) {
       await deps.stores.sessions.end(token);
       return toSignIn(request, deps, 'revoked', returnTo);
     }
-    session = await deps.stores.sessions.rechecked(session, rechecked.roles, rechecked.refreshToken, now.getTime());
+    session = await deps.stores.sessions.rechecked(session, rechecked.roles, rechecked.refreshToken, now.getTime(), token!);
   }
   await deps.stores.sessions.touch(session, now.getTime());
   return session;
@@ -283,10 +287,16 @@ const MARKETPLACE_PATH = /^marketplaces\/([^/]+)(?:\/(keys|deactivate|activate))
 const REVOKE_PATH = /^keys\/([^/]+)\/revoke$/;
 
 /** An administrator's change of a marketplace or its keys: it takes a recent sign-in. */
-const isAdminChange = (path: string) => path === 'marketplaces' || path === 'sessions/end' || MARKETPLACE_PATH.test(path) || REVOKE_PATH.test(path);
+const isAdminChange = (path: string) =>
+  path === 'marketplaces' || path === 'sessions/end' || MARKETPLACE_PATH.test(path) || REVOKE_PATH.test(path) || /^cases\/[^/]+\/link$/.test(path);
 /** The page a form's post came from, to return to after signing in again. */
-const returnPageOf = (path: string) =>
-  path === 'sessions/end' ? 'sessions' : MARKETPLACE_PATH.exec(path)?.[1] ? `marketplaces/${MARKETPLACE_PATH.exec(path)![1]}` : 'marketplaces';
+function returnPageOf(path: string): string {
+  if (path === 'sessions/end') return 'sessions';
+  const caseId = CASE_PATH.exec(path)?.[1];
+  if (caseId) return `cases/${encodeURIComponent(caseId)}`;
+  const marketplaceId = MARKETPLACE_PATH.exec(path)?.[1];
+  return marketplaceId ? `marketplaces/${encodeURIComponent(marketplaceId)}` : 'marketplaces';
+}
 
 function forbidden(f: Frame, role: StaffRole): Page {
   return page(403, problemPage(f, 'Not allowed', `This takes the ${role} role, which your account does not have: nothing was changed.`));

@@ -25,6 +25,7 @@ export function decisionEvent(
     event,
     read,
     {
+      resource: '/v1/agency/cases/{caseId}/decision',
       bodyShape: '{"decision": ..., "reason"?: ..., "until"?: YYYY-MM-DD}',
       okStatus: 200,
       role: 'decider',

@@ -9,6 +9,8 @@ import type { Tables } from './tables.ts';
 
 export interface AnswersProps {
   tables: Tables;
+  /** The staff console's own domain, if it has one: no response page is served there. */
+  consoleHost?: string;
   linkKey: ISecret;
   /** The workflows the answers resume: the case's, and the stay-down checks'. */
   resumes: string[];
@@ -43,6 +45,7 @@ export class Answers extends Construct {
         REFUSALS_TABLE: countRefusals(tables.bookkeeping),
         LINK_KEY_SECRET_ARN: readSecret(props.linkKey),
         TRUSTED_LINK_HOSTS: props.trustedLinkHosts.join(','),
+        ...(props.consoleHost ? { CONSOLE_HOST: props.consoleHost } : {}),
       },
       grants: resumesCases,
     });

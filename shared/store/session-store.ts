@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StaffIdentity } from '#shared/agency-identity.ts';
 import { PROOF_LIFETIME_MS } from '#shared/iam-proof.ts';
@@ -29,9 +29,12 @@ export interface StaffSession {
   lastSeenAt: number;
   /** When the person authenticated at the identity provider (its auth_time). */
   authTime: number;
-  /** When the provider last confirmed the roles, and the refresh token it is asked with (none: the provider issues none). */
+  /**
+   * When the provider last confirmed the roles, and the refresh token it is asked with, sealed
+   * under a key only the session's cookie gives (none: the provider issues none).
+   */
   rolesCheckedAt: number;
-  refreshToken?: string;
+  sealedRefreshToken?: string;
   /** Its idle and absolute limits, and how recent a sign-in an administrator's change takes, as the console set them: every function that checks it uses these. */
   idleMs: number;
   absoluteMs: number;
@@ -53,6 +56,29 @@ export interface PendingSignIn {
 }
 
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
+
+/** The key a session's refresh token is sealed under: derived from its cookie's secret, which the table never holds. */
+const sealingKey = (secret: string) => Buffer.from(hkdfSync('sha256', secret, 'recallguard', 'staff session refresh token', 32));
+
+/** A refresh token sealed (AES-256-GCM) for the session whose cookie holds `secret`. */
+function seal(secret: string, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url')).join('.');
+}
+
+/** The refresh token sealed for the session whose cookie holds `secret`; undefined for another cookie or a damaged seal. */
+function unseal(secret: string, sealed: string): string | undefined {
+  const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 const token = () => randomBytes(32).toString('base64url');
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 /** Where a session's token is kept: under its hash. */
@@ -103,9 +129,10 @@ export class SessionStore {
       lastSeenAt: now,
       authTime: signIn.authTime,
       rolesCheckedAt: now,
-      ...(signIn.refreshToken ? { refreshToken: signIn.refreshToken } : {}),
+      ...(signIn.refreshToken ? { sealedRefreshToken: seal(secret, signIn.refreshToken) } : {}),
       idleMs,
-      absoluteMs: SESSION_ABSOLUTE_MS * this.scale,
+      // With no refresh token the provider cannot be asked again for the roles: the session lasts until it would be.
+      absoluteMs: (signIn.refreshToken ? SESSION_ABSOLUTE_MS : ROLE_RECHECK_MS) * this.scale,
       freshMs: FRESH_SIGN_IN_MS * this.scale,
       expiresAt: seconds(now + idleMs),
     };
@@ -145,22 +172,28 @@ export class SessionStore {
 
   /** Whether the provider should be asked again what roles the session's person has. */
   recheckDue(session: StaffSession, now: number): boolean {
-    return Boolean(session.refreshToken) && now - (session.rolesCheckedAt ?? session.createdAt) >= ROLE_RECHECK_MS * this.scale;
+    return Boolean(session.sealedRefreshToken) && now - (session.rolesCheckedAt ?? session.createdAt) >= ROLE_RECHECK_MS * this.scale;
   }
 
-  /** The roles the provider gives now, and its new refresh token. */
-  async rechecked(session: StaffSession, roles: StaffRole[], refreshToken: string, now: number): Promise<StaffSession> {
+  /** The session's refresh token, opened with its cookie's secret. */
+  refreshTokenOf(session: StaffSession, secret: string): string | undefined {
+    return session.sealedRefreshToken ? unseal(secret, session.sealedRefreshToken) : undefined;
+  }
+
+  /** The roles the provider gives now, and its new refresh token (sealed again for the cookie's secret). */
+  async rechecked(session: StaffSession, roles: StaffRole[], refreshToken: string, now: number, secret: string): Promise<StaffSession> {
+    const sealedRefreshToken = seal(secret, refreshToken);
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { key: session.key },
-        UpdateExpression: 'SET #roles = :roles, refreshToken = :refresh, rolesCheckedAt = :now',
+        UpdateExpression: 'SET #roles = :roles, sealedRefreshToken = :refresh, rolesCheckedAt = :now',
         ConditionExpression: 'attribute_exists(#k)',
         ExpressionAttributeNames: { '#k': 'key', '#roles': 'roles' },
-        ExpressionAttributeValues: { ':roles': roles, ':refresh': refreshToken, ':now': now },
+        ExpressionAttributeValues: { ':roles': roles, ':refresh': sealedRefreshToken, ':now': now },
       }),
     );
-    return { ...session, roles, refreshToken, rolesCheckedAt: now };
+    return { ...session, roles, sealedRefreshToken, rolesCheckedAt: now };
   }
 
   /** Whether the session's sign-in is recent enough for an administrator's change. */

@@ -107,16 +107,23 @@ describe('the staff console, signed in through the identity provider, in a brows
     ]);
     expect((await fetch(`${cloud.urls.console}cases/%E0%A4%A`, { redirect: 'manual' })).status).toBe(400);
     // The console answers on its own host only: sent to another name of it, a page is sent back there.
-    const elsewhere = await new Promise<{ status?: number; location?: string }>((resolve, reject) => {
-      const url = new URL(`${cloud.urls.console}cases`);
-      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: `console.elsewhere.example:${url.port}` } }, (answer) => {
-        answer.resume();
-        resolve({ status: answer.statusCode, location: answer.headers.location });
-      })
-        .on('error', reject)
-        .end();
-    });
-    expect(elsewhere).toEqual({ status: 303, location: `${cloud.urls.console}cases` });
+    const sentTo = (path: string) =>
+      new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+        const url = new URL(cloud.urls.console);
+        request(
+          { host: url.hostname, port: url.port, path: `${url.pathname}${path}`, headers: { host: `console.elsewhere.example:${url.port}` } },
+          (answer) => {
+            answer.resume();
+            resolve({ status: answer.statusCode, location: answer.headers.location });
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+    expect(await sentTo('cases/26580.quarrel')).toEqual({ status: 303, location: `${cloud.urls.console}cases/26580.quarrel` });
+    // Never to another site, whatever the path says.
+    for (const path of ['%2F%2Fevil.example/sign-in', '%5C%5Cevil.example', 'http:%2F%2Fevil.example%2F'])
+      expect(await sentTo(path), path).toEqual({ status: 303, location: `${cloud.urls.console}cases` });
     const signInPage = await fetch(cloud.urls.staff);
     expect(await signInPage.text()).not.toMatch(/26580|quarrel/);
     for (const [name, value] of [

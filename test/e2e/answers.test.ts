@@ -317,6 +317,7 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
       'POST /v1/agency/keys/{keyId}/revoke',
       'POST /v1/agency/marketplaces',
       'POST /v1/agency/marketplaces/{marketplaceId}/keys',
+      'POST /v1/agency/staff/sessions/end',
     ]);
     expect(documented.sort()).toEqual(routes.filter((k) => !k.includes(' /v1/agency/')).sort());
   });

@@ -181,6 +181,8 @@ describe('a deployment a security review can pass', () => {
       (json.Resources[own.getLogicalId(fn.node.defaultChild as CfnElement)] as Resource).Properties.Environment.Variables;
     expect(variables(own.functions.staffConsole)).toMatchObject({ CONSOLE_URL: 'https://console.recalls.agency.example/console/' });
     expect(variables(own.functions.staffReports)).toMatchObject({ CASE_URL_TEMPLATE: 'https://console.recalls.agency.example/console/cases/{caseId}' });
+    // Response pages are not served on the console's domain, where they would share its origin.
+    expect(variables(own.functions.respond)).toMatchObject({ CONSOLE_HOST: 'console.recalls.agency.example' });
     ownTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://console.recalls.agency.example/console/callback'] });
     expect(json.Outputs.ConsoleDomainTarget).toBeDefined();
     expect(() =>

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { marketplaceAdmin, type MarketplaceAdminDeps } from '#functions/marketplace-admin/marketplace-admin.ts';
+import { reissueEvent } from '#functions/reissue-link/events.ts';
 import { decisionEvent } from '#functions/staff-decision/events.ts';
 import { DEFAULT_POLICY } from '#shared/marketplace.ts';
 import { httpEvent } from '#functions/runtime/http-event.ts';
@@ -82,6 +83,41 @@ describe('who decides: the staff-decision function reads its decider from the do
     expect(await refused({ by: 'director@agency.example', session: 'deciding' })).toMatch(/^a caller cannot name who acts/);
     for (const session of [undefined, '', 'ended', 42]) expect(await refused({ session })).toBe('no live staff session: sign in to the staff console again');
     expect(await refused({ session: 'viewing' })).toBe('officer@agency.example does not have the decider role');
+  });
+});
+
+describe("a proof opens its own function's route only", () => {
+  it('refuses an event naming another route, or a literal path over other parameters', async () => {
+    stubSts(SESSION);
+    const proven = await withProof(apiEvent('{"decision":"close","reason":"x"}'));
+    const literal = { ...proven, resource: '/v1/agency/cases/26582.alimart/decision', pathParameters: { caseId: 'another.case' } } as typeof proven;
+    const read = await decisionEvent(literal, httpEvent, noSessions);
+    expect([read.kind, read.error]).toEqual(['invalid', 'this function serves /v1/agency/cases/{caseId}/decision only']);
+    const revokeProof = await withProof({
+      ...apiEvent('{}'),
+      resource: '/v1/agency/keys/{keyId}/revoke',
+      pathParameters: { keyId: 'k' },
+    } as APIGatewayProxyEvent);
+    const moved = await reissueEvent(
+      { ...revokeProof, resource: '/v1/agency/cases/{caseId}/link', pathParameters: { caseId: '26582.alimart' } } as APIGatewayProxyEvent,
+      httpEvent,
+      noSessions,
+    );
+    expect(moved.error).toBe('the identity proof was signed for another request');
+  });
+
+  it('takes a new response link from the console only after a recent sign-in', async () => {
+    const now = Date.now();
+    const store = guarded(
+      sessions({
+        recent: { identity: STAFF, roles: ['admin'], authTime: now - 60_000, freshMs: 15 * 60_000 } as StaffSession,
+        stale: { identity: STAFF, roles: ['admin'], authTime: now - 16 * 60_000, freshMs: 15 * 60_000 } as StaffSession,
+      }),
+    );
+    expect((await reissueEvent({ caseId: '26582.alimart', session: 'recent' }, httpEvent, store)).input).toBeDefined();
+    expect((await reissueEvent({ caseId: '26582.alimart', session: 'stale' }, httpEvent, store)).error).toBe(
+      'this change takes a recent sign-in: sign in to the staff console again',
+    );
   });
 });
 
