@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { provenCaller } from '#functions/runtime/iam-caller.ts';
-import { iamIdentity, identityActor, verifiedIdentity } from '#shared/agency-identity.ts';
+import { actorOfRecord, iamIdentity, identityActor, verifiedIdentity } from '#shared/agency-identity.ts';
 import { GET_CALLER_IDENTITY, PROOF_HEADER } from '#shared/iam-proof.ts';
 import { AUDIENCE, callerCheck, STS, stubSts, withProof } from '../support/iam-proof.ts';
 
@@ -92,5 +92,11 @@ describe('an IAM caller proves who it is: STS names it, never the event', () => 
     expect(of(OFFICER, '999999999999')).toBeUndefined();
     for (const arn of ['', 'director@agency.example', 'arn:aws:s3:::bucket', 'arn:aws:sts::123456789012:assumed-role/Ops'])
       expect(of(arn), arn).toBeUndefined();
+  });
+
+  it("names a record's actor by its verified identity, never by how its name begins", () => {
+    const email = 'arn:aws:iam::123456789012:role/x@agency.example';
+    expect(actorOfRecord({ by: email, identity: { email } })).toBe(`staff:${email}`);
+    expect(actorOfRecord({ by: 'arn:aws:iam::123456789012:role/Compliance' })).toBe('agency:arn:aws:iam::123456789012:role/Compliance');
   });
 });
