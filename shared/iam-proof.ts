@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 export const PROOF_HEADER = 'x-recallguard-identity';
 export const AUDIENCE_HEADER = 'x-recallguard-audience';
 export const REQUEST_HEADER = 'x-recallguard-request';
+/** A random value of each proof's own: two proofs of the same request in the same second (a retry) differ, so each is used once. */
+export const NONCE_HEADER = 'x-recallguard-nonce';
 
 /** The one STS request a proof may be: its body, and the content type it is signed with. */
 export const GET_CALLER_IDENTITY = 'Action=GetCallerIdentity&Version=2011-06-15';

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { iamIdentity, type IamIdentity } from '#shared/agency-identity.ts';
 import {
   AUDIENCE_HEADER,
+  NONCE_HEADER,
   decodeProof,
   GET_CALLER_IDENTITY,
   PROOF_HEADER,
@@ -49,7 +50,7 @@ export async function provenCaller(event: APIGatewayProxyEvent, check: CallerChe
   const signature = SIGNATURE.exec(proof.authorization ?? '');
   if (!signature) return { error: 'the identity proof is not a signed STS request' };
   const signed = new Set(signature[2]!.split(';'));
-  const unsigned = ['host', 'x-amz-date', AUDIENCE_HEADER, REQUEST_HEADER].filter((name) => !signed.has(name));
+  const unsigned = ['host', 'x-amz-date', AUDIENCE_HEADER, REQUEST_HEADER, NONCE_HEADER].filter((name) => !signed.has(name));
   if (unsigned.length) return { error: `the identity proof does not sign ${unsigned.join(', ')}` };
   const sts = new URL(check.sts);
   if (proof.host !== sts.host) return { error: `the identity proof is signed for ${proof.host ?? 'no host'}; this deployment's STS is ${sts.host}` };

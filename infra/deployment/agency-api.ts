@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   AUDIENCE_HEADER,
+  NONCE_HEADER,
   encodeProof,
   GET_CALLER_IDENTITY,
   PROOF_HEADER,
@@ -47,6 +49,7 @@ export async function identityProof(sdk: SFNClient, target: AgencyApiTarget, reg
         'content-type': STS_CONTENT_TYPE,
         [AUDIENCE_HEADER]: target.audience,
         [REQUEST_HEADER]: requestDigest(method, path, body),
+        [NONCE_HEADER]: randomUUID(),
       },
       body: GET_CALLER_IDENTITY,
     },

@@ -65,6 +65,11 @@ describe('an IAM caller proves who it is: STS names it, never the event', () => 
     const once = await withProof(event());
     expect(await provenCaller(once, check)).toHaveProperty('identity');
     expect(await provenCaller(once, check)).toEqual({ error: 'this identity proof was used already: sign each request afresh' });
+    // The same request signed again in the same second (a retry after a lost answer) is a proof of its own.
+    const at = new Date();
+    const [first, retry] = [await withProof(event(), { now: at }), await withProof(event(), { now: at })];
+    expect(await provenCaller(first, check)).toHaveProperty('identity');
+    expect(await provenCaller(retry, check)).toHaveProperty('identity');
   });
 
   it("passes on STS's refusal, and refuses another account's principal", async () => {
