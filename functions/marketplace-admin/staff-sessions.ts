@@ -27,14 +27,18 @@ export async function endStaffSessions(
   const [issuer, subject, email] = [text(request.issuer), text(request.subject), text(request.email).toLowerCase()];
   if (!(issuer && subject) && !email) return { ok: false, error: 'give the email of the person, or their issuer and subject', kind: 'invalid' };
   const live = await deps.sessions.liveSessions(at.getTime());
-  const people = new Map<string, { issuer: string; subject: string; email: string }>();
-  for (const { identity } of live) {
+  // One read of the live sessions: each person's found there are ended.
+  const people = new Map<string, { person: { issuer: string; subject: string; email: string }; sessions: typeof live }>();
+  for (const session of live) {
+    const { identity } = session;
     const matches = issuer && subject ? identity.issuer === issuer && identity.subject === subject : identity.email.toLowerCase() === email;
-    if (matches) people.set(`${identity.issuer} ${identity.subject}`, identity);
+    if (!matches) continue;
+    const key = `${identity.issuer} ${identity.subject}`;
+    people.set(key, { person: identity, sessions: [...(people.get(key)?.sessions ?? []), session] });
   }
   let ended = 0;
-  for (const person of people.values()) {
-    const sessions = await deps.sessions.endSessionsOf(person, at.getTime());
+  for (const { person, sessions } of people.values()) {
+    await deps.sessions.endSessions(sessions);
     ended += sessions.length;
     await deps.audit.append({
       subject: STAFF_SESSIONS_SUBJECT,
@@ -44,5 +48,5 @@ export async function endStaffSessions(
       detail: { person, sessions: sessions.length, ...verifiedIdentity(by) },
     });
   }
-  return { ok: true, action: 'end-sessions', ended, people: [...people.values()].map((p) => p.email) };
+  return { ok: true, action: 'end-sessions', ended, people: [...people.values()].map((p) => p.person.email) };
 }

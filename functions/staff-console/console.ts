@@ -159,7 +159,7 @@ async function consolePage(request: ConsoleRequest, deps: ConsoleDeps): Promise<
 }
 
 /** Back to the sign-in page, saying why, the session's cookie cleared; a page's address kept to return to. */
-function toSignIn(request: ConsoleRequest, deps: ConsoleDeps, ended: WhyEnded | undefined, returnTo?: string): Page {
+function toSignIn(deps: ConsoleDeps, ended: WhyEnded | undefined, returnTo?: string): Page {
   const names = cookieNames(deps.consoleUrl);
   const query = new URLSearchParams();
   if (ended) query.set('ended', ended);
@@ -179,7 +179,7 @@ async function liveSession(request: ConsoleRequest, deps: ConsoleDeps, now: Date
       ? request.path + (Object.keys(request.query).length ? `?${new URLSearchParams(request.query as Record<string, string>)}` : '')
       : undefined;
   const found = await deps.stores.sessions.live(token, now.getTime());
-  if (!('session' in found)) return toSignIn(request, deps, found.ended === 'none' ? undefined : found.ended, returnTo);
+  if (!('session' in found)) return toSignIn(deps, found.ended === 'none' ? undefined : found.ended, returnTo);
   let session = found.session;
   if (deps.stores.sessions.recheckDue(session, now.getTime())) {
     const refreshToken = deps.stores.sessions.refreshTokenOf(session, token!);
@@ -191,7 +191,7 @@ async function liveSession(request: ConsoleRequest, deps: ConsoleDeps, now: Date
     );
     if (!rechecked?.roles.length) {
       await deps.stores.sessions.end(token);
-      return toSignIn(request, deps, 'revoked', returnTo);
+      return toSignIn(deps, 'revoked', returnTo);
     }
     session = await deps.stores.sessions.rechecked(session, rechecked.roles, rechecked.refreshToken, now.getTime(), token!);
   }
@@ -226,7 +226,7 @@ async function formPost(request: ConsoleRequest, session: StaffSession, f: Frame
   if (isAdminChange(request.path) && session.roles.includes('admin') && !SessionStore.isFresh(session, f.now.getTime())) {
     // Keys, marketplaces and sessions change only after a recent sign-in: nothing is changed now.
     await deps.stores.sessions.end(token);
-    return toSignIn(request, deps, 'fresh', returnPageOf(request.path));
+    return toSignIn(deps, 'fresh', returnPageOf(request.path));
   }
   return post(request.path, form, session, f, deps, token);
 }

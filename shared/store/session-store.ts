@@ -246,9 +246,13 @@ export class SessionStore {
 
   /** Ends every session of one person (their provider's issuer and subject): each of their cookies opens nothing from now on. */
   async endSessionsOf(person: { issuer: string; subject: string }, now: number): Promise<StaffSession[]> {
-    const theirs = (await this.liveSessions(now)).filter((s) => s.identity.issuer === person.issuer && s.identity.subject === person.subject);
-    for (const session of theirs) await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: session.key } }));
-    return theirs;
+    return this.endSessions((await this.liveSessions(now)).filter((s) => s.identity.issuer === person.issuer && s.identity.subject === person.subject));
+  }
+
+  /** Ends these sessions (found live a moment ago). */
+  async endSessions(sessions: StaffSession[]): Promise<StaffSession[]> {
+    for (const session of sessions) await this.db.send(new DeleteCommand({ TableName: this.table, Key: { key: session.key } }));
+    return sessions;
   }
 
   /** Ends a session on the server (sign-out): its cookie opens nothing from now on. */

@@ -3,15 +3,28 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { vi } from 'vitest';
 import { identityProof } from '#infra/deployment/agency-api.ts';
 import { PROOF_HEADER } from '#shared/iam-proof.ts';
-import type { CallerCheck } from '#functions/runtime/iam-caller.ts';
+import { routePath, type CallerCheck } from '#functions/runtime/iam-caller.ts';
 
 export const AUDIENCE = 'arn:aws:cloudformation:us-east-1:123456789012:stack/RecallGuard/5f0c1f7e-0000-4000-8000-000000000001';
 export const STS = 'https://sts.us-east-1.amazonaws.com/';
 
+/** An API Gateway event of the decision route for case 26582.alimart, naming `userArn` as its caller if given (as a forger would). */
+export const decisionRouteEvent = (body: string, userArn?: string) =>
+  ({
+    httpMethod: 'POST',
+    resource: '/v1/agency/cases/{caseId}/decision',
+    path: '/v1/agency/cases/26582.alimart/decision',
+    pathParameters: { caseId: '26582.alimart' },
+    headers: { 'content-type': 'application/json' },
+    body,
+    isBase64Encoded: false,
+    requestContext: { identity: userArn ? { userArn } : {} },
+  }) as unknown as APIGatewayProxyEvent;
+
 /** A caller's proof for an event, as the CLI signs it (the SDK's signer, these test credentials). */
 export async function withProof(event: APIGatewayProxyEvent, options: { audience?: string; path?: string; body?: string; now?: Date } = {}) {
   const sdk = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret' } });
-  const path = options.path ?? String(event.resource).replace(/\{(\w+)\}/g, (_, n: string) => event.pathParameters?.[n] ?? '');
+  const path = options.path ?? routePath(event);
   const proof = await identityProof(
     sdk,
     { baseUrl: 'https://api.example/live/', now: options.now ?? new Date(), audience: options.audience ?? AUDIENCE, sts: STS },

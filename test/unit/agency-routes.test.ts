@@ -6,7 +6,7 @@ import { decisionEvent } from '#functions/staff-decision/events.ts';
 import { DEFAULT_POLICY } from '#shared/marketplace.ts';
 import { httpEvent } from '#functions/runtime/http-event.ts';
 import type { SessionStore, StaffSession } from '#shared/store/session-store.ts';
-import { callerCheck, stubSts, withProof } from '../support/iam-proof.ts';
+import { callerCheck, decisionRouteEvent, stubSts, withProof } from '../support/iam-proof.ts';
 
 const STAFF = { kind: 'staff', issuer: 'https://idp.agency.example', subject: 'u-42', email: 'officer@agency.example' } as const;
 /** The sessions table as the functions read it: one live session per token. */
@@ -20,17 +20,7 @@ afterEach(() => void vi.unstubAllGlobals());
 const PRINCIPAL = 'arn:aws:iam::123456789012:role/compliance-officer';
 const SESSION = 'arn:aws:sts::123456789012:assumed-role/compliance-officer/officer';
 const VERIFIED = { kind: 'iam', principalArn: SESSION, account: '123456789012', userId: 'AROATEST:x', principal: PRINCIPAL, sessionName: 'officer' } as const;
-const apiEvent = (body: string, userArn?: string) =>
-  ({
-    httpMethod: 'POST',
-    resource: '/v1/agency/cases/{caseId}/decision',
-    path: '/v1/agency/cases/26582.alimart/decision',
-    pathParameters: { caseId: '26582.alimart' },
-    headers: { 'content-type': 'application/json' },
-    body,
-    isBase64Encoded: false,
-    requestContext: { identity: userArn ? { userArn } : {} },
-  }) as unknown as APIGatewayProxyEvent;
+const apiEvent = decisionRouteEvent;
 
 describe('who decides: the staff-decision function reads its decider from the door it came in by', () => {
   it('through the IAM-authorized route, the principal STS names and never a name in the body or the event', async () => {

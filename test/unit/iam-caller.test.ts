@@ -3,21 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { provenCaller } from '#functions/runtime/iam-caller.ts';
 import { actorOfRecord, iamIdentity, identityActor, verifiedIdentity } from '#shared/agency-identity.ts';
 import { GET_CALLER_IDENTITY, PROOF_HEADER } from '#shared/iam-proof.ts';
-import { AUDIENCE, callerCheck, STS, stubSts, withProof } from '../support/iam-proof.ts';
+import { AUDIENCE, callerCheck, decisionRouteEvent, STS, stubSts, withProof } from '../support/iam-proof.ts';
 
 const OFFICER = 'arn:aws:sts::123456789012:assumed-role/Compliance/director@agency.example';
 const OTHER = 'arn:aws:iam::123456789012:user/colleague';
-const event = (body = '{"decision":"close","reason":"done"}', userArn?: string) =>
-  ({
-    httpMethod: 'POST',
-    resource: '/v1/agency/cases/{caseId}/decision',
-    path: '/v1/agency/cases/26582.alimart/decision',
-    pathParameters: { caseId: '26582.alimart' },
-    headers: { 'content-type': 'application/json' },
-    body,
-    isBase64Encoded: false,
-    requestContext: { identity: userArn ? { userArn } : {} },
-  }) as unknown as APIGatewayProxyEvent;
+const event = (body = '{"decision":"close","reason":"done"}', userArn?: string) => decisionRouteEvent(body, userArn);
 
 afterEach(() => void vi.unstubAllGlobals());
 
