@@ -27,6 +27,7 @@ const cpscRecordSchema = z.looseObject({
   Injuries: listOf(named),
   ManufacturerCountries: listOf(z.looseObject({ Country: field })),
   ProductUPCs: listOf(z.looseObject({ UPC: field })),
+  SoldAtLabel: z.optional(z.unknown()),
 });
 
 export interface RecallProduct {
@@ -60,6 +61,8 @@ export interface Recall {
   distributors: string[];
   injuries: string[];
   manufacturerCountries: string[];
+  /** `SoldAtLabel`, when the record fills it (kept only then, so that older hashes still hold). */
+  soldAt?: string;
   source: 'cpsc-api' | 'cpsc-csv';
   /** SHA-256 of the normalized content: an unchanged record costs no write. */
   contentHash: string;
@@ -132,9 +135,19 @@ export function normalizeCpscRecord(raw: unknown): Recall {
     distributors: names(r.Distributors),
     injuries: names(r.Injuries),
     manufacturerCountries: (r.ManufacturerCountries ?? []).map((c) => text(c.Country)).filter(Boolean),
+    ...soldAtOf(r.SoldAtLabel),
     source: 'cpsc-api',
   };
   return withHash(body);
+}
+
+/** SoldAtLabel is always null in practice; a string, or a list of names or strings, is read as words. */
+function soldAtOf(value: unknown): { soldAt?: string } {
+  const parts = (Array.isArray(value) ? value : [value]).map((v) =>
+    typeof v === 'string' ? v : v && typeof v === 'object' && 'Name' in v ? String(v.Name) : '',
+  );
+  const soldAt = text(parts.filter(Boolean).join('; '));
+  return soldAt ? { soldAt } : {};
 }
 
 function withHash(body: Omit<Recall, 'contentHash'>): Recall {

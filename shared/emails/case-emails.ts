@@ -3,7 +3,7 @@ import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
 import { once } from '../once.ts';
 import { AGENCY_TIME_ZONE } from '../working-days.ts';
-import { searchIdentifiers } from '../identifiers.ts';
+import { companyLines, lotLines, NONE_PUBLISHED, nonePublished, recallIdentifiers, searchLines, soldOn, type RecallIdentifiers } from '../identifiers.ts';
 import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
 import { render, type Block, type Email } from './render.ts';
 
@@ -29,15 +29,6 @@ export function formatDeadline(deadline: Date): string {
   return `${eastern().format(deadline)} (${utc().format(deadline)} UTC)`;
 }
 
-/** Where the recall text names the marketplace (by name or alias), if it does. */
-export function marketplaceMention(recall: Recall, marketplace: Marketplace): string | undefined {
-  const names = [marketplace.name, ...marketplace.aliases].filter((n) => n.trim().length >= 3);
-  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  if (!escaped.length) return undefined;
-  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])(${escaped.join('|')})($|[^\\p{L}\\p{N}])`, 'iu');
-  return [recall.title, ...recall.retailers, recall.description].find((text) => pattern.test(text));
-}
-
 /** The recall's own page and images: links and images only on trusted hosts, plain text otherwise. */
 function recallSources(recall: Recall, trustedHosts: readonly string[]): Block[] {
   const images = recall.images.filter((i) => trustedUrl(i.url, trustedHosts));
@@ -54,19 +45,17 @@ function recallSources(recall: Recall, trustedHosts: readonly string[]): Block[]
   ];
 }
 
-/** What to search the platform for: the identifiers of the recalled product. */
-function identifierBlocks(recall: Recall): Block[] {
-  const ids = searchIdentifiers(recall);
-  const lines = [
-    ...ids.upcs.map((u) => `UPC ${u}`),
-    ...ids.models.map((m) => `Model ${m}`),
-    ...ids.brands.map((b) => `Brand ${b}`),
-    ...ids.names.map((n) => `Product ${n}`),
+/** What to search the platform for: the identifiers of the recalled product, each with where the record gives it. */
+function identifierBlocks(ids: RecallIdentifiers): Block[] {
+  return [
+    { list: searchLines(ids), heading: 'Search your platform for' },
+    ...(nonePublished(ids) ? [{ p: NONE_PUBLISHED, lead: 'Note:' }] : []),
+    { list: lotLines(ids), heading: 'Lot, batch and date codes (they tell which units are recalled, not which listings)' },
+    { list: companyLines(ids), heading: 'Companies the recall names (they are not brands unless listed above)' },
   ];
-  return lines.length ? [{ list: lines, heading: 'Search your platform for' }] : [];
 }
 
-function recallBlocks(recall: Recall, trustedHosts: readonly string[]): Block[] {
+function recallBlocks(recall: Recall, ids: RecallIdentifiers, trustedHosts: readonly string[]): Block[] {
   const products = recall.products.map((p) =>
     [p.name, p.model && `model ${p.model}`, p.units && `units: ${p.units}`, p.description].filter(Boolean).join('; '),
   );
@@ -75,8 +64,7 @@ function recallBlocks(recall: Recall, trustedHosts: readonly string[]): Block[] 
     { list: recall.hazards, heading: 'Hazard' },
     { list: products, heading: 'Products' },
     { p: recall.description, lead: 'Description:' },
-    ...identifierBlocks(recall),
-    ...(recall.upcs.length ? [{ p: recall.upcs.join(', '), lead: 'UPCs:' }] : []),
+    ...identifierBlocks(ids),
     ...(recall.retailers.length ? [{ list: recall.retailers, heading: 'Sold' }] : []),
     ...recallSources(recall, trustedHosts),
   ];
@@ -101,14 +89,15 @@ const CHECK_GUIDE: Block = {
 };
 
 function marketplaceEmail(ctx: CaseEmailContext, subject: string, opening: Block[], withRecall = true, guide: Block = ANSWER_GUIDE): Email {
-  const mention = marketplaceMention(ctx.recall, ctx.marketplace);
+  const ids = recallIdentifiers(ctx.recall);
+  const sold = soldOn(ids, ctx.marketplace)[0];
   return render(subject, [
     { p: `To the trust and safety team of ${ctx.marketplace.name},` },
+    ...(sold ? [{ p: `CPSC reports this product was sold on your platform: "${sold.context}" (${sold.field} of the recall).` }] : []),
     ...opening,
-    ...(mention ? [{ p: `The recall names your platform: "${mention}"`, lead: 'Note:' }] : []),
     { link: ctx.link, label: 'Answer this notice', big: true },
     guide,
-    ...(withRecall ? recallBlocks(ctx.recall, ctx.trustedHosts) : []),
+    ...(withRecall ? recallBlocks(ctx.recall, ids, ctx.trustedHosts) : []),
     { p: `Case ${ctx.caseId}. This link stays valid for the whole case and 30 days after it.` },
     { p: ctx.authority },
   ]);

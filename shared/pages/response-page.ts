@@ -1,7 +1,7 @@
 import { STATUS_OF_ANSWER, type Answer, type Attestation, type CaseRecord, type StaydownCheck } from '../case.ts';
 import { formatDeadline } from '../emails/case-emails.ts';
 import { escapeHtml as e } from '../html.ts';
-import { searchIdentifiers } from '../identifiers.ts';
+import { companyLines, lotLines, NONE_PUBLISHED, nonePublished, recallIdentifiers, searchLines } from '../identifiers.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { Recall } from '../recall.ts';
 import { recallPageLabel, trustedUrl } from '../trusted-links.ts';
@@ -45,8 +45,17 @@ function recallSummary(view: CaseView): string {
   }.</p>
 ${recall.hazards.map((h) => `<p><strong>Hazard:</strong> ${e(h)}</p>`).join('\n')}
 <ul>${recall.products.map((p) => `<li>${e(p.name)}${p.units ? ` (${e(p.units)})` : ''}</li>`).join('')}</ul>
-${recall.upcs.length ? `<p><strong>UPCs:</strong> ${e(recall.upcs.join(', '))}</p>` : ''}
+${searchBy(recall)}
 ${recallSources(view)}`;
+}
+
+const list = (heading: string, lines: string[]) => (lines.length ? `<h2>${e(heading)}</h2><ul>${lines.map((l) => `<li>${e(l)}</li>`).join('')}</ul>` : '');
+
+/** What to search the platform by, each with where the recall gives it; the firms as what they are. */
+function searchBy(recall: Recall): string {
+  const ids = recallIdentifiers(recall);
+  return `${list('Search your platform for', searchLines(ids))}${nonePublished(ids) ? `<p><strong>Note:</strong> ${e(NONE_PUBLISHED)}</p>` : ''}
+${list('Lot, batch and date codes (they tell which units are recalled, not which listings)', lotLines(ids))}${list('Companies the recall names', companyLines(ids))}`;
 }
 
 /** The recall's page and images: a link and images only on trusted hosts; anything else as text. */
@@ -180,13 +189,10 @@ export function checkPage(view: CaseView, check: StaydownCheck, form: { answer?:
       errorFor('found_removed'),
     ),
   ];
-  const ids = searchIdentifiers(view.recall);
-  const idList = (label: string, values: string[]) => (values.length ? `<li>${e(label)}: ${e(values.join(', '))}</li>` : '');
   const blocked = view.record.answer?.answer === 'blocked' ? view.record.answer : undefined;
   return page(
     `Recall ${view.recall.recallNumber}: is it still off sale?`,
     `${recallSummary({ ...view, record: { ...view.record, deadline: undefined } })}
-<h2>Search by</h2><ul>${idList('UPCs', ids.upcs)}${idList('Model numbers', ids.models)}${idList('Brands', ids.brands)}${idList('Product names', ids.names)}</ul>
 ${blocked ? `<p>You blocked ${blocked.count} listing(s) at ${e(blocked.blockedAt)}: ${e(blocked.listings.join(', '))}</p>` : ''}<h2>Stay-down check: ${check.afterWorkingDays} working days after the block</h2>
 <p>Search your platform for the identifiers above and confirm that the product is still not offered, by <strong>${e(
       formatDeadline(new Date(check.deadline!)),

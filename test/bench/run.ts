@@ -1,5 +1,6 @@
 import { bundlesBenchmark } from './bundles.ts';
 import { faultsBenchmark } from './faults.ts';
+import { identifiersBenchmark, KINDS } from './identifiers.ts';
 import { ingestBenchmark } from './ingest.ts';
 import { workflowBenchmark } from './workflow.ts';
 
@@ -10,14 +11,50 @@ const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
 const number = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
+const found = only && only !== 'identifiers' ? undefined : identifiersBenchmark();
 const ingest = only && only !== 'ingest' ? undefined : await ingestBenchmark(number('ingest-records', 10_000));
 const workflow = only && only !== 'workflow' ? undefined : await workflowBenchmark(number('recalls', 1000), 5);
 const bundles = only && only !== 'bundles' ? undefined : await bundlesBenchmark(number('runs', 20));
 const faults = only && only !== 'faults' ? undefined : await faultsBenchmark(number('fault-recalls', 200), 5, number('fault-rate', 0.1));
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ ingest, workflow, bundles: bundles?.bundles, baselineImportMs: bundles?.baselineImportMs, faults })}\n`);
+  const identifiers = found && {
+    ...Object.fromEntries(
+      KINDS.map((k) => [k, { precision: found.all[k].precision, recall: found.all[k].recall, missed: found.all[k].missed, extra: found.all[k].extra }]),
+    ),
+    records: found.records,
+    msPerRecord: found.msPerRecord,
+    development: {
+      records: found.development.records,
+      ...Object.fromEntries(KINDS.map((k) => [k, { precision: found.development[k].precision, recall: found.development[k].recall }])),
+    },
+    heldOut: {
+      records: found.heldOut.records,
+      ...Object.fromEntries(KINDS.map((k) => [k, { precision: found.heldOut[k].precision, recall: found.heldOut[k].recall }])),
+    },
+  };
+  process.stdout.write(
+    `${JSON.stringify({ identifiers, ingest, workflow, bundles: bundles?.bundles, baselineImportMs: bundles?.baselineImportMs, faults })}\n`,
+  );
 } else {
+  if (found) {
+    console.log('identifiers: %d hand-labelled CPSC records (%s ms a record)', found.records, found.msPerRecord);
+    console.log(
+      '  %s %s %s %s',
+      'kind'.padEnd(14),
+      'all'.padStart(16),
+      `written on (${found.development.records})`.padStart(18),
+      `held out (${found.heldOut.records})`.padStart(18),
+    );
+    const pr = (s: { precision: number; recall: number }) => `P ${s.precision}% R ${s.recall}%`;
+    for (const k of KINDS)
+      console.log('  %s %s %s %s', k.padEnd(14), pr(found.all[k]).padStart(16), pr(found.development[k]).padStart(18), pr(found.heldOut[k]).padStart(18));
+    console.log('  targets: models and UPCs at least 95% each way, brands and marketplaces at least 90%');
+    for (const k of KINDS) {
+      if (found.all[k].missed.length) console.log('  missed %s: %s', k, found.all[k].missed.join(', '));
+      if (found.all[k].extra.length) console.log('  not labelled %s: %s', k, found.all[k].extra.join(', '));
+    }
+  }
   if (ingest) {
     console.log('ingest: %d recalls (from the CPSC catalogue index)', ingest.records);
     console.log('  batched          %d records/s', ingest.recordsPerSecond);

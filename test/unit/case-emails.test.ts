@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escalationEmail, finalNoticeEmail, formatDeadline, marketplaceMention, noticeEmail, type CaseEmailContext } from '#shared/emails/case-emails.ts';
+import { escalationEmail, finalNoticeEmail, formatDeadline, noticeEmail, type CaseEmailContext } from '#shared/emails/case-emails.ts';
 import { parseMarketplaces } from '#shared/marketplace.ts';
 import { normalizeCpscRecord } from '#shared/recall.ts';
 import { DEFAULT_TRUSTED_HOSTS } from '#shared/trusted-links.ts';
@@ -42,11 +42,14 @@ describe('case emails', () => {
     expect(html).toContain('href="https://respond.example/respond/26582.alimart?exp=1&amp;sig=abc"');
   });
 
-  it('say so when the recall names the marketplace', () => {
-    expect(marketplaceMention(recall, amazonish!)).toContain('Sold Exclusively on Amazon.com');
-    expect(marketplaceMention(recall, alimart!)).toBeUndefined();
-    expect(noticeEmail(context({ marketplace: amazonish! })).text).toContain('The recall names your platform');
-    expect(noticeEmail(context()).text).not.toContain('The recall names your platform');
+  it('say first, when the recall names the marketplace (by an alias), that the product was sold there', () => {
+    const sold = noticeEmail(context({ marketplace: amazonish! }))
+      .text.split('\n')
+      .filter(Boolean);
+    expect(sold[1]).toBe(
+      'CPSC reports this product was sold on your platform: "Online at Amazon.com from November 2025 through April 2026 for about $40." (retailers of the recall).',
+    );
+    expect(noticeEmail(context()).text).not.toContain('CPSC reports this product was sold');
   });
 
   it('escape every value from outside in the HTML', () => {
