@@ -23,10 +23,16 @@ export function audited(patch: CasePatch | undefined, ...entries: AuditAction[])
  * undefined when there is nothing to do (the change already happened: a retry is harmless).
  */
 
-export function noticeSent(record: CaseRecord, notice: { sentAt: Date; messageId: string; ladder: Ladder }): CasePatch | undefined {
+export function noticeSent(record: CaseRecord, notice: { sentAt: Date; messageId: string; ladder: Ladder; soldHere: boolean }): CasePatch | undefined {
   if (record.noticeSentAt) return undefined;
   return {
-    set: { noticeSentAt: notice.sentAt.toISOString(), noticeMessageId: notice.messageId, deadline: notice.ladder.deadline, timers: notice.ladder.timers },
+    set: {
+      noticeSentAt: notice.sentAt.toISOString(),
+      noticeMessageId: notice.messageId,
+      deadline: notice.ladder.deadline,
+      timers: notice.ladder.timers,
+      soldHere: notice.soldHere,
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface CaseRecord {
   openedAt: string;
   noticeSentAt?: string;
   noticeMessageId?: string;
+  /** Whether the recall names this marketplace (by its name or an alias) as where the product was sold: set with the notice. */
+  soldHere?: boolean;
   /** When staff last sent the marketplace a new response link. */
   linkReissuedAt?: string;
   /** When SES reported the notice undeliverable (a permanent bounce). */

@@ -12,11 +12,13 @@ import {
   type CaseStatus,
 } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
+import { recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
 import { referenceOf } from '#shared/pages/response-page.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '#shared/store/api-key-store.ts';
 import type { RefusalCounts } from '#shared/store/refusals.ts';
 import { AttestationRefused, openCheck } from '#shared/staydown.ts';
 import { BadPageToken, type CaseStore } from '#shared/store/case-store.ts';
+import type { Recall } from '#shared/recall.ts';
 import type { RecallStore } from '#shared/store/recall-store.ts';
 import { takeAnswer } from '../case-operations/take-answer.ts';
 import { takeAttestation } from '../case-operations/take-attestation.ts';
@@ -65,11 +67,15 @@ const STATUS_FILTERS: Record<string, readonly CaseStatus[] | undefined> = {
 };
 
 /** A case as the API shows it to its marketplace: never the task token or staff's notes. */
-function caseView(record: CaseRecord, title?: string) {
+function caseView(record: CaseRecord, recall?: Recall) {
   return {
     caseId: record.caseId,
     recallNumber: record.recallNumber,
-    recallTitle: title ?? null,
+    recallTitle: recall?.title ?? null,
+    /** Whether the recall names this marketplace as where the product was sold (null before the notice). */
+    soldHere: record.soldHere ?? null,
+    /** What to search the platform by, each with the field and the words of the recall it comes from. */
+    identifiers: recall ? (recallIdentifiers(recall) satisfies RecallIdentifiers) : null,
     status: record.status,
     noticeSentAt: record.noticeSentAt ?? null,
     deadline: record.deadline ?? null,
@@ -104,8 +110,9 @@ async function listCases(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApi
   try {
     const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
     const records = filter === 'checks' ? page.records.filter((r) => openCheck(r)) : page.records;
-    const titles = await Promise.all(records.map((r) => deps.recalls.get(r.recallNumber).then((recall) => recall?.title)));
-    return json(200, { cases: records.map((r, i) => caseView(r, titles[i])), nextToken: page.next ?? null });
+    const numbers = [...new Set(records.map((r) => r.recallNumber))];
+    const recalls = new Map(await Promise.all(numbers.map(async (n) => [n, await deps.recalls.get(n)] as const)));
+    return json(200, { cases: records.map((r) => caseView(r, recalls.get(r.recallNumber))), nextToken: page.next ?? null });
   } catch (error) {
     if (error instanceof BadPageToken) return problem(400, error.message, 'nextToken');
     throw error;
@@ -178,6 +185,13 @@ async function postAttestation(request: ApiRequest, key: ApiKeyRecord, deps: Ans
   }
 }
 
+/** GET /v1/cases/{caseId}: one case of the key's marketplace, with the recall's identifiers. */
+async function getCase(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApiDeps, at: Date): Promise<ApiResponse> {
+  const found = await caseOfKey(request, key, deps, at);
+  if ('problem' in found) return found.problem;
+  return json(200, caseView(found.record, await deps.recalls.get(found.record.recallNumber)));
+}
+
 const POSTS: Record<string, typeof postAnswer> = {
   'POST /v1/cases/{caseId}/answer': postAnswer,
   'POST /v1/cases/{caseId}/attestation': postAttestation,
@@ -192,14 +206,16 @@ export async function answerApi(request: ApiRequest, deps: AnswerApiDeps): Promi
   const at = now();
   const key = request.apiKey ? await deps.apiKeys.verify(request.apiKey) : undefined;
   const posting = Object.hasOwn(POSTS, request.routeKey);
+  const oneCase = posting || request.routeKey === 'GET /v1/cases/{caseId}';
   const caseId = request.caseId ?? '';
-  if (posting && !CASE_ID_PATTERN.test(caseId)) return problem(404, `there is no case ${caseId}`);
+  if (oneCase && !CASE_ID_PATTERN.test(caseId)) return problem(404, `there is no case ${caseId}`);
   if (!key) {
     const reason = request.apiKey ? 'unknown or revoked API key' : 'missing x-api-key header';
     // Counted apart from the case's audit log: a flood of forged requests grows a counter, not a log.
-    await deps.refusals.count(posting ? caseId : 'api', `api ${reason}`, at);
+    await deps.refusals.count(oneCase ? caseId : 'api', `api ${reason}`, at);
     return problem(401, reason);
   }
   if (request.routeKey === 'GET /v1/cases') return listCases(request, key, deps);
+  if (request.routeKey === 'GET /v1/cases/{caseId}') return getCase(request, key, deps, at);
   return posting ? POSTS[request.routeKey]!(request, key, deps, at) : problem(404, 'no such route');
 }

@@ -1,6 +1,7 @@
 import { audited, noticeSent } from '#shared/case-rules.ts';
 import { now } from '#shared/clock.ts';
 import { noticeEmail, relistedNoticeEmail } from '#shared/emails/case-emails.ts';
+import { recallIdentifiers, soldOn } from '#shared/identifiers.ts';
 import { noticeLadder, timerOf, type WorkflowTimer } from '#shared/ladder.ts';
 import { relistedNoticeSent } from '#shared/staydown.ts';
 import { loadCase, marketplaceContext, sendCaseEmail, type CaseMailDeps, type LoadedCase } from '../case-operations/case-mail.ts';
@@ -35,11 +36,12 @@ export async function notifyMarketplace(input: NotifyInput, deps: CaseMailDeps):
     email: noticeEmail(await marketplaceContext(noticed, deps)),
     kind: 'NOTICE_SENT',
   });
-  const entry = { actor: 'system' as const, action: 'NOTICE_SENT', detail: { deadline: ladder.deadline, timers: ladder.timers, email } };
+  const soldHere = soldOn(recallIdentifiers(loaded.recall), loaded.marketplace).length > 0;
+  const entry = { actor: 'system' as const, action: 'NOTICE_SENT', detail: { deadline: ladder.deadline, timers: ladder.timers, soldHere, email } };
   const { record } = await deps.cases.mutate(
     input.caseId,
     at,
-    (current) => audited(noticeSent(current, { sentAt: at, messageId: email.messageId, ladder }), entry),
+    (current) => audited(noticeSent(current, { sentAt: at, messageId: email.messageId, ladder, soldHere }), entry),
     loaded.record,
   );
   return timerOf(record.timers, at);

@@ -88,6 +88,7 @@ export class ResponseApi extends Construct {
     const cases = v1.addResource('cases');
     cases.addMethod('GET', json);
     const oneCase = cases.addResource('{caseId}');
+    oneCase.addMethod('GET', json);
     oneCase.addResource('answer').addMethod('POST', json);
     oneCase.addResource('attestation').addMethod('POST', json);
     v1.addResource('openapi.json').addMethod('GET', json);

@@ -12,7 +12,7 @@ const BOUNCE = 'bounce@simulator.amazonses.com';
 const COMPLAINT = 'complaint@simulator.amazonses.com';
 const MARKETPLACES = [
   { id: 'alimart', name: 'AliMart', noticeEmails: ['safety@alimart.example'] },
-  { id: 'bazaarly', name: 'Bazaarly', noticeEmails: ['notices@bazaarly.example'] },
+  { id: 'bazaarly', name: 'Bazaarly', noticeEmails: ['notices@bazaarly.example'], aliases: ['Amazon.com'] },
   { id: 'gonemart', name: 'GoneMart', noticeEmails: [BOUNCE], escalationEmails: [COMPLAINT] },
 ];
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>"'&`;
@@ -265,6 +265,18 @@ describe('marketplace answers: signed links, the JSON API and bounces', () => {
     expect(open.status).toBe(200);
     const listed = (open.json().cases as { caseId: string; status: string; recallTitle: string }[]).map((c) => c.caseId).sort();
     expect(listed).toEqual(['26580.bazaarly', '26581.bazaarly', '26582.bazaarly']);
+    // Each case carries what to search by, with where the recall gives it, and whether the recall names this marketplace.
+    const honlyne = (open.json().cases as { caseId: string; soldHere: boolean; identifiers: { models: { value: string; field: string }[] } }[]).find(
+      (c) => c.caseId === '26580.bazaarly',
+    );
+    expect(honlyne).toMatchObject({ soldHere: true, identifiers: { models: [{ value: 'HON-302HE', field: 'description' }], brands: [{ value: 'Honlyne' }] } });
+    const one = await api(`${cloud.urls.api}/cases/26580.bazaarly`, bazKey);
+    expect(one.status).toBe(200);
+    expect(one.json()).toEqual(honlyne);
+    expect((await api(`${cloud.urls.api}/cases/26580.alimart`, aliKey)).json()).toMatchObject({ soldHere: false, recallNumber: '26580' });
+    expect((await api(`${cloud.urls.api}/cases/26580.alimart`, bazKey)).status).toBe(404);
+    const notice = (await cloud.emails()).find((m) => m.destination.to.includes('notices@bazaarly.example') && m.subject.startsWith('Recall 26580'));
+    expect(notice?.body.text?.split('\n').filter(Boolean)[1]).toMatch(/^CPSC reports this product was sold on your platform: "Online at Amazon\.com/);
     expect((await api(`${cloud.urls.api}/cases?status=maybe`, bazKey)).json()).toEqual({
       error: 'status must be open, closed, all or checks',
       field: 'status',
