@@ -7,6 +7,7 @@ import { CASE_VIEWS, workingDaysOverdue, type CaseView } from '#shared/digest.ts
 import { digestEmail } from '#shared/emails/digest-email.ts';
 import { HTML_HEADERS } from '#shared/pages/headers.ts';
 import { caseExecutions } from '#shared/execution-history.ts';
+import { channelsOfMarketplace, recallIdentifiers } from '#shared/identifiers.ts';
 import { scorecard } from '#shared/scorecard.ts';
 import type { ApiKeyStore } from '#shared/store/api-key-store.ts';
 import type { AuditLog } from '#shared/store/audit-log.ts';
@@ -57,6 +58,11 @@ export interface ConsoleDeps {
 
 /** At most this many rows on one list page: the count says how many there are. */
 const SHOWN = 1000;
+
+/** The "sold here" filter of the lists, the scorecard and the digest: cases whose recall names the marketplace as a seller, or not. */
+type SoldHereFilter = '' | 'yes' | 'no';
+const soldHereFilter = (value: string | undefined): SoldHereFilter => (value === 'yes' || value === 'no' ? value : '');
+const soldHereMatches = (filter: SoldHereFilter) => (r: CaseRecord) => !filter || (r.soldHere === true) === (filter === 'yes');
 const FORM_LIMIT = 64 * 1024;
 
 /** The cookies' names: `__Host-` (Secure, whole host, no Domain) wherever the console is served over HTTPS. */
@@ -314,8 +320,9 @@ async function get(request: ConsoleRequest, f: Frame, deps: ConsoleDeps): Promis
       since: since && !bad ? agencyInstant(since, 0, 0, 0) : undefined,
       until: until && !bad ? new Date(endOfAgencyDay(until).getTime() + 1000) : undefined,
     };
-    const scores = scorecard(await deps.stores.cases.list(), deps.calendar, f.now, period);
-    return page(bad ? 400 : 200, scorecardPage(f, { scores, since, until, error: bad && `${bad} is not a date: give YYYY-MM-DD` }));
+    const soldHere = soldHereFilter(query.soldHere);
+    const scores = scorecard((await deps.stores.cases.list()).filter(soldHereMatches(soldHere)), deps.calendar, f.now, period);
+    return page(bad ? 400 : 200, scorecardPage(f, { scores, since, until, soldHere, error: bad && `${bad} is not a date: give YYYY-MM-DD` }));
   }
   if (path === 'digest') {
     const settings = {
@@ -325,8 +332,15 @@ async function get(request: ConsoleRequest, f: Frame, deps: ConsoleDeps): Promis
       staffEmails: deps.staffEmails,
       digestWhenEmpty: true,
     };
-    const digest = await collectDigest(f.now, { ...deps.stores, calendar: deps.calendar, settings });
-    return page(200, digestEmail(digest, deps.authority).html);
+    const soldHere = soldHereFilter(query.soldHere);
+    const digest = await collectDigest(f.now, { ...deps.stores, calendar: deps.calendar, settings }, soldHereMatches(soldHere));
+    const scope =
+      soldHere === 'yes'
+        ? 'cases whose recall names the marketplace as a seller'
+        : soldHere === 'no'
+          ? 'cases whose recall does not name the marketplace'
+          : undefined;
+    return page(200, digestEmail(digest, deps.authority, scope).html);
   }
   const caseMatch = CASE_PATH.exec(path);
   if (caseMatch && !caseMatch[2]) {
@@ -467,8 +481,10 @@ async function marketplaceView(
 async function listPage(deps: ConsoleDeps, query: ConsoleRequest['query'], f: Frame): Promise<string> {
   const status = query.status ?? '';
   const marketplace = query.marketplace ?? '';
+  const soldHere = soldHereFilter(query.soldHere);
   const records = (await deps.stores.cases.list()).filter((r) => {
     if (marketplace && r.marketplaceId !== marketplace) return false;
+    if (!soldHereMatches(soldHere)(r)) return false;
     if (!status || !STATUS_FILTERS.includes(status)) return true;
     return Object.hasOwn(CASE_VIEWS, status) ? CASE_VIEWS[status as CaseView](r, f.now) : r.status === status;
   });
@@ -485,17 +501,24 @@ async function listPage(deps: ConsoleDeps, query: ConsoleRequest['query'], f: Fr
     workingDaysOverdue: workingDaysOverdue(record, f.now, deps.calendar),
   }));
   const marketplaces = [...new Set([...names.keys(), ...records.map((r) => r.marketplaceId)])].sort();
-  return casesPage(f, { rows, total: records.length, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces });
+  return casesPage(f, { rows, total: records.length, status: STATUS_FILTERS.includes(status) ? status : '', marketplace, marketplaces, soldHere });
 }
 
 async function caseView(deps: ConsoleDeps, record: CaseRecord, f: Frame, message?: { error?: string; done?: string }): Promise<string> {
-  const [recall, marketplace, audit, execution] = await Promise.all([
+  const [recall, marketplace, audit, execution, partners] = await Promise.all([
     deps.stores.recalls.get(record.recallNumber),
     deps.stores.marketplaces.get(record.marketplaceId),
     deps.stores.audit.list(record.caseId),
     caseExecutions(deps.sfn, record).catch((error: Error) => ({ error: error.message })),
+    deps.stores.marketplaces.list(),
   ]);
+  // The online channels the recall names, each with the partner it is (by name or alias), or none yet.
+  const channels = [...new Set(recall ? recallIdentifiers(recall).marketplaces.map((m) => m.value) : [])].map((channel) => ({
+    channel,
+    partner: partners.find((m) => channelsOfMarketplace(m).has(channel))?.name,
+  }));
   return casePage(f, {
+    channels,
     record,
     title: recall?.title ?? `(recall ${record.recallNumber} is not stored)`,
     recallUrl: (recall?.url && trustedUrl(recall.url, deps.trustedHosts)?.href) || '',

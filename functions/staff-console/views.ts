@@ -64,7 +64,20 @@ export interface CaseRow {
 export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES];
 
 /** The cases page: `rows` are the ones shown, the first of `total`. */
-export function casesPage(f: Frame, input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[] }): string {
+/** The "sold here" filter's select: any case, those whose recall names the marketplace as a seller, or the others. */
+function soldHereSelect(selected: string): string {
+  const options = Object.entries(SOLD_HERE_LABELS).map(
+    ([value, label]) => `<option value="${value}"${value === selected ? ' selected' : ''}>${label}</option>`,
+  );
+  return `<label>Recall says it was sold here <select name="soldHere">${options.join('')}</select></label>`;
+}
+
+const SOLD_HERE_LABELS = { '': 'any', yes: 'yes', no: 'no' };
+
+export function casesPage(
+  f: Frame,
+  input: { rows: CaseRow[]; total: number; status: string; marketplace: string; marketplaces: string[]; soldHere: string },
+): string {
   const option = (value: string, selected: string, label = value || 'all') =>
     `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`;
   const rows = input.rows.map(({ record: r, title, marketplaceName, workingDaysOverdue }) => {
@@ -76,7 +89,7 @@ export function casesPage(f: Frame, input: { rows: CaseRow[]; total: number; sta
     'Cases',
     `<h1>Cases</h1>
 <form class="filters" method="get" action="${e(f.base)}cases"><label>Status <select name="status">${STATUS_FILTERS.map((s) => option(s, input.status)).join('')}</select></label>
-<label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label><button type="submit">Show</button></form>
+<label>Marketplace <select name="marketplace">${['', ...input.marketplaces].map((m) => option(m, input.marketplace)).join('')}</select></label>${soldHereSelect(input.soldHere)}<button type="submit">Show</button></form>
 <p id="count">${input.total} cases${input.total > input.rows.length ? `; the first ${input.rows.length} shown` : ''}.</p>
 <table id="cases"><tr><th>Case</th><th>Recall</th><th>Marketplace</th><th>Status</th><th>Deadline (Eastern)</th><th>Working days overdue</th><th>Answered (Eastern)</th><th>On time</th></tr>${rows.join('')}</table>`,
   );
@@ -119,6 +132,8 @@ function auditCell(entry: AuditEntry): string {
 
 type CasePageInput = {
   record: CaseRecord;
+  /** The online channels the recall says sold the product, each with the partner marketplace it is, if any. */
+  channels: { channel: string; partner?: string }[];
   title: string;
   /** The recall's own page, when it is on a trusted host (a link); empty otherwise. */
   recallUrl: string;
@@ -140,6 +155,20 @@ function caseFacts(f: Frame, input: CasePageInput): [string, string][] {
     ],
     ['Recall', `${e(r.recallNumber)}: ${input.recallUrl ? `<a href="${e(input.recallUrl)}">${e(input.title)}</a>` : e(input.title)}`],
     ['Marketplace', e(input.marketplaceName)],
+    [
+      'Sold here',
+      r.soldHere === undefined
+        ? 'not known before the notice'
+        : r.soldHere
+          ? `yes: the recall names ${e(input.marketplaceName)} as where it was sold`
+          : 'no: the recall does not name this marketplace',
+    ],
+    [
+      'Online channels the recall names',
+      input.channels.length
+        ? input.channels.map((c) => `${e(c.channel)} (${c.partner ? `partner: ${e(c.partner)}` : '<strong>not a partner</strong>'})`).join(', ')
+        : 'none',
+    ],
     ['Notice sent', when(r.noticeSentAt)],
     ['Deadline', r.deadline ? e(formatDeadline(new Date(r.deadline))) : '-'],
     ...(r.noticeBouncedAt ? ([['Notice bounced', when(r.noticeBouncedAt)]] as [string, string][]) : []),
@@ -237,14 +266,14 @@ ${rows.map((row) => `<tr><td>${e(row.at.slice(0, 19).replace('T', ' '))}</td><td
   );
 }
 
-export function scorecardPage(f: Frame, input: { scores: MarketplaceScore[]; since: string; until: string; error?: string }): string {
+export function scorecardPage(f: Frame, input: { scores: MarketplaceScore[]; since: string; until: string; soldHere: string; error?: string }): string {
   const period =
     input.since || input.until ? `notified ${input.since ? `from ${input.since}` : ''} ${input.until ? `to ${input.until}` : ''}`.trim() : 'all cases';
   return staffLayout(
     f,
     'Scorecard',
     `<h1>Marketplace scorecard</h1>
-<form class="period" method="get" action="${e(f.base)}scorecard"><label>From <input type="date" name="since" value="${e(input.since)}"></label><label>To <input type="date" name="until" value="${e(input.until)}"></label><button type="submit">Show</button></form>
+<form class="period" method="get" action="${e(f.base)}scorecard"><label>From <input type="date" name="since" value="${e(input.since)}"></label><label>To <input type="date" name="until" value="${e(input.until)}"></label>${soldHereSelect(input.soldHere)}<button type="submit">Show</button></form>
 ${input.error ? `<p class="error" role="alert">${e(input.error)}</p>` : ''}
 <figure id="chart">${scorecardChart(input.scores, `On time and time to answer, ${period}`)}</figure>
 ${scorecardTable(input.scores)}`,

@@ -55,9 +55,13 @@ export async function sendDigest(event: { force?: boolean }, deps: StaffReportsD
 }
 
 /** The digest as of `at`, from the cases waiting for a marketplace or for staff (the byStatus index). */
-export async function collectDigest(at: Date, deps: Pick<StaffReportsDeps, 'cases' | 'recalls' | 'marketplaces' | 'calendar' | 'settings'>): Promise<Digest> {
+export async function collectDigest(
+  at: Date,
+  deps: Pick<StaffReportsDeps, 'cases' | 'recalls' | 'marketplaces' | 'calendar' | 'settings'>,
+  only: (record: CaseRecord) => boolean = () => true,
+): Promise<Digest> {
   const waiting = await Promise.all([...AWAITING_STATUSES, ...STAFF_STATUSES].map((status) => deps.cases.withStatus(status)));
-  const cases: CaseRecord[] = waiting.flat();
+  const cases: CaseRecord[] = waiting.flat().filter(only);
   const [recalls, marketplaces] = await Promise.all([
     lookup(
       cases.map((c) => c.recallNumber),

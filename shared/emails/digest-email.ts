@@ -39,7 +39,8 @@ const waitingNote = (line: DigestLine) =>
   `${line.status === 'DISPUTED' ? 'dispute' : 'extension asked'}${line.answeredAt ? ` ${day().format(new Date(line.answeredAt))}` : ''}`;
 
 /** The morning digest as an email: a summary line, then each list, grouped, counted and capped. */
-export function digestEmail(digest: Digest, authority: string): Email {
+/** The digest; `scope`, when it covers only some cases, says which. */
+export function digestEmail(digest: Digest, authority: string, scope?: string): Email {
   const { counts } = digest;
   const summary = `${plural(counts.overdue, 'case')} overdue, ${counts.dueToday} due today, ${plural(counts.awaitingDecision, 'decision')} waiting, ${plural(counts.bouncedNotices, 'bounced notice')}`;
   const subject = `Recall cases ${day().format(new Date(digest.at))}: ${summary}`;
@@ -83,7 +84,7 @@ export function digestEmail(digest: Digest, authority: string): Email {
     });
   }
 
-  const opening = `${authority}: recall cases on ${longDay().format(new Date(digest.at))}. ${summary}.`;
+  const opening = `${authority}: recall cases on ${longDay().format(new Date(digest.at))}${scope ? ` (only ${scope})` : ''}. ${summary}.`;
   const nothing = 'Nothing is overdue, due today or waiting for you.';
   const text = [opening, '', ...(sections.length ? sections.flatMap((s) => [s.title, ...s.text, '']) : [nothing])].join('\n');
   const html = [

@@ -8,7 +8,7 @@ import { ARTIFACTS, launchBrowser, localContext, STEP_TIMEOUT } from '../support
 import { cpscRecords } from '../support/data.ts';
 
 const RECALLS = ['26582', '26580', '26607'];
-const marketplace = (id: string, name: string) => ({ id, name, noticeEmails: [`safety@${id}.example`] });
+const marketplace = (id: string, name: string, aliases: string[] = []) => ({ id, name, noticeEmails: [`safety@${id}.example`], aliases });
 
 describe('the staff console, signed in through the identity provider, in a browser', () => {
   let cloud: LocalCloud;
@@ -50,7 +50,7 @@ describe('the staff console, signed in through the identity provider, in a brows
       cloud,
       {
         recalls: cpscRecords().filter((r) => RECALLS.includes(String(r.RecallNumber))),
-        marketplaces: [marketplace('prompt', 'Prompt'), marketplace('silent', 'Silent <Shop>'), marketplace('quarrel', 'Quarrel')],
+        marketplaces: [marketplace('prompt', 'Prompt', ['Amazon.com']), marketplace('silent', 'Silent <Shop>'), marketplace('quarrel', 'Quarrel')],
         responses: parseResponses([
           ...RECALLS.map((recallNumber) => ({ recallNumber, marketplaceId: 'prompt', action: 'blocked', at: '2026-12-01T15:00:00-05:00' })),
           ...RECALLS.map((recallNumber) => ({
@@ -147,10 +147,26 @@ describe('the staff console, signed in through the identity provider, in a brows
     expect(await rows.count()).toBe(4);
     expect(await rows.nth(1).innerText()).toMatch(/26580\.silent\s.*Silent <Shop>\s+OVERDUE\s+Dec 3, 2026, 11:59\sPM\s+3/);
     await page.screenshot({ path: `${ARTIFACTS}staff-cases.png`, fullPage: true });
+    // The recalls name Amazon as the seller: Prompt goes by it, so its cases are the ones "sold here".
+    await page.goto(`${cloud.urls.console}cases`, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel('Recall says it was sold here').selectOption('yes');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/soldHere=yes/);
+    expect(await page.locator('#count').textContent()).toBe('3 cases.');
+    expect(await page.locator('#cases').innerText()).not.toMatch(/silent|quarrel/);
+    for (const path of ['scorecard?soldHere=no', 'digest?soldHere=yes'])
+      expect((await page.request.get(`${cloud.urls.console}${path}`)).status(), path).toBe(200);
+    expect(await (await page.request.get(`${cloud.urls.console}digest?soldHere=yes`)).text()).toContain(
+      '(only cases whose recall names the marketplace as a seller)',
+    );
+    await page.goto(`${cloud.urls.console}cases?status=overdue&marketplace=silent`, { waitUntil: 'domcontentloaded' });
 
     await page.getByRole('link', { name: '26582.silent' }).click();
     await page.getByRole('heading', { name: 'Case 26582.silent' }).waitFor();
     expect(await page.locator('#status').textContent()).toBe('OVERDUE');
+    const facts = await page.locator('main').innerText();
+    expect(facts).toContain('no: the recall does not name this marketplace');
+    expect(facts).toContain('amazon (partner: Prompt)');
     const timeline = page.locator('#timeline');
     const audit = await timeline.locator('td:nth-child(2)').allInnerTexts();
     const execution = await timeline.locator('td:nth-child(3)').allInnerTexts();
