@@ -156,6 +156,18 @@ program
         );
   });
 
+program
+  .command('identifiers')
+  .description('what the notices of each recall of a CPSC file offer to search by (models, brands, UPCs, where it was sold), before they go out')
+  .requiredOption('--file <file>', 'the CPSC Recalls API JSON or the cpsc.gov CSV export')
+  .option('--json', 'print exactly one JSON object')
+  .action(async (options: { file: string; json?: boolean }) => {
+    const { identifiersOfFile, printIdentifiers } = await import('./identifiers.ts');
+    const found = await identifiersOfFile(options.file);
+    if (options.json) process.stdout.write(`${JSON.stringify(found.report)}\n`);
+    else printIdentifiers(found);
+  });
+
 const marketplaces = program.command('marketplaces').description('the marketplaces notices go to');
 marketplaces
   .command('import <file>')

@@ -31,7 +31,7 @@ const UNIT =
 const MODEL_LABEL =
   /\b(?:(?:model|item|style|sku|part|catalog(?:ue)?|article|reference|mo\.)s?\.?(?:\s*(?:numbers?|nos?\.?|#|codes?|names?\s*(?:and|&)\s*numbers?))?|product\s+(?:numbers?|codes?|#|nos?\.?|identifiers?)|unit\s+types?)(?![A-Za-z])/giu;
 const LOT_LABEL =
-  /\b(?:lot|batch|date|production|manufactur(?:e|ing)(?:\s+date)?|serial|series|born\s+on|best\s+by|expiration|expiry)(?:\s*\/\s*date)?\s*(?:numbers?|nos?\.?|codes?|#|range|ranges)?s?(?![A-Za-z])/giu;
+  /\b(?:lot|batch|date|production|manufactur(?:e|ing)(?:\s+date)?|serial|series|born\s+on|best\s+by|expiration|expiry)(?:\s*\/\s*date)?\s*(?:numbers?|nos?\.?|codes?|#|range|ranges)?s?(?:\s+ranges?)?(?![A-Za-z])/giu;
 const UPC_LABEL = /\b(?:upc|ean|gtin|barcode)s?(?:\s*(?:numbers?|codes?|#|nos?\.?))?(?![A-Za-z])/giu;
 const SEPARATOR = /\s*(?:,\s*(?:and|or|&)?|;|\/|&|\band\b|\bor\b|\((?=\s*[A-Za-z0-9][^)\s]{1,38}\s*\)))\s*/y;
 const RANGE = /\s*(?:through|thru|to|–|—|\s-\s)\s*/y;

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { cited, companyLines, identifierValues, NONE_PUBLISHED, nonePublished, recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
+import { normalizeRecord, readRecallFile } from '#shared/recall-file.ts';
+import type { Recall } from '#shared/recall.ts';
+
+export interface IdentifiersReport {
+  records: Record<string, ReturnType<typeof identifierValues>>;
+  /** Records that are not recalls (the reason), by their place in the file. */
+  quarantined: { index: number; reason: string }[];
+}
+
+/** `identifiers --file F`: what the notices of each recall of a CPSC file would offer to search by, before they go out. */
+export async function identifiersOfFile(file: string): Promise<{ report: IdentifiersReport; recalls: { recall: Recall; ids: RecallIdentifiers }[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  let parsed: ReturnType<typeof readRecallFile>;
+  try {
+    parsed = readRecallFile(text);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  const report: IdentifiersReport = { records: {}, quarantined: [] };
+  const recalls: { recall: Recall; ids: RecallIdentifiers }[] = [];
+  parsed.records.forEach((raw, index) => {
+    try {
+      const recall = normalizeRecord(raw, parsed.format);
+      const ids = recallIdentifiers(recall);
+      report.records[recall.recallNumber] = identifierValues(ids);
+      recalls.push({ recall, ids });
+    } catch (error) {
+      report.quarantined.push({ index, reason: (error as Error).message });
+    }
+  });
+  return { report, recalls };
+}
+
+/** The identifiers in plain words, each with where the record gives it. */
+export function printIdentifiers({ report, recalls }: Awaited<ReturnType<typeof identifiersOfFile>>): void {
+  for (const { recall, ids } of recalls) {
+    console.log(`Recall ${recall.recallNumber}: ${recall.title}`);
+    const kinds: [string, RecallIdentifiers['models']][] = [
+      ['Models', ids.models],
+      ['Model ranges and prefixes', ids.modelPatterns],
+      ['UPCs', ids.upcs],
+      ['ASINs', ids.asins],
+      ['Brands', ids.brands],
+      ['Lot, batch and date codes', ids.lots],
+      ['Sold on', ids.marketplaces],
+    ];
+    for (const [label, items] of kinds) {
+      if (items.length) console.log(`  ${label}:\n${items.map((i) => `    ${cited(i)}`).join('\n')}`);
+    }
+    if (nonePublished(ids)) console.log(`  ${NONE_PUBLISHED}`);
+    for (const line of companyLines(ids)) console.log(`  ${line}`);
+  }
+  for (const q of report.quarantined) console.log(`Record ${q.index} is not read: ${q.reason}`);
+}
