@@ -1,12 +1,13 @@
 import { brandsOf } from './identifiers/brands.ts';
 import { channelOf, channelsOf } from './identifiers/channels.ts';
 import { codesOf } from './identifiers/codes.ts';
-import { keyOf, plain, uniqueFound, type Field, type Found } from './identifiers/text.ts';
+import { keyOf, MAX_PER_KIND, plain, uniqueFound, type Field, type Found } from './identifiers/text.ts';
 import type { Marketplace } from './marketplace.ts';
 import type { Recall } from './recall.ts';
 
 export { validGtin } from './identifiers/codes.ts';
 export { channelOf } from './identifiers/channels.ts';
+export { plain } from './identifiers/text.ts';
 export type { Found } from './identifiers/text.ts';
 
 export const COMPANY_ROLES = ['manufacturer', 'importer', 'distributor', 'retailer'] as const;
@@ -37,53 +38,90 @@ export interface RecallIdentifiers {
 }
 
 const noun = (base: string, i: number, count: number) => (count > 1 ? `${base} ${i + 1}` : base);
+/** A title is read this far: CPSC's are under 300 characters. */
+const MAX_TITLE = 500;
+/** Products and images read from one record: CPSC's have one product and a few images. */
+const MAX_ENTRIES = 20;
+/** Text read from one record in all: its fields in order until this much is read. */
+const MAX_RECORD = 100_000;
 
 function fieldsOf(recall: Recall): { text: Field[]; sales: Field[]; productNames: Field[] } {
-  const products = recall.products.flatMap((p, i) => [
+  const products = recall.products.slice(0, MAX_ENTRIES).flatMap((p, i) => [
     { name: noun('product name', i, recall.products.length), text: p.name },
     { name: noun('product description', i, recall.products.length), text: p.description },
     { name: noun('product model', i, recall.products.length), text: p.model ? `Model ${p.model}` : '' },
   ]);
-  const captions = recall.images.map((image, i) => ({ name: noun('image caption', i, recall.images.length), text: image.caption }));
+  const captions = recall.images.slice(0, MAX_ENTRIES).map((image, i) => ({ name: noun('image caption', i, recall.images.length), text: image.caption }));
   const text = [{ name: 'title', text: recall.title }, { name: 'description', text: recall.description }, ...products, ...captions];
   const sales = [
     ...recall.retailers.map((r, i) => ({ name: noun('retailers', i, recall.retailers.length), text: r })),
     { name: 'sold at', text: recall.soldAt ?? '' },
   ];
   const involves = /\b(?:recall|This)\s+involves\s+(.{1,160})/i.exec(recall.description);
-  const titled = /^(?:.+?\s+Recalls\s+)?(.+?)\s+(?:Recalled|Due\s+to)\b/.exec(recall.title);
+  const titled = /^(?:.{1,200}?\s+Recalls\s+)?(.{1,200}?)\s+(?:Recalled|Due\s+to)\b/.exec(plain(recall.title).slice(0, MAX_TITLE));
   const productNames = [
-    ...recall.products.map((p, i) => ({ name: noun('product name', i, recall.products.length), text: p.name })),
+    ...recall.products.slice(0, MAX_ENTRIES).map((p, i) => ({ name: noun('product name', i, recall.products.length), text: p.name })),
     ...(involves ? [{ name: 'description', text: involves[1]! }] : []),
     ...(titled ? [{ name: 'title', text: titled[1]! }] : []),
     ...captions.map((c) => ({ ...c, text: c.text.replace(/^Recalled\s+/i, '') })),
   ];
-  const clean = (fields: Field[]) => fields.map((f) => ({ ...f, text: plain(f.text) })).filter((f) => f.text.trim());
+  let budget = MAX_RECORD;
+  const clean = (fields: Field[]) =>
+    fields
+      .map((f) => {
+        const text = plain(f.text).slice(0, Math.max(0, budget));
+        budget -= text.length;
+        return { ...f, text };
+      })
+      .filter((f) => f.text.trim());
   return { text: clean(text), sales: clean(sales), productNames: clean(productNames) };
 }
 
 /** The firms the record names, and the seller its title names ("Sold on Amazon by X"), for telling a brand from a firm. */
 function firmNames(recall: Recall): string[] {
-  const firms = [...recall.manufacturers, ...recall.importers, ...recall.distributors].flatMap((name) => {
+  const firms = [...recall.manufacturers, ...recall.importers, ...recall.distributors].slice(0, MAX_ENTRIES).flatMap((raw) => {
+    const name = shown(raw);
     const bare = name.replace(/,\s+of\s+.*$/i, '');
     const dba = /\b(?:dba|d\/b\/a|doing business as)\s+(.+)$/i.exec(bare)?.[1];
     return dba ? [bare, dba] : [bare];
   });
-  const seller = /\bsold\b[^;]*?\bby\s+([^;]+?)\s*$/i.exec(recall.title)?.[1];
-  const firm = /^(.+?)\s+Recalls\s/.exec(recall.title)?.[1];
+  // The title's last clause names the seller ("...; Sold on Amazon by X"); its start, the recalling firm ("X Recalls ...").
+  const title = plain(recall.title).slice(0, MAX_TITLE);
+  const last = title.slice(title.lastIndexOf(';') + 1);
+  const by = /\bsold\b/i.test(last) ? last.lastIndexOf(' by ') : -1;
+  const seller = by >= 0 ? last.slice(by + 4).trim() : undefined;
+  const recalls = title.indexOf(' Recalls ');
+  const firm = recalls > 0 ? title.slice(0, recalls) : undefined;
   return [...firms, ...(seller ? seller.split(/\s+and\s+/) : []), ...(firm ? [firm] : [])].map((f) => plain(f).trim()).filter(Boolean);
 }
 
+/** A name as shown: plain text, at most this long. */
+const MAX_NAME = 200;
+const shown = (name: string) => plain(name).replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+
+// The identifiers of the recalls read lately, by content: a page of 100 cases of one recall reads it once.
+const lately = new Map<string, RecallIdentifiers>();
+const LATELY = 200;
+
 /** Every identifier of the recall, from every field CPSC fills; bounded in time and size for any record. */
 export function recallIdentifiers(recall: Recall): RecallIdentifiers {
+  const kept = lately.get(recall.contentHash);
+  if (kept) return kept;
+  const ids = identifiersOf(recall);
+  if (lately.size >= LATELY) lately.delete(lately.keys().next().value!);
+  lately.set(recall.contentHash, ids);
+  return ids;
+}
+
+function identifiersOf(recall: Recall): RecallIdentifiers {
   const fields = fieldsOf(recall);
-  const codes = codesOf([...fields.text, ...fields.sales], recall.upcs);
+  const codes = codesOf([...fields.text, ...fields.sales], recall.upcs.slice(0, MAX_PER_KIND).map(plain));
   const brands = brandsOf({ text: fields.text, productNames: fields.productNames, companies: firmNames(recall) });
   const companies: Company[] = [
-    ...recall.manufacturers.map((name) => ({ name, role: 'manufacturer' as const })),
-    ...recall.importers.map((name) => ({ name, role: 'importer' as const })),
-    ...recall.distributors.map((name) => ({ name, role: 'distributor' as const })),
-  ];
+    ...recall.manufacturers.slice(0, MAX_ENTRIES).map((name) => ({ name: shown(name), role: 'manufacturer' as const })),
+    ...recall.importers.slice(0, MAX_ENTRIES).map((name) => ({ name: shown(name), role: 'importer' as const })),
+    ...recall.distributors.slice(0, MAX_ENTRIES).map((name) => ({ name: shown(name), role: 'distributor' as const })),
+  ].filter((c) => c.name);
   const brandKeys = new Set(brands.map((b) => keyOf(b.value)));
   return {
     models: uniqueFound(codes.models.filter((m) => !brandKeys.has(keyOf(m.value)))),
@@ -92,7 +130,14 @@ export function recallIdentifiers(recall: Recall): RecallIdentifiers {
     asins: uniqueFound(codes.asins),
     brands: uniqueFound(brands),
     lots: uniqueFound(codes.lots),
-    names: [...new Set(recall.products.map((p) => p.name.trim()).filter(Boolean))],
+    names: [
+      ...new Set(
+        recall.products
+          .slice(0, MAX_ENTRIES)
+          .map((p) => shown(p.name))
+          .filter(Boolean),
+      ),
+    ],
     companies,
     marketplaces: uniqueFound(channelsOf({ sales: fields.sales, text: fields.text })),
   };

@@ -67,7 +67,7 @@ const STATUS_FILTERS: Record<string, readonly CaseStatus[] | undefined> = {
 };
 
 /** A case as the API shows it to its marketplace: never the task token or staff's notes. */
-function caseView(record: CaseRecord, recall?: Recall) {
+function caseView(record: CaseRecord, recall?: Recall, identifiers: RecallIdentifiers | null = recall ? recallIdentifiers(recall) : null) {
   return {
     caseId: record.caseId,
     recallNumber: record.recallNumber,
@@ -75,7 +75,7 @@ function caseView(record: CaseRecord, recall?: Recall) {
     /** Whether the recall names this marketplace as where the product was sold (null before the notice). */
     soldHere: record.soldHere ?? null,
     /** What to search the platform by, each with the field and the words of the recall it comes from. */
-    identifiers: recall ? (recallIdentifiers(recall) satisfies RecallIdentifiers) : null,
+    identifiers,
     status: record.status,
     noticeSentAt: record.noticeSentAt ?? null,
     deadline: record.deadline ?? null,
@@ -111,8 +111,17 @@ async function listCases(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApi
     const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
     const records = filter === 'checks' ? page.records.filter((r) => openCheck(r)) : page.records;
     const numbers = [...new Set(records.map((r) => r.recallNumber))];
-    const recalls = new Map(await Promise.all(numbers.map(async (n) => [n, await deps.recalls.get(n)] as const)));
-    return json(200, { cases: records.map((r) => caseView(r, recalls.get(r.recallNumber))), nextToken: page.next ?? null });
+    // Each recall read and read for its identifiers once, however many of the page's cases it has.
+    const recalls = new Map(
+      await Promise.all(
+        numbers.map(async (n) => {
+          const recall = await deps.recalls.get(n);
+          return [n, { recall, identifiers: recall ? recallIdentifiers(recall) : null }] as const;
+        }),
+      ),
+    );
+    const view = (r: CaseRecord) => caseView(r, recalls.get(r.recallNumber)?.recall, recalls.get(r.recallNumber)?.identifiers);
+    return json(200, { cases: records.map(view), nextToken: page.next ?? null });
   } catch (error) {
     if (error instanceof BadPageToken) return problem(400, error.message, 'nextToken');
     throw error;

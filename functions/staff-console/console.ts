@@ -62,7 +62,8 @@ const SHOWN = 1000;
 /** The "sold here" filter of the lists, the scorecard and the digest: cases whose recall names the marketplace as a seller, or not. */
 type SoldHereFilter = '' | 'yes' | 'no';
 const soldHereFilter = (value: string | undefined): SoldHereFilter => (value === 'yes' || value === 'no' ? value : '');
-const soldHereMatches = (filter: SoldHereFilter) => (r: CaseRecord) => !filter || (r.soldHere === true) === (filter === 'yes');
+// "no" is a recall known not to name the marketplace: a case from before the notice (or before soldHere) is neither.
+const soldHereMatches = (filter: SoldHereFilter) => (r: CaseRecord) => !filter || r.soldHere === (filter === 'yes');
 const FORM_LIMIT = 64 * 1024;
 
 /** The cookies' names: `__Host-` (Secure, whole host, no Domain) wherever the console is served over HTTPS. */

@@ -67,7 +67,7 @@ export const STATUS_FILTERS = ['', ...Object.keys(CASE_VIEWS), ...CASE_STATUSES]
 /** The "sold here" filter's select: any case, those whose recall names the marketplace as a seller, or the others. */
 function soldHereSelect(selected: string): string {
   const options = Object.entries(SOLD_HERE_LABELS).map(
-    ([value, label]) => `<option value="${value}"${value === selected ? ' selected' : ''}>${label}</option>`,
+    ([value, label]) => `<option value="${e(value)}"${value === selected ? ' selected' : ''}>${e(label)}</option>`,
   );
   return `<label>Recall says it was sold here <select name="soldHere">${options.join('')}</select></label>`;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { cited, companyLines, identifierValues, NONE_PUBLISHED, nonePublished, recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
+import { cited, companyLines, plain, identifierValues, NONE_PUBLISHED, nonePublished, recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
 import { normalizeRecord, readRecallFile } from '#shared/recall-file.ts';
 import type { Recall } from '#shared/recall.ts';
 
@@ -41,7 +41,8 @@ export async function identifiersOfFile(file: string): Promise<{ report: Identif
 /** The identifiers in plain words, each with where the record gives it. */
 export function printIdentifiers({ report, recalls }: Awaited<ReturnType<typeof identifiersOfFile>>): void {
   for (const { recall, ids } of recalls) {
-    console.log(`Recall ${recall.recallNumber}: ${recall.title}`);
+    // Record text reaches a terminal: no control character of it does.
+    console.log(`Recall ${recall.recallNumber}: ${plain(recall.title)}`);
     const kinds: [string, RecallIdentifiers['models']][] = [
       ['Models', ids.models],
       ['Model ranges and prefixes', ids.modelPatterns],

@@ -25,7 +25,8 @@ const UNDER_THE = new RegExp(
 // A name marked as a trademark: "Afrin® Original Nasal Spray".
 const MARKED = new RegExp(`(${RUN})\\s?[®™]`, 'gu');
 // "ZWILLING is silk printed on the kettle": a name in capitals the record says is printed.
-const CAPS_PRINTED = /\b(\p{Lu}{3,}(?:\s\p{Lu}{3,})?)\s+(?:is|are)\s+(?:also\s+|silk\s+|screen\s+)?(?:printed|embossed|engraved|stamped|molded|etched)\b/gu;
+const CAPS_PRINTED =
+  /(?<![\p{L}\p{N}])(\p{Lu}{3,30}(?:\s\p{Lu}{3,30})?)\s+(?:is|are)\s+(?:also\s+|silk\s+|screen\s+)?(?:printed|embossed|engraved|stamped|molded|etched)\b/gu;
 const QUOTED = new RegExp(`[${QUOTES}]([\\p{L}\\p{N}][^${QUOTES}]{0,38}?)[,.]?[${QUOTES}]`, 'gu');
 const PRINTED =
   /\b(?:found\s+on|print\w*|emboss\w*|sewn|stitch\w*|appear\w*|logo|stamp\w*|mold\w*|etch\w*|engrav\w*|label\w*|bears?|display\w*|shown|imprint\w*|marked|written|tag)\b/i;
@@ -42,31 +43,58 @@ const cleaned = (value: string) =>
     .replace(/^[\s"“”'‘’,.:;-]+|[\s"“”'‘’,:;-]+$/g, '')
     .replace(/\.$/, (dot) => (/\b(Co|Inc|Ltd)\.$/.test(value.trim()) ? dot : ''));
 
+/** The record's text, and its words as written: read once, so that no check of a word rescans the text. */
+interface RecordText {
+  everything: string;
+  words: Set<string>;
+}
+
+const wordsOf = (text: string): Set<string> => {
+  const words = new Set<string>();
+  for (const token of text.split(/[^\p{L}\p{N}'’-]+/u)) {
+    for (const part of [token, ...token.split('-')]) if (part) words.add(part.replace(/['’]s$/, ''));
+  }
+  return words;
+};
+
+function recordText(fields: Field[]): RecordText {
+  const everything = fields.map((f) => f.text).join(' \n ');
+  return { everything, words: wordsOf(everything) };
+}
+
+/** Whether `part` stands in `text` as a name of its own: not inside a word, not joined to another by "and". */
+function standsAlone(text: string, part: string): boolean {
+  let seen = 0;
+  for (let at = text.indexOf(part); at >= 0 && seen < 1000; at = text.indexOf(part, at + 1), seen++) {
+    const after = text.slice(at + part.length, at + part.length + 6);
+    if (!/\p{L}/u.test(text[at - 1] ?? ' ') && !/^\p{L}/u.test(after) && !/^\s+(?:and|&)\s/.test(after)) return true;
+  }
+  return false;
+}
+
 /** "MCS and Lullaby Lane": two brands when each also stands alone in the record. */
-function splitJoined(run: string, everything: string): string[] {
+function splitJoined(run: string, record: RecordText): string[] {
   const parts = run.split(/\s+(?:and|&)\s+/);
   if (parts.length < 2) return [run];
-  const alone = parts.every((p) =>
-    new RegExp(`(^|[^\\p{L}])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\s+(?:and|&)\\s)`, 'u').test(everything.replace(run, ' ')),
-  );
-  return alone ? parts : [run];
+  const rest = record.everything.replace(run, ' ');
+  return parts.every((p) => standsAlone(rest, p)) ? parts : [run];
 }
 
 /** "Academy Sports + Outdoors' Magellan": the name after the owner's. */
 const afterPossessive = (run: string) => run.replace(/^.*\p{L}(?:'|’|'s|’s)\s+/u, '');
 
-function labelledBrands(field: Field, everything: string): Found[] {
+function labelledBrands(field: Field, record: RecordText): Found[] {
   const brands: Found[] = [];
   const add = (raw: string, at: number) => {
     const run = afterPossessive(raw.replace(/^.*[.!?]\s+/u, '').replace(/^(?:(?:This recall involves|The|These|Some|All|Recalled|\d+)\s+)+/i, ''));
     if (PLAIN_WORDS.has(run.toLowerCase())) return;
-    for (const part of splitJoined(run, everything)) brands.push(found(field, cleaned(part), Math.max(0, at + raw.indexOf(part))));
+    for (const part of splitJoined(run, record)) brands.push(found(field, cleaned(part), Math.max(0, at + raw.indexOf(part))));
   };
   for (const pattern of [UNDER_THE, MARKED, CAPS_PRINTED]) {
     for (const match of field.text.matchAll(pattern)) {
       // "Travel Size Afrin®": the mark follows the name, not the words before it.
       const words = (match[1] ?? match[2]!).split(' ');
-      while (pattern === MARKED && words.length > 1 && plainWord(words[0]!, everything, false)) words.shift();
+      while (pattern === MARKED && words.length > 1 && plainWord(words[0]!, record, false)) words.shift();
       const name = words.join(' ');
       add(name, match.index + match[0].indexOf(name));
     }
@@ -95,7 +123,7 @@ function startsWith(name: string, prefix: string): boolean {
 }
 
 /** The words of a printed name that open the product's name and are names: a firm's shared start, or its words until a plain one. */
-function leadingName(name: string, companies: string[], everything: string): string {
+function leadingName(name: string, companies: string[], record: RecordText): string {
   const words = name.split(/\s+/);
   for (let n = words.length; n >= 1; n--) {
     const prefix = words.slice(0, n).join(' ');
@@ -103,16 +131,16 @@ function leadingName(name: string, companies: string[], everything: string): str
   }
   const kept: string[] = [];
   for (const [i, word] of words.entries()) {
-    const joiner = /^(?:and|&|of)$/i.test(word) && i + 1 < words.length && !plainWord(words[i + 1]!, everything, false);
+    const joiner = /^(?:and|&|of)$/i.test(word) && i + 1 < words.length && !plainWord(words[i + 1]!, record, false);
     const number = /^\d+$/.test(word) && kept.length > 0;
-    if (!joiner && !number && plainWord(word, everything, false)) break;
+    if (!joiner && !number && plainWord(word, record, false)) break;
     kept.push(word);
   }
   return kept.join(' ');
 }
 
 /** Names printed on the product ("'Kori Gey' ... printed on the front") that open its name, a logo, or a printed name alone. */
-function printedBrands(field: Field, names: string[], companies: string[], everything: string): Found[] {
+function printedBrands(field: Field, names: string[], companies: string[], record: RecordText): Found[] {
   const brands: Found[] = [];
   for (const match of field.text.matchAll(QUOTED)) {
     // "Titan Pro by Arctic Zone": the maker's name after "by".
@@ -122,9 +150,9 @@ function printedBrands(field: Field, names: string[], companies: string[], every
     const logo = /^\s*(?:logo|brand)/i.test(field.text.slice(match.index + match[0].length));
     const opens = names.some((n) => keyOf(n).startsWith(keyOf(name)));
     // A printed word alone: a name in its own case ("Honest"), or in capitals when the product's names carry it ("TREK").
-    const inNames = names.some((n) => new RegExp(`(^|[^\\p{L}])${name}([^\\p{L}]|$)`, 'iu').test(n));
-    const alone = /^\p{Lu}\p{L}{2,}$/u.test(name) && (/\p{Ll}/u.test(name) || inNames) && !plainWord(name, everything, false);
-    const value = logo ? name : opens ? leadingName(name, companies, everything) : alone ? name : '';
+    const inNames = names.some((n) => wordsOf(n.toLowerCase()).has(name.toLowerCase()));
+    const alone = /^\p{Lu}\p{L}{2,}$/u.test(name) && (/\p{Ll}/u.test(name) || inNames) && !plainWord(name, record, false);
+    const value = logo ? name : opens ? leadingName(name, companies, record) : alone ? name : '';
     if (value) brands.push(found(field, value, match.index + 1));
   }
   return brands;
@@ -134,15 +162,15 @@ function printedBrands(field: Field, names: string[], companies: string[], every
  * Whether the record uses the word in lower case (a plain word, not a name), or it is one of a
  * product's kind. A word in capitals is a name when `capsAreNames` (a product name's "BBWOO").
  */
-function plainWord(word: string, everything: string, capsAreNames = true): boolean {
+function plainWord(word: string, record: RecordText, capsAreNames = true): boolean {
   const bare = word.toLowerCase().replace(/['’]s$/, '');
   if (PLAIN_WORDS.has(word.toLowerCase()) || /^\d/.test(word) || /-(?:themed|shaped|style|inspired)$/i.test(word)) return true;
   if (capsAreNames && word.length > 1 && word === word.toUpperCase()) return false;
-  return new RegExp(`(^|[^\\p{L}])${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(everything);
+  return record.words.has(bare);
 }
 
 /** The trade name opening a product's name: the longest start a firm shares (confirmed), or its first word if it is a name. */
-function nameBrand(field: Field, companies: string[], everything: string, title: string): (Found & { confirmed: boolean }) | undefined {
+function nameBrand(field: Field, companies: string[], record: RecordText, title: string): (Found & { confirmed: boolean }) | undefined {
   const text = field.text.replace(/^(?:(?:the|a|an|certain|some|all|select|recalled)\s+)+/i, '');
   const offset = field.text.length - text.length;
   const all = text.split(/\s+/).slice(0, 8);
@@ -157,7 +185,7 @@ function nameBrand(field: Field, companies: string[], everything: string, title:
   const first = words[0] ?? '';
   // A trade name in lower case ("nvyue Magic Pocket Staffs") is one when the title opens with it too.
   const lowerName = /^\p{Ll}/u.test(first) && title.startsWith(`${first} `);
-  if ((!/^\p{Lu}/u.test(first) && !lowerName) || /\d/.test(first) || (!lowerName && plainWord(first, everything))) return undefined;
+  if ((!/^\p{Lu}/u.test(first) && !lowerName) || /\d/.test(first) || (!lowerName && plainWord(first, record))) return undefined;
   return { ...found(field, first, offset), confirmed: false };
 }
 
@@ -167,14 +195,14 @@ function nameBrand(field: Field, companies: string[], everything: string, title:
  * the trade name that opens its name. A firm is a brand only where the product bears its name.
  */
 export function brandsOf(sources: BrandSources): Found[] {
-  const everything = sources.text.map((f) => f.text).join(' \n ');
+  const record = recordText(sources.text);
   const names = sources.productNames.map((f) => f.text);
-  const labelled = sources.text.flatMap((field) => labelledBrands(field, everything));
-  const brands = [...labelled, ...sources.text.flatMap((field) => printedBrands(field, names, sources.companies, everything))];
+  const labelled = sources.text.flatMap((field) => labelledBrands(field, record));
+  const brands = [...labelled, ...sources.text.flatMap((field) => printedBrands(field, names, sources.companies, record))];
   // The record says what the brand is: a firm or a word opening the name is not offered beside it;
   // beside a name printed on the product, only a firm whose name opens the product's.
   const candidates = (labelled.length ? [] : sources.productNames)
-    .map((field) => nameBrand(field, sources.companies, everything, sources.text.find((f) => f.name === 'title')?.text ?? ''))
+    .map((field) => nameBrand(field, sources.companies, record, sources.text.find((f) => f.name === 'title')?.text ?? ''))
     .filter((c): c is Found & { confirmed: boolean } => c !== undefined);
   // A word that opens both the title's product and another of its names is confirmed too; a caption alone is not enough.
   const inTitle = new Set(candidates.filter((c) => c.field === 'title').map((c) => keyOf(c.value)));

@@ -44,8 +44,9 @@ const KNOWN_CHANNELS: Record<string, string> = {
   shopify: 'shopify',
 };
 
+// ASCII only (no `u` flag): "ſ" must not fold into a site's name.
 const DOMAIN =
-  /\b(?:https?:\/\/)?(?:www\.)?((?:[a-z0-9-]{1,63}\.){0,3}?([a-z0-9][a-z0-9-]{0,62}))\.(?:com|net|org|us|co|shop|store|online|biz|info|io|ca|co\.uk)\b(?!\.[a-z])/giu;
+  /\b(?:https?:\/\/)?(?:www\.)?((?:[a-z0-9-]{1,63}\.){0,3}?([a-z0-9][a-z0-9-]{0,62}))\.(?:com|net|org|us|co|shop|store|online|biz|info|io|ca|co\.uk)\b(?!\.[a-z])/gi;
 const names = Object.keys(KNOWN_CHANNELS)
   .sort((a, b) => b.length - a.length)
   .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]"));
@@ -71,7 +72,8 @@ type Placed = Found & { at: number };
 function domainsOf(field: Field, onlySold: boolean): Placed[] {
   const channels: Placed[] = [];
   for (const match of field.text.matchAll(DOMAIN)) {
-    if (field.text[match.index - 1] === '@') continue;
+    // Part of a longer word ("ſhein.com") or an email address: not a site the product was sold on.
+    if (/[@\p{L}\p{N}.-]/u.test(field.text[match.index - 1] ?? ' ')) continue;
     const before = field.text.slice(Math.max(0, match.index - 60), match.index);
     if (onlySold && (!/\b(?:sold|online|exclusively|purchased|bought)\b/i.test(before) || CONTACT.test(before))) continue;
     // "online at Karst Sports.com": a site name written with a space.
@@ -93,8 +95,10 @@ export function channelsOf(fields: { sales: Field[]; text: Field[] }): Found[] {
     const placed = domainsOf(field, !fields.sales.includes(field));
     for (const match of field.text.matchAll(SOLD_ON)) {
       const start = match.index + match[0].length - match[1]!.length;
-      const value = KNOWN_CHANNELS[match[1]!.toLowerCase().replace(/’/g, "'")]!;
+      const value = KNOWN_CHANNELS[match[1]!.toLowerCase().replace(/’/g, "'")];
+      // A name in a list ("..., wish lists") is a channel only when written as one, capitalized.
       const joined = /^(and|,)/i.test(match[0]);
+      if (!value || (joined && !/^\p{Lu}/u.test(match[1]!))) continue;
       const online = /\b(?:sold\s+(?:exclusively\s+)?on|online)\b/i.test(field.text.slice(Math.max(0, match.index - 80), match.index));
       if ((!joined || online) && !/^\s+stores?\b/i.test(field.text.slice(match.index + match[0].length)))
         placed.push({ ...found(field, value, start, start + match[1]!.length, SALE_CONTEXT), at: start });

@@ -131,9 +131,36 @@ function listAfter(text: string, at: number, certainty: Certainty = 'labelled'):
 /** A table flattened into the text is read this far after its label. */
 const TABLE_REACH = 3000;
 
+/** At most this many labels of one kind are read in a field: a field of nothing but labels costs no more. */
+const MAX_LABELS = 200;
+
+// Where a field's sentences end and its model labels start, found once for the field being read.
+let indexed: { text: string; ends: number[]; models: number[] } | undefined;
+function indexOfField(text: string) {
+  if (indexed?.text !== text) {
+    indexed = {
+      text,
+      ends: [...text.matchAll(SENTENCE_END)].map((m) => m.index),
+      models: [...text.matchAll(MODEL_LABEL)].map((m) => m.index),
+    };
+  }
+  return indexed;
+}
+
+/** The first of the ascending positions at or after `at`. */
+function firstFrom(positions: number[], at: number): number | undefined {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (positions[mid]! < at) low = mid + 1;
+    else high = mid;
+  }
+  return positions[low];
+}
+
 function sentenceEnd(text: string, from: number): number {
-  SENTENCE_END.lastIndex = from;
-  return SENTENCE_END.exec(text)?.index ?? text.length;
+  return firstFrom(indexOfField(text).ends, from) ?? text.length;
 }
 
 /** Codes in a table flattened into the text after a label ("Style Model Number Gray Dinosaur BLG26BE Blue Car ..."). */
@@ -157,7 +184,8 @@ function tableAfter(text: string, at: number, taken: (s: Span) => boolean): Span
 
 function labelled(text: string, label: RegExp, each: (labelEnd: number) => void): void {
   label.lastIndex = 0;
-  for (let match = label.exec(text); match; match = label.exec(text)) each(match.index + match[0].length);
+  let n = 0;
+  for (let match = label.exec(text); match && n < MAX_LABELS; match = label.exec(text), n++) each(match.index + match[0].length);
 }
 
 // A label right after another is a table's header row ("Model Number Serial Number EFMIS121 ..."): its columns are not its list.
@@ -167,7 +195,8 @@ const HEADER_BEFORE = /\b(?:numbers?|codes?|model|style|item|#|upc|name|size|col
 function lotsOf(text: string): Span[] {
   const lots: Span[] = [];
   LOT_LABEL.lastIndex = 0;
-  for (let match = LOT_LABEL.exec(text); match; match = LOT_LABEL.exec(text)) {
+  let n = 0;
+  for (let match = LOT_LABEL.exec(text); match && n < MAX_LABELS; match = LOT_LABEL.exec(text), n++) {
     if (
       HEADER_BEFORE.test(text.slice(Math.max(0, match.index - 20), match.index)) ||
       /^\s*\/\s*(?:size|name|model|style)/i.test(text.slice(match.index + match[0].length))
@@ -186,8 +215,7 @@ function lotsOf(text: string): Span[] {
           .join(' ')}`,
       )
     ) {
-      MODEL_LABEL.lastIndex = end;
-      const model = MODEL_LABEL.exec(text)?.index ?? text.length;
+      const model = firstFrom(indexOfField(text).models, end) ?? text.length;
       lots.push(...tableAfter(text, end, (s) => s.start >= model).filter((s) => /[A-Za-z]/.test(s.value) || s.value.length >= 6));
     }
   }
@@ -238,7 +266,7 @@ function modelsOf(name: string, text: string, lots: Span[], upcs: Span[]): { mod
       if (!taken(span) && isCode(text, span, false)) models.push(span);
     }
   }
-  for (const match of text.matchAll(/\b([A-Z][A-Z0-9]*\d[A-Z0-9]*)\s+(?:models|series)\b/g)) {
+  for (const match of text.matchAll(/(?<![A-Za-z0-9])([A-Z](?=[A-Z0-9]{0,20}\d)[A-Z0-9]{1,20})\s+(?:models|series)\b/g)) {
     patterns.push({ value: `${match[1]}*`, start: match.index, end: match.index + match[1]!.length });
   }
   const codes = models.flatMap(splitJoinedCodes);
@@ -260,9 +288,11 @@ function upcsOf(text: string): Span[] {
 export function codesOf(fields: Field[], listedUpcs: string[]): Codes {
   const codes: Codes = { models: [], modelPatterns: [], lots: [], upcs: [], asins: [] };
   const upcList = { name: 'UPC list', text: listedUpcs.join(', ') };
+  let at = 0;
   for (const upc of listedUpcs) {
     const value = upc.replace(/[\s-]/g, '');
-    if (validGtin(value)) codes.upcs.push(found(upcList, value, upcList.text.indexOf(upc), upcList.text.indexOf(upc) + upc.length));
+    if (validGtin(value)) codes.upcs.push(found(upcList, value, at, at + upc.length));
+    at += upc.length + 2;
   }
   for (const field of fields) {
     const { text } = field;

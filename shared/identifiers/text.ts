@@ -35,12 +35,12 @@ export function found(field: Field, value: string, start: number, end = start + 
   return { value, field: field.name, context: contextOf(field.text, start, end, width) };
 }
 
-/** Markup and control characters are dropped: an identifier is plain text. */
+/** Markup, control and format characters (bidi overrides, zero-width spaces) are dropped: an identifier is plain text. */
 export function plain(text: string): string {
   return text
     .slice(0, MAX_FIELD)
     .replace(/<[^<>]{0,200}>/g, ' ')
-    .replace(/\p{Cc}|[<>]/gu, ' ');
+    .replace(/\p{Cc}|\p{Cf}|[\u2028\u2029<>]/gu, ' ');
 }
 
 /** The key two spellings of one identifier share: case, spaces and marks ignored. */

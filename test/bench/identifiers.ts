@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { identifierValues, recallIdentifiers } from '#shared/identifiers.ts';
 import { normalizeCpscRecord } from '#shared/recall.ts';
+import { HOSTILE_RECALLS } from '../support/hostile-recalls.ts';
 
 const SAMPLE = new URL('../fixtures/cpsc/recalls-2026h1-sample.json', import.meta.url);
 const LABELS = new URL('../fixtures/identifiers/labels.json', import.meta.url);
@@ -71,6 +72,27 @@ export interface IdentifiersBenchmark {
   development: Record<Kind, KindScore> & { records: number };
   /** Records labelled after the rules were written, never used to change them. */
   heldOut: Record<Kind, KindScore> & { records: number };
+  /** The slowest of the hostile records (test/support/hostile-recalls.ts), and its time. */
+  hostile: { records: number; slowest: string; slowestMs: number };
+}
+
+/** Each hostile record's extraction, timed: the bound a feed can push a notice, a page or an API call to. */
+function hostileTimes(): IdentifiersBenchmark['hostile'] {
+  let slowest = { name: '', ms: 0 };
+  for (const [name, fields] of Object.entries(HOSTILE_RECALLS)) {
+    const recall = normalizeCpscRecord({
+      RecallID: 1,
+      RecallNumber: '26999',
+      RecallDate: '2026-01-01',
+      Title: 'Widgets Recalled Due to Fire Hazard',
+      ...fields,
+    });
+    const started = performance.now();
+    recallIdentifiers(recall);
+    const ms = performance.now() - started;
+    if (ms > slowest.ms) slowest = { name, ms };
+  }
+  return { records: Object.keys(HOSTILE_RECALLS).length, slowest: slowest.name, slowestMs: Math.round(slowest.ms * 10) / 10 };
 }
 
 /** Extraction against the hand-labelled records: precision and recall per kind, with what it misses. */
@@ -87,5 +109,6 @@ export function identifiersBenchmark(): IdentifiersBenchmark {
     all,
     development: { ...score(labels.records, sample), records: Object.keys(labels.records).length },
     heldOut: { ...score(labels.heldOut, sample), records: Object.keys(labels.heldOut).length },
+    hostile: hostileTimes(),
   };
 }

@@ -24,6 +24,7 @@ if (json) {
     ),
     records: found.records,
     msPerRecord: found.msPerRecord,
+    hostile: found.hostile,
     development: {
       records: found.development.records,
       ...Object.fromEntries(KINDS.map((k) => [k, { precision: found.development[k].precision, recall: found.development[k].recall }])),
@@ -50,6 +51,7 @@ if (json) {
     for (const k of KINDS)
       console.log('  %s %s %s %s', k.padEnd(14), pr(found.all[k]).padStart(16), pr(found.development[k]).padStart(18), pr(found.heldOut[k]).padStart(18));
     console.log('  targets: models and UPCs at least 95% each way, brands and marketplaces at least 90%');
+    console.log('  hostile records: %d, the slowest (%s) %s ms', found.hostile.records, found.hostile.slowest, found.hostile.slowestMs);
     for (const k of KINDS) {
       if (found.all[k].missed.length) console.log('  missed %s: %s', k, found.all[k].missed.join(', '));
       if (found.all[k].extra.length) console.log('  not labelled %s: %s', k, found.all[k].extra.join(', '));

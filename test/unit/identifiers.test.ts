@@ -6,6 +6,7 @@ import { parseMarketplaces } from '#shared/marketplace.ts';
 import { normalizeCpscRecord, type Recall } from '#shared/recall.ts';
 import { DEFAULT_TRUSTED_HOSTS } from '#shared/trusted-links.ts';
 import { cpscRecords } from '../support/data.ts';
+import { HOSTILE_RECALLS } from '../support/hostile-recalls.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../infra/demo/recalls.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
 const honlyne = normalizeCpscRecord(demo.find((r) => r.RecallNumber === '26580'));
@@ -120,33 +121,38 @@ describe('the identifiers of a recall', () => {
 });
 
 describe('identifiers from hostile records', () => {
-  const hostile = {
-    '100 KB of codes': 'model number AB123, '.repeat(5000),
-    'a "model" that is a whole sentence': 'Model number is a very long sentence that goes on and on without any code in it at all. '.repeat(1000),
-    'markup around identifiers':
-      'Model <b>XY-99</b> and "<img src=x onerror=alert(1)>AB-12" printed. Brand: <script>alert(1)</script>Evil. Sold on <i>Amazon</i>.',
-    'one long code': `model ${'A1'.repeat(50_000)}`,
-    'quotes and digits': `${'"'.repeat(30_000)}${'1'.repeat(30_000)}${'A1-'.repeat(20_000)}`,
-  };
-
-  for (const [name, Description] of Object.entries(hostile)) {
-    it(`keep ${name} bounded: no identifier over 40 characters, at most 200 of a kind, no markup`, () => {
-      const recall = record({ Description, Title: `<script>x</script>${Description.slice(0, 500)}` });
-      const ids = identifierValues(recallIdentifiers(recall));
-      for (const values of [ids.models, ids.modelPatterns, ids.upcs, ids.asins, ids.brands, ids.lots, ids.marketplaces]) {
-        expect(values.length).toBeLessThanOrEqual(200);
-        for (const value of values) {
+  for (const [name, fields] of Object.entries(HOSTILE_RECALLS)) {
+    it(`keep ${name} bounded: no identifier over 40 characters, at most 200 of a kind, no markup or control characters`, () => {
+      const recall = record({ ...fields, Title: String(fields.Title ?? `<script>x</script>${String(fields.Description ?? '').slice(0, 500)}`) });
+      const ids = recallIdentifiers(recall);
+      const values = identifierValues(ids);
+      for (const list of [values.models, values.modelPatterns, values.upcs, values.asins, values.brands, values.lots, values.marketplaces]) {
+        expect(list.length).toBeLessThanOrEqual(200);
+        for (const value of list) {
           expect(value.length).toBeLessThanOrEqual(40);
-          expect(value).not.toMatch(/[<>]/);
+          expect(value).not.toMatch(/[<>\p{Cc}\p{Cf}]/u);
         }
+      }
+      for (const text of [
+        ...ids.names,
+        ...ids.companies.map((c) => c.name),
+        ...Object.values(ids).flatMap((v) => (Array.isArray(v) ? v : []).map((f: { context?: string }) => f.context ?? '')),
+      ]) {
+        expect(text.length).toBeLessThanOrEqual(400);
+        expect(text).not.toMatch(/[<>\p{Cc}\p{Cf}]/u);
       }
       const { html } = notice(recall);
       expect(html).not.toMatch(/<script|<img src=x|<b>XY/);
     });
   }
 
+  it('take no list word for a channel, and no folded letter for a site', () => {
+    expect(identifierValues(recallIdentifiers(record(HOSTILE_RECALLS['a wish list']!))).marketplaces).toEqual(['amazon']);
+    expect(identifierValues(recallIdentifiers(record(HOSTILE_RECALLS['a long s']!))).marketplaces).toEqual([]);
+  });
+
   it('keep markup out of what it finds', () => {
-    const ids = identifierValues(recallIdentifiers(record({ Description: hostile['markup around identifiers'] })));
+    const ids = identifierValues(recallIdentifiers(record(HOSTILE_RECALLS['markup around identifiers']!)));
     expect(ids.models).toEqual(['XY-99', 'AB-12']);
     expect(ids.marketplaces).toEqual(['amazon']);
   });
