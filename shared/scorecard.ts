@@ -22,7 +22,7 @@ export interface MarketplaceScore {
   listingsRemovedWithin2WdPct: number | null;
   /** Stay-down checks asked for. */
   staydownChecks: number;
-  /** Of the checks answered or past their deadline, those answered by it. */
+  /** Of the checks answered or at or past their deadline (escalated then), those answered by it. */
   staydownChecksDue: number;
   staydownAnsweredOnTime: number;
   staydownAnsweredOnTimePct: number | null;
@@ -84,7 +84,8 @@ function removals(record: CaseRecord, calendar: WorkingCalendar): { count: numbe
 function staydownScore(cases: CaseRecord[], now: Date, calendar: WorkingCalendar) {
   const removed = cases.flatMap((r) => removals(r, calendar));
   const checks = cases.flatMap((r) => (r.staydown?.checks ?? []).filter((c) => c.requestedAt));
-  const due = checks.filter((c) => c.answer || Date.parse(c.deadline!) < now.getTime());
+  // At its deadline's instant a check is due: the workflow escalates it then as missed.
+  const due = checks.filter((c) => c.answer || Date.parse(c.deadline!) <= now.getTime());
   const onTime = due.filter((c) => c.onTime).length;
   const everBlocked = cases.filter((r) => answersOf(r).some((a) => a.answer.answer === 'blocked')).length;
   const relisted = cases.filter((r) => r.relistings?.length).length;

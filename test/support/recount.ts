@@ -38,7 +38,7 @@ export function staydownRecount(logs: AuditEntry[][], now: Date, calendar: Worki
     for (const r of requested) {
       const { period, afterWorkingDays, deadline } = r.detail as { period: number; afterWorkingDays: number; deadline: string };
       const answer = attestations.find((a) => (a.detail as Detail).period === period && (a.detail as Detail).afterWorkingDays === afterWorkingDays);
-      if (answer || Date.parse(deadline) < now.getTime()) due++;
+      if (answer || Date.parse(deadline) <= now.getTime()) due++;
       if (answer && (answer.detail as Detail).onTime === true) onTime++;
     }
     const reports = sorted.filter((e) => e.action === 'RELISTING_REPORTED');

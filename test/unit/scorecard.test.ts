@@ -138,6 +138,11 @@ describe('the marketplace scorecard', () => {
       reappearanceRatePct: 50,
       medianHoursToReRemoval: 30,
     });
+    // At the instant of the open check's deadline, it is due (the workflow escalates it then), and missed.
+    const [atDeadline] = scorecard(records, new WorkingCalendar(), new Date('2027-01-10T00:00:00Z'));
+    expect(atDeadline).toMatchObject({ staydownChecksDue: 4, staydownAnsweredOnTime: 1, staydownAnsweredOnTimePct: 25 });
+    const [before] = scorecard(records, new WorkingCalendar(), new Date('2027-01-09T23:59:59.999Z'));
+    expect(before).toMatchObject({ staydownChecksDue: 3 });
     const totals = scorecardTotals([
       score!,
       { ...score!, marketplaceId: 'other', listingsRemoved: 1, listingsRemovedWithin2Wd: 1, listingsRemovedWithin2WdPct: 100 },
