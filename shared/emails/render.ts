@@ -14,6 +14,17 @@ export type Block =
   | { images: { url: string; caption: string }[] };
 
 /** Renders the same blocks as plain text and as HTML; every value is escaped in the HTML. */
+/** A subject longer than this is cut: mail clients show less, and some servers refuse more. */
+const MAX_SUBJECT = 250;
+
+/** The text, or its start up to the last whole word that fits, with an ellipsis. */
+export function atWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
+}
+
 export function render(subject: string, blocks: Block[]): Email {
   const text: string[] = [];
   const html: string[] = [];
@@ -38,7 +49,7 @@ export function render(subject: string, blocks: Block[]): Email {
     }
   }
   return {
-    subject: subject.replace(/\s+/g, ' ').slice(0, 250),
+    subject: atWord(subject.replace(/\s+/g, ' ').trim(), MAX_SUBJECT),
     text: `${text.join('\n').trim()}\n`,
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(subject)}</title></head><body style="font-family:sans-serif;max-width:42em;line-height:1.4">\n${html.join('\n')}\n</body></html>`,
   };

@@ -52,6 +52,13 @@ describe('case emails', () => {
     expect(noticeEmail(context()).text).not.toContain('CPSC reports this product was sold');
   });
 
+  it('cut a long subject at a word, with an ellipsis', () => {
+    const long = { ...recall, title: `${'Portable Heaters Recalled Due to Fire Hazard; '.repeat(8)}Sold Exclusively on Amazon.com` };
+    const { subject } = noticeEmail(context({ recall: long }));
+    expect(subject.length).toBeLessThanOrEqual(250);
+    expect(subject).toMatch(/^Recall 26582: remove from sale on AliMart: Portable Heaters .* (Portable|Heaters|Recalled|Due|to|Fire|Hazard)…$/);
+  });
+
   it('escape every value from outside in the HTML', () => {
     const hostile = { ...recall, title: '<script>alert(1)</script> Walkers', hazards: ['<img src=x onerror=alert(2)>'] };
     const { html, text } = noticeEmail(context({ recall: hostile }));
