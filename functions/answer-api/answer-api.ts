@@ -12,7 +12,7 @@ import {
   type CaseStatus,
 } from '#shared/case.ts';
 import { now } from '#shared/clock.ts';
-import { recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
+import { recallIdentifiers } from '#shared/identifiers.ts';
 import { referenceOf } from '#shared/pages/response-page.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '#shared/store/api-key-store.ts';
 import type { RefusalCounts } from '#shared/store/refusals.ts';
@@ -67,7 +67,7 @@ const STATUS_FILTERS: Record<string, readonly CaseStatus[] | undefined> = {
 };
 
 /** A case as the API shows it to its marketplace: never the task token or staff's notes. */
-function caseView(record: CaseRecord, recall?: Recall, identifiers: RecallIdentifiers | null = recall ? recallIdentifiers(recall) : null) {
+function caseView(record: CaseRecord, recall?: Recall) {
   return {
     caseId: record.caseId,
     recallNumber: record.recallNumber,
@@ -75,7 +75,7 @@ function caseView(record: CaseRecord, recall?: Recall, identifiers: RecallIdenti
     /** Whether the recall names this marketplace as where the product was sold (null before the notice). */
     soldHere: record.soldHere ?? null,
     /** What to search the platform by, each with the field and the words of the recall it comes from. */
-    identifiers,
+    identifiers: recall ? recallIdentifiers(recall) : null,
     status: record.status,
     noticeSentAt: record.noticeSentAt ?? null,
     deadline: record.deadline ?? null,
@@ -110,17 +110,10 @@ async function listCases(request: ApiRequest, key: ApiKeyRecord, deps: AnswerApi
   try {
     const page = await deps.cases.ofMarketplace(key.marketplaceId, { limit: PAGE_SIZE, after: request.query.nextToken, statuses: STATUS_FILTERS[filter] });
     const records = filter === 'checks' ? page.records.filter((r) => openCheck(r)) : page.records;
+    // Each recall read once, however many of the page's cases it has; its identifiers are kept by content.
     const numbers = [...new Set(records.map((r) => r.recallNumber))];
-    // Each recall read and read for its identifiers once, however many of the page's cases it has.
-    const recalls = new Map(
-      await Promise.all(
-        numbers.map(async (n) => {
-          const recall = await deps.recalls.get(n);
-          return [n, { recall, identifiers: recall ? recallIdentifiers(recall) : null }] as const;
-        }),
-      ),
-    );
-    const view = (r: CaseRecord) => caseView(r, recalls.get(r.recallNumber)?.recall, recalls.get(r.recallNumber)?.identifiers);
+    const recalls = new Map(await Promise.all(numbers.map(async (n) => [n, await deps.recalls.get(n)] as const)));
+    const view = (r: CaseRecord) => caseView(r, recalls.get(r.recallNumber));
     return json(200, { cases: records.map(view), nextToken: page.next ?? null });
   } catch (error) {
     if (error instanceof BadPageToken) return problem(400, error.message, 'nextToken');

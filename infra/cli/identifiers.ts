@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { cited, companyLines, plain, identifierValues, NONE_PUBLISHED, nonePublished, recallIdentifiers, type RecallIdentifiers } from '#shared/identifiers.ts';
-import { normalizeRecord, readRecallFile } from '#shared/recall-file.ts';
+import { normalizeRecord } from '#shared/recall-file.ts';
 import type { Recall } from '#shared/recall.ts';
+import { readRecallFileAt } from './files.ts';
 
 export interface IdentifiersReport {
   records: Record<string, ReturnType<typeof identifierValues>>;
@@ -11,18 +11,7 @@ export interface IdentifiersReport {
 
 /** `identifiers --file F`: what the notices of each recall of a CPSC file would offer to search by, before they go out. */
 export async function identifiersOfFile(file: string): Promise<{ report: IdentifiersReport; recalls: { recall: Recall; ids: RecallIdentifiers }[] }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  let parsed: ReturnType<typeof readRecallFile>;
-  try {
-    parsed = readRecallFile(text);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
+  const parsed = await readRecallFileAt(file);
   const report: IdentifiersReport = { records: {}, quarantined: [] };
   const recalls: { recall: Recall; ids: RecallIdentifiers }[] = [];
   parsed.records.forEach((raw, index) => {

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { IngestResult } from '#functions/ingest/ingest-recalls.ts';
 import type { PullResult } from '#functions/pull-recalls/pull-recalls.ts';
-import { readRecallFile } from '#shared/recall-file.ts';
 import { LocalCloud } from '../local-cloud/local-cloud.ts';
+import { readRecallFileAt } from './files.ts';
 
 export interface IngestSummary {
   received: number;
@@ -29,18 +28,7 @@ function progress(done: number, total: number): void {
  * for their workflows, which `start --data-dir` starts.
  */
 export async function ingestFile(file: string, dataDir: string): Promise<IngestSummary> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  let parsed: ReturnType<typeof readRecallFile>;
-  try {
-    parsed = readRecallFile(text);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
+  const parsed = await readRecallFileAt(file);
   const cloud = await LocalCloud.start({ dataDir });
   try {
     const summary: IngestSummary = { received: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: [] };

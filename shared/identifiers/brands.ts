@@ -123,12 +123,20 @@ function startsWith(name: string, prefix: string): boolean {
 }
 
 /** The words of a printed name that open the product's name and are names: a firm's shared start, or its words until a plain one. */
-function leadingName(name: string, companies: string[], record: RecordText): string {
-  const words = name.split(/\s+/);
-  for (let n = words.length; n >= 1; n--) {
+/** The longest start of `words`, at most `longest` of them and not ending on a word `endsWell` refuses, that a firm's name is or opens with. */
+function firmPrefix(words: string[], companies: string[], longest: number, endsWell = (_word: string) => true): string | undefined {
+  for (let n = Math.min(longest, words.length); n >= 1; n--) {
+    if (!endsWell(words[n - 1]!)) continue;
     const prefix = words.slice(0, n).join(' ');
     if (companies.some((c) => keyOf(c) === keyOf(prefix) || startsWith(c, prefix))) return prefix;
   }
+  return undefined;
+}
+
+function leadingName(name: string, companies: string[], record: RecordText): string {
+  const words = name.split(/\s+/);
+  const firm = firmPrefix(words, companies, words.length);
+  if (firm) return firm;
   const kept: string[] = [];
   for (const [i, word] of words.entries()) {
     const joiner = /^(?:and|&|of)$/i.test(word) && i + 1 < words.length && !plainWord(words[i + 1]!, record, false);
@@ -177,11 +185,9 @@ function nameBrand(field: Field, companies: string[], record: RecordText, title:
   // "Curtis International's Frigidaire minifridges": the owner is not the product's name.
   const owner = all.findIndex((w, i) => /['’]s?$/.test(w) && !PLAIN_WORDS.has(w.toLowerCase()) && /^\p{Lu}/u.test(all[i + 1] ?? ''));
   const words = all.slice(owner + 1, owner + 7).map((w) => w.replace(/[,.;:]$/, '').replace(/['’]s$/, ''));
-  for (let n = Math.min(4, words.length - 1); n >= 1; n--) {
-    const prefix = words.slice(0, n).join(' ');
-    if (words[n - 1]!.length < 2) continue;
-    if (companies.some((c) => keyOf(c) === keyOf(prefix) || startsWith(c, prefix))) return { ...found(field, prefix, offset), confirmed: true };
-  }
+  // A firm's start that ends on a letter alone ("ZWILLING J") is not a name.
+  const firm = firmPrefix(words, companies, Math.min(4, words.length - 1), (word) => word.length >= 2);
+  if (firm) return { ...found(field, firm, offset), confirmed: true };
   const first = words[0] ?? '';
   // A trade name in lower case ("nvyue Magic Pocket Staffs") is one when the title opens with it too.
   const lowerName = /^\p{Ll}/u.test(first) && title.startsWith(`${first} `);
